@@ -1,0 +1,6 @@
+import { TriageError } from "../errors.js";
+
+/** `k8s-triage watcher`: placeholder until its issue lands (owned by the helper building it). */
+export async function run(_args: string[]): Promise<number> {
+  throw new TriageError("COMMAND_PENDING", "the 'watcher' command is being built in this session");
+}

@@ -1,0 +1,55 @@
+import { z } from "zod";
+import { ConfigError } from "../errors.js";
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((value) => (value === undefined || value.trim() === "" ? undefined : value));
+
+export const envSchema = z.object({
+  SLACK_BOT_TOKEN: optionalString,
+  SLACK_SIGNING_SECRET: optionalString,
+  /** Socket Mode when set. */
+  SLACK_APP_TOKEN: optionalString,
+  /** Slack Web API base, e.g. a local fake in tests. Must end with a slash (Bolt appends method names). */
+  SLACK_API_URL: optionalString,
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  REDIS_URL: optionalString,
+  ANTHROPIC_API_KEY: optionalString,
+  ANTHROPIC_BASE_URL: optionalString,
+  ANTHROPIC_MODEL: z.string().default("claude-sonnet-4-5"),
+  KUBECONFIG: optionalString,
+  /** Kubeconfig context for the read path. */
+  KUBE_CONTEXT: optionalString,
+  TRIAGE_POLICY_FILE: optionalString,
+  /** The executor's own identity; defaults to the main kubeconfig. */
+  EXECUTOR_KUBECONFIG: optionalString,
+  ALERTMANAGER_WEBHOOK_TOKEN: optionalString,
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  WORKER_CONCURRENCY: z.coerce.number().int().positive().max(64).default(4),
+  /** Model calls per minute across all workers (BullMQ limiter). */
+  MODEL_CALLS_PER_MINUTE: z.coerce.number().int().positive().default(30),
+  /** How long investigation records are kept, in hours. */
+  INVESTIGATION_RETENTION_HOURS: z.coerce.number().positive().default(72),
+});
+
+/** The process environment, parsed once. */
+export type Env = z.infer<typeof envSchema>;
+
+let cached: Env | undefined;
+
+/** Parses an environment (default: process.env); throws a ConfigError listing every bad variable. */
+export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `  - ${issue.path.join(".")}: ${issue.message}`);
+    throw new ConfigError("ENV_INVALID", `invalid environment:\n${problems.join("\n")}`);
+  }
+  return parsed.data;
+}
+
+/** The process environment, parsed on first use and cached. */
+export function env(): Env {
+  cached ??= parseEnv();
+  return cached;
+}

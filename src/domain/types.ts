@@ -1,0 +1,198 @@
+import type {
+  CronJob,
+  Endpoints,
+  HorizontalPodAutoscaler,
+  Ingress,
+  Job,
+  KubeEvent,
+  KubeObject,
+  NetworkPolicy,
+  Node,
+  PersistentVolumeClaim,
+  Pod,
+  ResourceQuota,
+  Service,
+  StorageClass,
+  Workload,
+} from "./kube.js";
+
+/** Names one Kubernetes object. `namespace` is "" for cluster-scoped kinds (Node, StorageClass…). */
+export interface ResourceRef {
+  kind: string;
+  namespace: string;
+  name: string;
+}
+
+/** A container log that the collector read (failing containers only, capped, redacted). */
+export interface PodLog {
+  namespace: string;
+  pod: string;
+  container: string;
+  previous: boolean;
+  text: string;
+}
+
+/** Something the collector could not read; it becomes evidence, never a crash. */
+export interface CollectionGap {
+  /** Plural resource name or "logs" / "readyz". */
+  resource: string;
+  namespace?: string;
+  reason: "forbidden" | "timeout" | "not-found" | "error";
+  message: string;
+}
+
+/**
+ * Everything the triage engine looks at, collected read-only in one pass (one list per kind per
+ * scope, plus capped logs of failing containers). Built from a live cluster or a cluster-state
+ * file; the engine cannot tell which. All strings are already redacted.
+ */
+export interface Snapshot {
+  /** The cluster's "now" (a `Clock` in a state file, else collection time), RFC 3339. */
+  collectedAt: string;
+  source: { type: "live"; context?: string; server?: string } | { type: "file"; path: string };
+  scope: { namespace?: string; allNamespaces: boolean };
+  serverVersion?: string;
+  /** Body of `/readyz?verbose`; undefined when it could not be read. */
+  readyz?: string;
+  namespaces: KubeObject[];
+  nodes: Node[];
+  pods: Pod[];
+  deployments: Workload[];
+  replicaSets: Workload[];
+  statefulSets: Workload[];
+  daemonSets: Workload[];
+  jobs: Job[];
+  cronJobs: CronJob[];
+  services: Service[];
+  endpoints: Endpoints[];
+  events: KubeEvent[];
+  /** ConfigMaps with `data` values removed (keys kept so missing-key checks work). */
+  configMaps: KubeObject[];
+  persistentVolumeClaims: PersistentVolumeClaim[];
+  persistentVolumes: KubeObject[];
+  storageClasses: StorageClass[];
+  ingresses: Ingress[];
+  ingressClasses: KubeObject[];
+  networkPolicies: NetworkPolicy[];
+  resourceQuotas: ResourceQuota[];
+  limitRanges: KubeObject[];
+  horizontalPodAutoscalers: HorizontalPodAutoscaler[];
+  podDisruptionBudgets: KubeObject[];
+  serviceAccounts: KubeObject[];
+  logs: PodLog[];
+  gaps: CollectionGap[];
+  /** API requests the collection made (for the "requests do not grow with pods" guarantee). */
+  requestCount?: number;
+}
+
+/** The snapshot list fields, for code that iterates kinds generically. */
+export type SnapshotListKey = {
+  [K in keyof Snapshot]: Snapshot[K] extends KubeObject[] ? K : never;
+}[keyof Snapshot];
+
+export type ControlPlaneStatus = "healthy" | "degraded" | "unhealthy" | "unknown";
+
+export type BlastRadius =
+  | "no-issues"
+  | "single-pod"
+  | "single-workload"
+  | "single-namespace"
+  | "multiple-namespaces"
+  | "cluster-wide";
+
+export const SYMPTOM_CLASSES = [
+  "pending-pods",
+  "crashloop-pods",
+  "oom-killed",
+  "image-pull-errors",
+  "config-errors",
+  "init-failures",
+  "not-ready",
+  "network-dns-issues",
+  "storage-issues",
+  "scheduling-failures",
+  "node-failures",
+  "control-plane-degraded",
+] as const;
+export type SymptomClass = (typeof SYMPTOM_CLASSES)[number];
+
+export interface Symptom {
+  class: SymptomClass;
+  resources: ResourceRef[];
+}
+
+export const ROOT_CAUSE_CATEGORIES = [
+  "image-pull",
+  "missing-secret",
+  "missing-configmap",
+  "missing-pvc",
+  "pvc-pending",
+  "oom-killed",
+  "crash-loop",
+  "init-container-failure",
+  "unschedulable-resources",
+  "unschedulable-constraints",
+  "probe-failure",
+  "quota-exceeded",
+  "service-no-endpoints",
+  "ingress-misconfigured",
+  "node-not-ready",
+  "node-pressure",
+  "control-plane-degraded",
+  "job-failed",
+  "rollout-stuck",
+  "hpa-misconfigured",
+  "dependency-unavailable",
+  "network-policy",
+  "rbac-forbidden",
+] as const;
+export type RootCauseCategory = (typeof ROOT_CAUSE_CATEGORIES)[number];
+
+export type Severity = "P1" | "P2" | "P3" | "P4";
+export type Risk = "low" | "medium" | "high";
+
+/** A cause (not a symptom), with the evidence quoted verbatim from the snapshot. */
+export interface RootCause {
+  /** Stable within one result: `${category}:${kind}/${namespace}/${name}`. */
+  id: string;
+  category: RootCauseCategory;
+  summary: string;
+  /** The workload (or object) at fault: Deployment rather than its pods. */
+  resource: ResourceRef;
+  /** Everything failing because of it (its pods, dependents). */
+  affected: ResourceRef[];
+  /** Verbatim quotes: event messages, container states with exit codes, log lines, quota lines. */
+  evidence: string[];
+  /** 0..1, from the strength of the evidence. */
+  confidence: number;
+  /** Id of the root cause this one follows from (dependency-unavailable chains). */
+  causedBy?: string;
+  /** Manual steps for causes with no safe automatic fix (and alongside proposals). */
+  nextSteps: string[];
+  /** Exact commands an operator can run (read-only diagnostics or the manual fix). */
+  commands: string[];
+}
+
+/** The deterministic triage of one scope. Also the `--format json` output. */
+export interface TriageResult {
+  /** The namespace triaged, or "*" for all namespaces. */
+  namespace: string;
+  collectedAt: string;
+  controlPlane: { status: ControlPlaneStatus; failing?: string[] };
+  blastRadius: BlastRadius;
+  severity: Severity;
+  headline: string;
+  symptoms: Symptom[];
+  /** Ranked: the cause others depend on first, then by impact and confidence. */
+  rootCauses: RootCause[];
+  remediations: RemediationProposal[];
+  /** Workloads that were looked at and are fine (so a reader knows they were checked). */
+  healthy: ResourceRef[];
+  /** What could not be read (permissions, timeouts). */
+  gaps: CollectionGap[];
+  stats: { pods: number; events: number; apiRequests?: number; durationMs?: number };
+}
+
+import type { RemediationProposal } from "./actions.js";
+
+export type { RemediationProposal };
