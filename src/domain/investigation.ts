@@ -1,0 +1,123 @@
+import type { RemediationProposal } from "./actions.js";
+import type { RcaReport } from "./rca.js";
+import type { ResourceRef, TriageResult } from "./types.js";
+
+/** Where an investigation came from. */
+export type TriggerSource =
+  | "slash-command"
+  | "alert-message"
+  | "mention"
+  | "watcher"
+  | "alertmanager"
+  | "cli";
+
+/** Where in Slack the investigation lives (channel and the thread's parent message). */
+export interface SlackThread {
+  channel: string;
+  /** ts of the thread's parent message (the bot's, or the alert's for alert threads). */
+  threadTs?: string;
+  /** ts of the bot's status message that is updated in place. */
+  statusTs?: string;
+}
+
+/** A request to investigate. `text` is untrusted (operator words or alert text). */
+export interface Trigger {
+  source: TriggerSource;
+  namespace: string;
+  /** The workload an alert or event names, when known. */
+  target?: ResourceRef;
+  text?: string;
+  /** Slack user id of the requester. */
+  requestedBy?: string;
+  slack?: SlackThread;
+  /** Idempotency key: Slack event_id / command trigger, alert fingerprint, event uid. */
+  dedupKey?: string;
+  receivedAt: string;
+}
+
+export type InvestigationStatus =
+  | "queued"
+  | "collecting"
+  | "analyzing"
+  | "proposed"
+  | "completed"
+  | "approved"
+  | "denied"
+  | "executing"
+  | "validating"
+  | "resolved"
+  | "failed";
+
+export interface ValidationOutcome {
+  verdict: "resolved" | "partially-resolved" | "not-resolved";
+  evidence: string[];
+  checkedAt: string;
+}
+
+/** What happened when a proposal was executed. */
+export interface ExecutionOutcome {
+  status: "succeeded" | "refused" | "failed";
+  message: string;
+  /** The target as it was before the change (for rollback and audit), redacted. */
+  before?: unknown;
+  after?: unknown;
+  validation?: ValidationOutcome;
+  rolledBack?: boolean;
+}
+
+export type ProposalState =
+  | "pending"
+  | "approved"
+  | "denied"
+  | "expired"
+  | "executing"
+  | "succeeded"
+  | "failed"
+  | "refused"
+  | "rolled-back";
+
+/** A proposal as offered to approvers: the opaque single-use token is what buttons carry. */
+export interface ProposalRecord {
+  proposal: RemediationProposal;
+  token: string;
+  state: ProposalState;
+  expiresAt: string;
+  decidedBy?: string;
+  decidedAt?: string;
+  mode?: "manual" | "automatic";
+  outcome?: ExecutionOutcome;
+}
+
+/** One investigation, as kept in Redis. */
+export interface Investigation {
+  id: string;
+  trigger: Trigger;
+  /** Later triggers that joined this investigation (dedup). */
+  joined: Trigger[];
+  status: InvestigationStatus;
+  timeline: { status: InvestigationStatus; at: string; note?: string }[];
+  createdAt: string;
+  updatedAt: string;
+  thread?: SlackThread;
+  triage?: TriageResult;
+  rca?: RcaReport;
+  proposals: ProposalRecord[];
+  error?: string;
+}
+
+/** What changed, so a notifier (Slack, terminal) can update the right message. */
+export type InvestigationUpdate =
+  | { type: "status" }
+  | { type: "triage" }
+  | { type: "rca" }
+  | { type: "proposal"; proposalId: string }
+  | { type: "execution"; proposalId: string }
+  | { type: "failed"; error: string };
+
+/**
+ * Tells humans about an investigation. Implemented by the Slack poster and by terminal/no-op
+ * notifiers; workers call it after the store is updated, so it always sees the latest record.
+ */
+export interface InvestigationNotifier {
+  notify(investigation: Investigation, update: InvestigationUpdate): Promise<void>;
+}

@@ -1,0 +1,53 @@
+import type { RemediationProposal } from "./actions.js";
+import type { ResourceRef, RootCauseCategory, Severity } from "./types.js";
+
+/** One piece of evidence and where it came from (a tool call id, or "triage" for the engine). */
+export interface RcaEvidence {
+  quote: string;
+  source: string;
+}
+
+export interface RcaRootCause {
+  category: RootCauseCategory | "other";
+  /** Short name, e.g. "payment-service image registry does not resolve". */
+  name: string;
+  summary: string;
+  resource: ResourceRef;
+  affected: ResourceRef[];
+  evidence: RcaEvidence[];
+  confidence: number;
+}
+
+/** Tokens, cost and effort of one model investigation. */
+export interface ModelUsage {
+  model: string;
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  costUsd: number;
+  iterations: number;
+  toolCalls: number;
+  durationMs: number;
+}
+
+/**
+ * The root-cause analysis an on-call engineer reads: written by Claude when a model is configured
+ * and answers, otherwise derived from the deterministic triage (and `fallbackReason` says why).
+ * `proposals` are catalog actions that passed catalog, policy, namespace and dry-run checks;
+ * anything the model suggested that did not is listed in `dropped` with the reason.
+ */
+export interface RcaReport {
+  source: "model" | "deterministic";
+  fallbackReason?: string;
+  summary: string;
+  severity: Severity;
+  rootCauses: RcaRootCause[];
+  hypothesesRejected: { hypothesis: string; reason: string }[];
+  dangerousAssumption?: string;
+  proposals: RemediationProposal[];
+  dropped: { description: string; reason: string }[];
+  /** Explicit, checkable criteria that show the incident is over. */
+  validationPlan: string[];
+  usage?: ModelUsage;
+}
