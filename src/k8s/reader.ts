@@ -61,4 +61,10 @@ export interface ClusterReader {
   ): Promise<void>;
   /** Number of API requests sent so far. */
   readonly requestCount: number;
+  /**
+   * The API server's clock (its latest `Date` response header), RFC 3339. Snapshots are timed by
+   * the server rather than the local clock so event ages are right even with clock skew, and a
+   * simulated cluster's clock carries through.
+   */
+  serverTime?(): string | undefined;
 }
