@@ -1,0 +1,125 @@
+{{- define "k8s-triage-bot.name" -}}
+{{- .Chart.Name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{- define "k8s-triage-bot.fullname" -}}
+{{- if contains .Chart.Name .Release.Name -}}
+{{- .Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
+{{- printf "%s-%s" .Release.Name .Chart.Name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "k8s-triage-bot.labels" -}}
+app.kubernetes.io/name: {{ include "k8s-triage-bot.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
+{{- end -}}
+
+{{- define "k8s-triage-bot.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "k8s-triage-bot.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end -}}
+
+{{- define "k8s-triage-bot.image" -}}
+{{ .Values.image.repository }}:{{ .Values.image.tag | default .Chart.AppVersion }}
+{{- end -}}
+
+{{- define "k8s-triage-bot.secretName" -}}
+{{- .Values.secrets.existingSecret | default (printf "%s-credentials" (include "k8s-triage-bot.fullname" .)) -}}
+{{- end -}}
+
+{{- define "k8s-triage-bot.policyConfigMap" -}}
+{{- .Values.policy.existingConfigMap | default (printf "%s-policy" (include "k8s-triage-bot.fullname" .)) -}}
+{{- end -}}
+
+{{- define "k8s-triage-bot.readerServiceAccount" -}}
+{{- printf "%s-reader" (include "k8s-triage-bot.fullname" .) -}}
+{{- end -}}
+
+{{- define "k8s-triage-bot.writerServiceAccount" -}}
+{{- printf "%s-executor" (include "k8s-triage-bot.fullname" .) -}}
+{{- end -}}
+
+{{- define "k8s-triage-bot.redisUrl" -}}
+{{- if .Values.redis.bundled.enabled -}}
+{{- printf "redis://%s-redis:6379" (include "k8s-triage-bot.fullname" .) -}}
+{{- else -}}
+{{- required "redis.url is required unless redis.bundled.enabled is true" .Values.redis.url -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Environment shared by every role; secrets come from the Secret, never from values in plain env. */}}
+{{- define "k8s-triage-bot.env" -}}
+- name: REDIS_URL
+  value: {{ include "k8s-triage-bot.redisUrl" . | quote }}
+- name: TRIAGE_POLICY_FILE
+  value: /etc/k8s-triage/policy.yaml
+- name: LOG_LEVEL
+  value: {{ .Values.logLevel | quote }}
+- name: HEALTH_PORT
+  value: {{ .Values.healthPort | quote }}
+- name: ANTHROPIC_MODEL
+  value: {{ .Values.anthropic.model | quote }}
+{{- with .Values.anthropic.baseUrl }}
+- name: ANTHROPIC_BASE_URL
+  value: {{ . | quote }}
+{{- end }}
+{{- range $name := list "SLACK_BOT_TOKEN" "SLACK_SIGNING_SECRET" "SLACK_APP_TOKEN" "ANTHROPIC_API_KEY" "ALERTMANAGER_WEBHOOK_TOKEN" }}
+- name: {{ $name }}
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "k8s-triage-bot.secretName" $ }}
+      key: {{ $name }}
+      optional: true
+{{- end }}
+{{- end -}}
+
+{{/* Pod-level settings shared by every role. */}}
+{{- define "k8s-triage-bot.podCommon" -}}
+securityContext:
+  {{- toYaml .Values.podSecurityContext | nindent 2 }}
+{{- with .Values.imagePullSecrets }}
+imagePullSecrets:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .Values.nodeSelector }}
+nodeSelector:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .Values.tolerations }}
+tolerations:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .Values.affinity }}
+affinity:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+volumes:
+  - name: policy
+    configMap:
+      name: {{ include "k8s-triage-bot.policyConfigMap" . }}
+  - name: tmp
+    emptyDir: {}
+{{- end -}}
+
+{{- define "k8s-triage-bot.volumeMounts" -}}
+- name: policy
+  mountPath: /etc/k8s-triage
+  readOnly: true
+- name: tmp
+  mountPath: /tmp
+{{- end -}}
+
+{{- define "k8s-triage-bot.probes" -}}
+livenessProbe:
+  httpGet: {path: /healthz, port: health}
+  periodSeconds: 20
+  failureThreshold: 3
+readinessProbe:
+  httpGet: {path: /readyz, port: health}
+  periodSeconds: 10
+  failureThreshold: 3
+{{- end -}}
