@@ -1,4 +1,8 @@
-import type { SnapshotListKey } from "../domain/types.js";
+import type { SnapshotListKey as ListKey } from "../domain/types.js";
+
+/** A Snapshot list field name. */
+export type SnapshotListKey = NonNullable<ListKey>;
+
 import { InputError } from "../errors.js";
 import type { KindInfo } from "./reader.js";
 
