@@ -1,0 +1,21 @@
+import type { KubeObject } from "../domain/kube.js";
+import type { Snapshot } from "../domain/types.js";
+import { serializeState } from "../sim/state-file.js";
+import { collectedKinds } from "./kinds.js";
+
+/**
+ * Writes a snapshot back as a cluster-state file (the `--evidence-dir` snapshot.yaml): every
+ * collected object in registry order, the container logs as `PodLog`, `/readyz` as
+ * `APIServerHealth`, and the collection time as `Clock`, so `triage --from-file` on it sees the
+ * same cluster at the same moment. Values are already redacted, so the file is safe to attach.
+ */
+export function snapshotToStateFile(snapshot: Snapshot): string {
+  const objects: KubeObject[] = [];
+  for (const kind of collectedKinds()) objects.push(...(snapshot[kind.snapshotKey] as KubeObject[]));
+  return serializeState({
+    objects,
+    logs: snapshot.logs.map((log) => ({ ...log })),
+    ...(snapshot.readyz !== undefined ? { readyz: snapshot.readyz } : {}),
+    ...(snapshot.collectedAt ? { clock: snapshot.collectedAt } : {}),
+  });
+}
