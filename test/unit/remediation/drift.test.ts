@@ -69,7 +69,11 @@ describe("detectDrift", () => {
   });
 
   it("compares the revision and generation for a rollback", () => {
-    const rollback: RemediationAction = { ...action, action: "rollback", params: { toRevision: 2 } };
+    const rollback: RemediationAction = {
+      action: "rollback",
+      target: { kind: "Deployment", namespace: "prod-api", name: "analytics-service" },
+      params: { toRevision: 2 },
+    };
     const pre = preconditionsFor(rollback, deployment());
     expect(detectDrift(rollback, pre, deployment({ rv: "120", revision: "4", generation: 4 }))).toEqual([
       "metadata.generation is 4, the proposal expected 3",

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { type Policy, parsePolicy } from "../../../src/config/policy.js";
 import type { RemediationProposal } from "../../../src/domain/actions.js";
-import { authorizeApprover, gateProposal } from "../../../src/remediation/gate.js";
+import { authorizeApprover, type GateContext, gateProposal } from "../../../src/remediation/gate.js";
 
 const policy = parsePolicy(`
 namespaces: ["prod-*", "a-team"]
@@ -25,7 +25,7 @@ const proposal: RemediationProposal = {
   change: "x",
   preconditions: { resourceVersion: "1" },
 };
-const ctx = { investigatedNamespace: "prod-api", mode: "manual" as const };
+const ctx: GateContext = { investigatedNamespace: "prod-api", mode: "manual" };
 const reason = (p: RemediationProposal, pol: Policy = policy, c = ctx) => {
   const decision = gateProposal(p, pol, c);
   return decision.allow ? "allow" : decision.reason;
