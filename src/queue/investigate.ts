@@ -1,0 +1,164 @@
+import { type Job, UnrecoverableError } from "bullmq";
+import { anyGlob } from "../config/glob.js";
+import type { Investigation } from "../domain/investigation.js";
+import { errorMessage, InputError } from "../errors.js";
+import {
+  announceStatus,
+  enterPhase,
+  failInvestigation,
+  isPermanent,
+  notifyOnce,
+  type PipelineContext,
+} from "./context.js";
+import { investigateJobSchema } from "./jobs.js";
+import { proposalRecords } from "./tokens.js";
+
+/** What an investigate job returns (kept in BullMQ's completed set for a while). */
+export interface InvestigateResult {
+  investigationId: string;
+  status: Investigation["status"];
+  /** True when the job found the work already done (a duplicate or a late retry). */
+  skipped?: boolean;
+}
+
+const WORKING = new Set<Investigation["status"]>(["queued", "collecting", "analyzing"]);
+const ANNOUNCING = new Set<Investigation["status"]>(["proposed", "completed"]);
+
+/**
+ * Runs one investigation: collect, triage, analyze, propose. Each phase is a checkpoint in the
+ * record, so a job retried after a crash resumes after the last finished phase, and every
+ * notification is posted once. Bad input fails at once (UnrecoverableError, recorded, notified);
+ * other errors are retried with backoff and recorded as the failure when attempts run out.
+ */
+export async function processInvestigation(
+  ctx: PipelineContext,
+  job: Job,
+  signal: AbortSignal = new AbortController().signal,
+): Promise<InvestigateResult> {
+  const parsed = investigateJobSchema.safeParse(job.data);
+  if (!parsed.success) {
+    throw new UnrecoverableError(
+      `invalid investigate job: ${parsed.error.issues[0]?.message ?? "bad payload"}`,
+    );
+  }
+  const { investigationId: id } = parsed.data;
+  const record = await ctx.store.get(id);
+  if (!record) throw new UnrecoverableError(`investigation ${id} is unknown or expired`);
+  if (!WORKING.has(record.status) && !ANNOUNCING.has(record.status)) {
+    return { investigationId: id, status: record.status, skipped: true };
+  }
+  try {
+    const done = await runPhases(ctx, record, job, signal);
+    return { investigationId: id, status: done.status };
+  } catch (error) {
+    const permanent = isPermanent(error);
+    const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    ctx.logger.warn("investigation attempt failed", {
+      investigationId: id,
+      attempt: job.attemptsMade + 1,
+      permanent,
+      error: errorMessage(error),
+    });
+    if (permanent || lastAttempt) await failInvestigation(ctx, id, error);
+    if (permanent && !(error instanceof UnrecoverableError))
+      throw new UnrecoverableError(errorMessage(error));
+    throw error;
+  }
+}
+
+async function runPhases(
+  ctx: PipelineContext,
+  start: Investigation,
+  job: Job,
+  signal: AbortSignal,
+): Promise<Investigation> {
+  const { deps, store, policy } = ctx;
+  const namespace = start.trigger.namespace;
+  if (namespace !== "*" && !anyGlob(policy.namespaces, namespace)) {
+    throw new InputError(
+      "NAMESPACE_NOT_ALLOWED",
+      `namespace '${namespace}' is not allowed by the triage policy`,
+    );
+  }
+  let investigation = start;
+
+  if (!investigation.triage) {
+    investigation = await enterPhase(ctx, investigation.id, "collecting");
+    await job.updateProgress({ status: "collecting" });
+    const snapshot = await deps.collect(investigation.trigger, signal);
+    const triage = deps.triage(snapshot, { namespace });
+    investigation = await store.update(investigation.id, (current) => {
+      current.triage = triage;
+      current.updatedAt = deps.clock().toISOString();
+      return current;
+    });
+  }
+  await notifyOnce(ctx, investigation, "triage", { type: "triage" });
+
+  const triage = investigation.triage;
+  if (!investigation.rca && triage) {
+    investigation = await enterPhase(ctx, investigation.id, "analyzing");
+    await job.updateProgress({ status: "analyzing" });
+    if (deps.analyzeUsesModel && ctx.modelLimiter) await ctx.modelLimiter.acquire(signal);
+    const rca = await deps.analyze({ investigation, trigger: investigation.trigger, triage, policy, signal });
+    const now = deps.clock();
+    const proposals = proposalRecords(rca.proposals, now, policy.remediation.approvalTtlMinutes);
+    investigation = await enterPhase(ctx, investigation.id, proposals.length > 0 ? "proposed" : "completed", {
+      patch: (current) => {
+        current.rca = rca;
+        current.proposals = proposals;
+      },
+    });
+  }
+  await job.updateProgress({ status: investigation.status });
+  return announceResult(ctx, investigation);
+}
+
+/** Posts the RCA and the proposals (idempotent, so a retry after a crash completes the set). */
+async function announceResult(ctx: PipelineContext, investigation: Investigation): Promise<Investigation> {
+  await ctx.store.registerTokens(investigation);
+  await notifyOnce(ctx, investigation, "rca", { type: "rca" });
+  for (const record of investigation.proposals) {
+    await notifyOnce(ctx, investigation, `proposal:${record.proposal.id}`, {
+      type: "proposal",
+      proposalId: record.proposal.id,
+    });
+  }
+  await announceStatus(ctx, investigation);
+  return startAutomatic(ctx, investigation);
+}
+
+/** Approves (as the policy) and enqueues what automatic mode allows; idempotent across retries. */
+async function startAutomatic(ctx: PipelineContext, investigation: Investigation): Promise<Investigation> {
+  const ids = ctx.deps.autoApprove?.(investigation, ctx.policy) ?? [];
+  let current = investigation;
+  for (const proposalId of ids) {
+    const at = ctx.deps.clock().toISOString();
+    current = await ctx.store.update(current.id, (record) => {
+      const target = record.proposals.find((candidate) => candidate.proposal.id === proposalId);
+      if (target?.state !== "pending") return undefined;
+      target.state = "approved";
+      target.mode = "automatic";
+      target.decidedBy = "policy";
+      target.decidedAt = at;
+      record.updatedAt = at;
+      return record;
+    });
+    const target = current.proposals.find((candidate) => candidate.proposal.id === proposalId);
+    if (target?.state !== "approved" || target.mode !== "automatic") continue;
+    await ctx.audit.append({
+      kind: "approval",
+      investigationId: current.id,
+      at,
+      actor: "policy",
+      data: { proposalId, mode: "automatic" },
+    });
+    await ctx.enqueueRemediation({
+      investigationId: current.id,
+      proposalId,
+      approvedBy: "policy",
+      mode: "automatic",
+    });
+  }
+  return current;
+}

@@ -1,0 +1,155 @@
+import { type Job, UnrecoverableError } from "bullmq";
+import type { ExecutionOutcome, Investigation, ProposalRecord } from "../domain/investigation.js";
+import { errorMessage, RemediationRefused } from "../errors.js";
+import { enterPhase, failInvestigation, notifyOnce, type PipelineContext } from "./context.js";
+import { remediateJobSchema } from "./jobs.js";
+import { isFinal } from "./status.js";
+
+/** What a remediate job returns. */
+export interface RemediateResult {
+  investigationId: string;
+  proposalId: string;
+  state: ProposalRecord["state"];
+  skipped?: boolean;
+}
+
+const DONE_STATES = new Set<ProposalRecord["state"]>(["succeeded", "failed", "refused", "rolled-back"]);
+
+/**
+ * Executes one approved proposal exactly once. The gate is the proposal's state: only the attempt
+ * that moves it from `approved` to `executing` (compare-and-swap) may call the executor. An attempt
+ * that finds it already `executing` knows a previous one died mid-change; it never re-applies a
+ * change whose effect is unknown, and reports that instead.
+ */
+export async function processRemediation(
+  ctx: PipelineContext,
+  job: Job,
+  signal: AbortSignal = new AbortController().signal,
+): Promise<RemediateResult> {
+  const parsed = remediateJobSchema.safeParse(job.data);
+  if (!parsed.success) {
+    throw new UnrecoverableError(
+      `invalid remediate job: ${parsed.error.issues[0]?.message ?? "bad payload"}`,
+    );
+  }
+  const { investigationId: id, proposalId, approvedBy, mode } = parsed.data;
+  const found = await ctx.store.get(id);
+  const initial = found?.proposals.find((record) => record.proposal.id === proposalId);
+  if (!found || !initial)
+    throw new UnrecoverableError(`proposal ${proposalId} of ${id} is unknown or expired`);
+  if (DONE_STATES.has(initial.state)) {
+    return { investigationId: id, proposalId, state: initial.state, skipped: true };
+  }
+  if (initial.state === "executing") {
+    const error = new RemediationRefused(
+      "EXECUTION_INTERRUPTED",
+      `execution of ${proposalId} was interrupted; its effect is unknown, so it is not re-applied — re-run triage to check the cluster`,
+    );
+    await finish(ctx, id, proposalId, { status: "failed", message: error.message });
+    throw new UnrecoverableError(error.message);
+  }
+  if (initial.state !== "approved") {
+    throw new UnrecoverableError(`proposal ${proposalId} is ${initial.state}, not approved`);
+  }
+
+  const now = ctx.deps.clock().toISOString();
+  let claimed = false;
+  await ctx.store.update(id, (record) => {
+    const target = record.proposals.find((candidate) => candidate.proposal.id === proposalId);
+    claimed = target?.state === "approved";
+    if (!target || !claimed) return undefined;
+    target.state = "executing";
+    record.updatedAt = now;
+    return record;
+  });
+  if (!claimed) return { investigationId: id, proposalId, state: "executing", skipped: true };
+
+  const executing = await moveInvestigation(
+    ctx,
+    id,
+    "executing",
+    `${proposalId} (${mode}, by ${approvedBy})`,
+  );
+  const record = executing.proposals.find(
+    (candidate) => candidate.proposal.id === proposalId,
+  ) as ProposalRecord;
+  let outcome: ExecutionOutcome;
+  try {
+    outcome = await ctx.deps.remediate({
+      investigation: executing,
+      record,
+      approvedBy,
+      mode,
+      policy: ctx.policy,
+      signal,
+    });
+  } catch (error) {
+    outcome = { status: "failed", message: `execution failed: ${errorMessage(error)}` };
+  }
+  const state = await finish(ctx, id, proposalId, outcome, approvedBy);
+  if (outcome.status !== "succeeded") throw new UnrecoverableError(outcome.message);
+  return { investigationId: id, proposalId, state };
+}
+
+/** Moves the investigation when the lifecycle allows it (another proposal may have moved it on). */
+async function moveInvestigation(
+  ctx: PipelineContext,
+  id: string,
+  status: Investigation["status"],
+  note: string,
+): Promise<Investigation> {
+  const current = await ctx.store.require(id);
+  if (isFinal(current.status) || current.status === status) return current;
+  return enterPhase(ctx, id, status, { note });
+}
+
+/** Stores the outcome, audits execution and validation, sets the final status, notifies. */
+async function finish(
+  ctx: PipelineContext,
+  id: string,
+  proposalId: string,
+  outcome: ExecutionOutcome,
+  actor?: string,
+): Promise<ProposalRecord["state"]> {
+  const state: ProposalRecord["state"] =
+    outcome.status === "succeeded" ? (outcome.rolledBack ? "rolled-back" : "succeeded") : outcome.status;
+  const at = ctx.deps.clock().toISOString();
+  const updated = await ctx.store.update(id, (record) => {
+    const target = record.proposals.find((candidate) => candidate.proposal.id === proposalId);
+    if (!target) return undefined;
+    target.state = state;
+    target.outcome = outcome;
+    record.updatedAt = at;
+    return record;
+  });
+  await ctx.audit.append({
+    kind: "execution",
+    investigationId: id,
+    at,
+    ...(actor ? { actor } : {}),
+    data: { proposalId, status: outcome.status, message: outcome.message, rolledBack: outcome.rolledBack },
+  });
+  if (outcome.validation) {
+    await ctx.audit.append({
+      kind: "validation",
+      investigationId: id,
+      at: outcome.validation.checkedAt,
+      data: { proposalId, verdict: outcome.validation.verdict, evidence: outcome.validation.evidence },
+    });
+  }
+  await notifyOnce(ctx, updated, `execution:${proposalId}`, { type: "execution", proposalId });
+
+  const resolved =
+    outcome.status === "succeeded" &&
+    !outcome.rolledBack &&
+    (!outcome.validation || outcome.validation.verdict === "resolved");
+  if (outcome.validation) await moveInvestigation(ctx, id, "validating", proposalId);
+  if (resolved) await moveInvestigation(ctx, id, "resolved", proposalId);
+  else {
+    const reason = outcome.validation
+      ? `${proposalId}: ${outcome.validation.verdict}`
+      : `${proposalId}: ${outcome.status}: ${outcome.message}`;
+    await failInvestigation(ctx, id, new Error(reason));
+  }
+  return state;
+}

@@ -1,0 +1,174 @@
+import { type Job, Queue, UnrecoverableError, Worker } from "bullmq";
+import type { Redis } from "ioredis";
+import type { Policy } from "../config/policy.js";
+import { errorMessage } from "../errors.js";
+import { log as defaultLog, type Logger } from "../log.js";
+import { AuditTrail } from "./audit.js";
+import { createWorkerConnection } from "./connection.js";
+import { failInvestigation, type PipelineContext } from "./context.js";
+import type { PipelineDeps } from "./deps.js";
+import { processInvestigation } from "./investigate.js";
+import { JOB_NAMES, type RemediateJob, remediateJobSchema, remediationJobId } from "./jobs.js";
+import { DEFAULT_PREFIX, keys, QUEUE_NAMES } from "./keys.js";
+import { createRateLimiter } from "./rate-limit.js";
+import { processRemediation } from "./remediate.js";
+import { InvestigationStore } from "./store.js";
+
+/** Setup of a worker process. */
+export interface PipelineWorkerOptions {
+  redisUrl: string;
+  prefix?: string;
+  deps: PipelineDeps;
+  policy: Policy;
+  /** Jobs processed at once per queue (WORKER_CONCURRENCY). */
+  concurrency?: number;
+  /** Model calls per minute across all workers (MODEL_CALLS_PER_MINUTE). */
+  modelCallsPerMinute?: number;
+  retentionHours?: number;
+  /**
+   * How long a job's lock lasts without renewal; a worker renews it every half of this while it
+   * lives, so it only bounds how fast a dead worker's jobs are recovered (default 30 s).
+   */
+  lockDuration?: number;
+  /** How often stalled jobs are looked for (default 15 s). */
+  stalledInterval?: number;
+  /** Stalls a job may survive before it fails (default 2). */
+  maxStalledCount?: number;
+  /** Which queues this process consumes (default both). */
+  queues?: ReadonlyArray<keyof typeof QUEUE_NAMES>;
+  logger?: Logger;
+}
+
+/** Running workers and how to stop them. */
+export interface PipelineWorkers {
+  investigations?: Worker;
+  remediations?: Worker;
+  store: InvestigationStore;
+  audit: AuditTrail;
+  /** Connection for store, audit and progress (waits out Redis outages). */
+  redis: Redis;
+  /**
+   * Stops taking jobs and lets active ones finish for up to `graceMs`; after that, closes hard and
+   * the unfinished jobs are recovered by another worker once their lock expires. Idempotent.
+   */
+  close(graceMs?: number): Promise<void>;
+}
+
+/** Starts the investigation and remediation workers of one process. */
+export async function startPipelineWorkers(options: PipelineWorkerOptions): Promise<PipelineWorkers> {
+  const prefix = options.prefix ?? DEFAULT_PREFIX;
+  const logger = (options.logger ?? defaultLog).child({ component: "worker" });
+  const redis = createWorkerConnection(options.redisUrl, "pipeline");
+  const bullConnection = createWorkerConnection(options.redisUrl, "bullmq");
+  const retentionHours = options.retentionHours ?? 72;
+  const store = new InvestigationStore(redis, { prefix, retentionHours });
+  const audit = new AuditTrail(redis, { prefix, retentionSeconds: store.retentionSeconds, logger });
+  const remediationQueue = new Queue(QUEUE_NAMES.remediations, { connection: bullConnection, prefix });
+
+  const ctx: PipelineContext = {
+    store,
+    audit,
+    deps: options.deps,
+    policy: options.policy,
+    redis,
+    prefix,
+    logger,
+    modelLimiter: createRateLimiter(redis, {
+      key: keys(prefix).rateLimit("model"),
+      perMinute: options.modelCallsPerMinute ?? 30,
+    }),
+    async enqueueRemediation(job: RemediateJob) {
+      const data = remediateJobSchema.parse(job);
+      await remediationQueue.add(JOB_NAMES.remediate, data, {
+        jobId: remediationJobId(data.investigationId, data.proposalId),
+        attempts: 3,
+        backoff: { type: "exponential", delay: 2000 },
+        removeOnComplete: { age: 24 * 3600, count: 10_000 },
+        removeOnFail: { age: 7 * 24 * 3600, count: 10_000 },
+      });
+    },
+  };
+
+  const workerOptions = {
+    connection: bullConnection,
+    prefix,
+    concurrency: options.concurrency ?? 4,
+    lockDuration: options.lockDuration ?? 30_000,
+    stalledInterval: options.stalledInterval ?? 15_000,
+    maxStalledCount: options.maxStalledCount ?? 2,
+    autorun: false,
+  };
+  const wanted = new Set(options.queues ?? ["investigations", "remediations"]);
+  const workers: Worker[] = [];
+  let investigations: Worker | undefined;
+  let remediations: Worker | undefined;
+  if (wanted.has("investigations")) {
+    investigations = new Worker(
+      QUEUE_NAMES.investigations,
+      (job: Job, _token?: string, signal?: AbortSignal) => processInvestigation(ctx, job, signal),
+      workerOptions,
+    );
+    watchTerminalFailures(investigations, ctx);
+    workers.push(investigations);
+  }
+  if (wanted.has("remediations")) {
+    remediations = new Worker(
+      QUEUE_NAMES.remediations,
+      (job: Job, _token?: string, signal?: AbortSignal) => processRemediation(ctx, job, signal),
+      workerOptions,
+    );
+    workers.push(remediations);
+  }
+  for (const worker of workers) {
+    worker.on("error", (error) =>
+      logger.warn("worker error", { queue: worker.name, error: errorMessage(error) }),
+    );
+    worker.on("stalled", (jobId) => logger.warn("recovered a stalled job", { queue: worker.name, jobId }));
+    void worker
+      .run()
+      .catch((error: unknown) => logger.error("worker stopped", { error: errorMessage(error) }));
+  }
+  await Promise.all(workers.map((worker) => worker.waitUntilReady()));
+  logger.info("workers started", { prefix, queues: [...wanted], concurrency: workerOptions.concurrency });
+
+  let closing: Promise<void> | undefined;
+  const close = (graceMs = 30_000) => {
+    closing ??= (async () => {
+      const graceful = Promise.all(workers.map((worker) => worker.close()));
+      let timer: NodeJS.Timeout | undefined;
+      const expired = new Promise<"timeout">((resolve) => {
+        timer = setTimeout(() => resolve("timeout"), graceMs);
+      });
+      const result = await Promise.race([graceful.then(() => "done" as const), expired]);
+      clearTimeout(timer);
+      if (result === "timeout") {
+        logger.warn("grace period over: closing with jobs still active (they will be recovered)");
+        await Promise.all(workers.map((worker) => worker.close(true)));
+      }
+      await remediationQueue.close();
+      await Promise.allSettled([redis.quit(), bullConnection.quit()]);
+      logger.info("workers stopped");
+    })();
+    return closing;
+  };
+  return { investigations, remediations, store, audit, redis, close };
+}
+
+/**
+ * A job can fail without the processor seeing it (it stalled more often than allowed); make sure
+ * its investigation is then recorded as failed and the humans are told.
+ */
+function watchTerminalFailures(worker: Worker, ctx: PipelineContext): void {
+  worker.on("failed", (job, error) => {
+    if (!job) return;
+    const terminal =
+      error instanceof UnrecoverableError ||
+      job.attemptsMade >= (job.opts.attempts ?? 1) ||
+      /stalled more than allowable limit/.test(error.message);
+    const id = (job.data as { investigationId?: unknown }).investigationId;
+    if (!terminal || typeof id !== "string") return;
+    failInvestigation(ctx, id, error).catch((cause: unknown) =>
+      ctx.logger.warn("could not record a failed job", { investigationId: id, error: errorMessage(cause) }),
+    );
+  });
+}
