@@ -33,6 +33,10 @@ export interface Trigger {
   /** Idempotency key: Slack event_id / command trigger, alert fingerprint, event uid. */
   dedupKey?: string;
   receivedAt: string;
+  /** Per-route notification choices for detected incidents (default: notify both). */
+  notify?: { onStart: boolean; onComplete: boolean };
+  /** The alert or event that caused this trigger, for automatic-mode policy matching. */
+  signal?: { type?: string; reason?: string; kind?: string; message?: string; alertname?: string };
 }
 
 export type InvestigationStatus =

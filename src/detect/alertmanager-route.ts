@@ -1,0 +1,197 @@
+import { timingSafeEqual } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Redis } from "ioredis";
+import { anyGlob } from "../config/glob.js";
+import type { Policy } from "../config/policy.js";
+import { errorMessage } from "../errors.js";
+import type { Logger } from "../log.js";
+import { type AlertMessage, alertMessage } from "./alert-blocks.js";
+import { type AlertGroup, alertmanagerPayloadSchema, groupAlerts } from "./alertmanager.js";
+import { routeFor } from "./event-filter.js";
+import type { SubmitTrigger } from "./event-watcher.js";
+
+/** Posts and updates the alert's parent message (the Slack poster implements it). */
+export interface AlertPoster {
+  post(channel: string, message: AlertMessage): Promise<{ ts: string }>;
+  update(channel: string, ts: string, message: AlertMessage): Promise<void>;
+}
+
+export interface AlertmanagerDeps {
+  /** ALERTMANAGER_WEBHOOK_TOKEN; without it the endpoint refuses everything. */
+  token: string | undefined;
+  policy: Policy;
+  redis: Redis;
+  prefix?: string;
+  poster: AlertPoster;
+  submit: SubmitTrigger;
+  log: Logger;
+  now?: () => Date;
+}
+
+export interface WebhookResult {
+  status: number;
+  body: Record<string, unknown>;
+}
+
+const MAX_BODY_BYTES = 1024 * 1024;
+const MESSAGE_TTL_SECONDS = 7 * 24 * 3600;
+
+function tokenMatches(expected: string, authorization: string | undefined): boolean {
+  const given = authorization?.startsWith("Bearer ") ? authorization.slice(7) : "";
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+interface StoredMessage {
+  channel: string;
+  ts: string;
+}
+
+async function handleGroup(
+  deps: AlertmanagerDeps,
+  group: AlertGroup,
+  at: Date,
+): Promise<{ key: string; outcome: string; investigationId?: string }> {
+  const recordKey = `${deps.prefix ?? "k8s-triage"}:alertmanager:${group.key}`;
+  const existingRaw = await deps.redis.get(recordKey);
+  const existing = existingRaw ? (JSON.parse(existingRaw) as StoredMessage) : undefined;
+  const message = alertMessage(group, at.toISOString());
+  if (group.status === "resolved") {
+    if (!existing)
+      return { key: group.key, outcome: "resolved alert with no earlier message: nothing to update" };
+    await deps.poster.update(existing.channel, existing.ts, message);
+    return { key: group.key, outcome: "message updated: resolved" };
+  }
+  if (!anyGlob(deps.policy.namespaces, group.namespace)) {
+    return {
+      key: group.key,
+      outcome: `namespace ${group.namespace} is outside the policy's namespaces: skipped`,
+    };
+  }
+  const channel = routeFor(deps.policy, group.namespace)?.channel ?? deps.policy.incidentChannels[0];
+  if (!channel)
+    return { key: group.key, outcome: `no route or incident channel for ${group.namespace}: skipped` };
+
+  let thread = existing;
+  if (thread) {
+    await deps.poster.update(thread.channel, thread.ts, message);
+  } else {
+    // Claim the group first so two concurrent deliveries post one message.
+    const claimed = await deps.redis.set(
+      recordKey,
+      JSON.stringify({ channel, ts: "" }),
+      "EX",
+      MESSAGE_TTL_SECONDS,
+      "NX",
+    );
+    if (claimed !== "OK")
+      return { key: group.key, outcome: "another delivery of this group is being handled" };
+    try {
+      const posted = await deps.poster.post(channel, message);
+      thread = { channel, ts: posted.ts };
+      await deps.redis.set(recordKey, JSON.stringify(thread), "EX", MESSAGE_TTL_SECONDS);
+    } catch (error) {
+      await deps.redis.del(recordKey);
+      throw error;
+    }
+  }
+  const firstStart = group.alerts.map((alert) => alert.startsAt).sort()[0] ?? at.toISOString();
+  const firing = group.alerts.find((alert) => alert.status === "firing");
+  const { investigation, joined } = await deps.submit({
+    source: "alertmanager",
+    namespace: group.namespace,
+    ...(group.workload ? { target: group.workload } : {}),
+    text: `${group.alertnames.join(", ")}: ${group.summary}`.trim(),
+    slack: { channel: thread.channel, threadTs: thread.ts },
+    dedupKey: `alertmanager:${group.key}:${firstStart}`,
+    receivedAt: at.toISOString(),
+    signal: {
+      type: "Warning",
+      ...(firing?.labels.alertname ? { alertname: firing.labels.alertname } : {}),
+      ...(group.summary ? { message: group.summary } : {}),
+    },
+  });
+  return {
+    key: group.key,
+    outcome: joined ? "joined running investigation" : "investigating",
+    investigationId: investigation.id,
+  };
+}
+
+/**
+ * Handles one webhook delivery: bearer token, JSON, schema, then per group post/update the alert
+ * message and start (or join) its investigation. Nothing is enqueued unless the whole payload is
+ * valid; errors name the problem so an Alertmanager operator can fix the config.
+ */
+export async function handleAlertmanagerWebhook(
+  deps: AlertmanagerDeps,
+  request: { authorization: string | undefined; body: string },
+): Promise<WebhookResult> {
+  if (!deps.token)
+    return { status: 503, body: { error: "ALERTMANAGER_WEBHOOK_TOKEN is not configured on the bot" } };
+  if (!tokenMatches(deps.token, request.authorization)) {
+    return { status: 401, body: { error: "missing or wrong bearer token" } };
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(request.body);
+  } catch (error) {
+    return { status: 400, body: { error: `body is not valid JSON: ${errorMessage(error)}` } };
+  }
+  const parsed = alertmanagerPayloadSchema.safeParse(json);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map(
+      (issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`,
+    );
+    return { status: 400, body: { error: "not an Alertmanager v4 webhook payload", problems } };
+  }
+  const { groups, skipped } = groupAlerts(parsed.data);
+  const at = deps.now?.() ?? new Date();
+  const results = [];
+  for (const group of groups) results.push(await handleGroup(deps, group, at));
+  deps.log.info("alertmanager webhook", {
+    groupKey: parsed.data.groupKey,
+    groups: results.length,
+    skipped: skipped.length,
+  });
+  return { status: 200, body: { groups: results, skipped } };
+}
+
+function readBody(request: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let size = 0;
+    const chunks: Buffer[] = [];
+    request.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new Error(`body larger than ${MAX_BODY_BYTES} bytes`));
+        request.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    request.on("error", reject);
+  });
+}
+
+/** Node HTTP handler for `POST /alertmanager` (mounted as a custom route on the serve process). */
+export function alertmanagerRoute(
+  deps: AlertmanagerDeps,
+): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    const reply = (result: WebhookResult) => {
+      res.writeHead(result.status, { "content-type": "application/json" });
+      res.end(`${JSON.stringify(result.body)}\n`);
+    };
+    if (req.method !== "POST") return reply({ status: 405, body: { error: "use POST" } });
+    readBody(req)
+      .then((body) => handleAlertmanagerWebhook(deps, { authorization: req.headers.authorization, body }))
+      .then(reply, (error: unknown) => {
+        deps.log.error("alertmanager webhook failed", { error: errorMessage(error) });
+        // 503 makes Alertmanager retry the delivery later instead of dropping the alert.
+        reply({ status: 503, body: { error: `could not process the alert now: ${errorMessage(error)}` } });
+      });
+  };
+}
