@@ -1,0 +1,95 @@
+import { describe, expect, it } from "vitest";
+import type { Investigation } from "../../../src/domain/investigation.js";
+import { applyDecision } from "../../../src/queue/decisions.js";
+import {
+  isExpired,
+  isWellFormedToken,
+  newProposalToken,
+  proposalExpiry,
+  proposalRecords,
+} from "../../../src/queue/tokens.js";
+import { restartProposal, trigger } from "../../support/queue-helpers.js";
+
+const NOW = new Date("2026-01-01T10:00:00Z");
+
+function investigation(): Investigation {
+  const at = NOW.toISOString();
+  return {
+    id: "inv-1",
+    trigger: trigger("a"),
+    joined: [],
+    status: "proposed",
+    timeline: [{ status: "proposed", at }],
+    createdAt: at,
+    updatedAt: at,
+    proposals: proposalRecords([restartProposal("a", "api"), restartProposal("a", "web")], NOW, 30),
+  };
+}
+
+describe("approval tokens", () => {
+  it("are random, URL-safe and unique", () => {
+    const tokens = new Set(Array.from({ length: 1000 }, () => newProposalToken()));
+    expect(tokens.size).toBe(1000);
+    for (const token of tokens) expect(isWellFormedToken(token)).toBe(true);
+    expect(isWellFormedToken("../../etc/passwd")).toBe(false);
+  });
+
+  it("expire exactly at expiresAt", () => {
+    const expiresAt = proposalExpiry(NOW, 30).toISOString();
+    expect(expiresAt).toBe("2026-01-01T10:30:00.000Z");
+    expect(isExpired({ expiresAt }, new Date("2026-01-01T10:29:59.999Z"))).toBe(false);
+    expect(isExpired({ expiresAt }, new Date("2026-01-01T10:30:00.000Z"))).toBe(true);
+  });
+
+  it("gives each proposal its own pending record and token", () => {
+    const records = investigation().proposals;
+    expect(records.map((r) => r.state)).toEqual(["pending", "pending"]);
+    expect(records[0]?.token).not.toBe(records[1]?.token);
+  });
+});
+
+describe("applying a decision", () => {
+  it("approves a pending proposal and moves the investigation to approved", () => {
+    const inv = investigation();
+    const token = inv.proposals[0]?.token as string;
+    const result = applyDecision(inv, token, "approve", "U1", NOW);
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.proposal).toMatchObject({ state: "approved", decidedBy: "U1", mode: "manual" });
+    expect(result.next.status).toBe("approved");
+    expect(inv.proposals[0]?.state).toBe("pending");
+  });
+
+  it("refuses a second decision, naming who decided first", () => {
+    const inv = investigation();
+    const token = inv.proposals[0]?.token as string;
+    const denied = applyDecision(inv, token, "deny", "U1", NOW);
+    if (!denied.ok) throw new Error("expected the first decision to win");
+    const again = applyDecision(denied.next, token, "approve", "U2", NOW);
+    expect(again).toMatchObject({ ok: false, reason: "already-denied", by: "U1" });
+  });
+
+  it("denies the investigation only when no proposal is left open", () => {
+    const inv = investigation();
+    const [a, b] = inv.proposals.map((r) => r.token) as [string, string];
+    const one = applyDecision(inv, a, "deny", "U1", NOW);
+    if (!one.ok) throw new Error("deny failed");
+    expect(one.next.status).toBe("proposed");
+    const two = applyDecision(one.next, b, "deny", "U1", NOW);
+    if (!two.ok) throw new Error("deny failed");
+    expect(two.next.status).toBe("denied");
+  });
+
+  it("refuses expired and unknown tokens", () => {
+    const inv = investigation();
+    const late = new Date(NOW.getTime() + 30 * 60_000);
+    expect(applyDecision(inv, inv.proposals[0]?.token as string, "approve", "U1", late)).toMatchObject({
+      ok: false,
+      reason: "expired",
+    });
+    expect(applyDecision(inv, "nope", "approve", "U1", NOW)).toMatchObject({
+      ok: false,
+      reason: "unknown-token",
+    });
+  });
+});
