@@ -67,6 +67,19 @@ export interface ExecutionOutcome {
   after?: unknown;
   validation?: ValidationOutcome;
   rolledBack?: boolean;
+  /** When the change was applied (the cluster's clock), RFC 3339. */
+  appliedAt?: string;
+  /** The request sent, e.g. `PATCH /apis/apps/v1/namespaces/a/deployments/web (strategic-merge-patch)`. */
+  request?: string;
+  /** Stable code of a refusal or failure (RemediationRefused / ClusterError code). */
+  code?: string;
+  /** What was done or is proposed to undo the change when validation failed. */
+  rollback?: {
+    status: "succeeded" | "refused" | "failed" | "proposed" | "manual";
+    message: string;
+    /** The undo as a catalog proposal, when it needs approval (policy remediation.autoRollback off). */
+    proposal?: RemediationProposal;
+  };
 }
 
 export type ProposalState =
