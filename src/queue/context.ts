@@ -55,12 +55,15 @@ export async function announceStatus(ctx: PipelineContext, investigation: Invest
   await notifyOnce(ctx, investigation, `status:${investigation.status}`, { type: "status" });
 }
 
-/** Moves to a phase, records it in the audit trail, and announces it. */
+/**
+ * Moves to a phase, records it in the audit trail, and announces it (unless `quiet`: the caller
+ * announces later, e.g. after posting the RCA that the new status refers to).
+ */
 export async function enterPhase(
   ctx: PipelineContext,
   id: string,
   status: InvestigationStatus,
-  options: { note?: string; patch?: (record: Investigation) => void } = {},
+  options: { note?: string; patch?: (record: Investigation) => void; quiet?: boolean } = {},
 ): Promise<Investigation> {
   const before = await ctx.store.require(id);
   const investigation = await ctx.store.transition(id, status, ctx.deps.clock(), options);
@@ -72,7 +75,7 @@ export async function enterPhase(
       data: { from: before.status, to: status, ...(options.note ? { note: options.note } : {}) },
     });
   }
-  await announceStatus(ctx, investigation);
+  if (!options.quiet) await announceStatus(ctx, investigation);
   return investigation;
 }
 

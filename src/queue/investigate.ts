@@ -104,6 +104,7 @@ async function runPhases(
     const now = deps.clock();
     const proposals = proposalRecords(rca.proposals, now, policy.remediation.approvalTtlMinutes);
     investigation = await enterPhase(ctx, investigation.id, proposals.length > 0 ? "proposed" : "completed", {
+      quiet: true,
       patch: (current) => {
         current.rca = rca;
         current.proposals = proposals;
