@@ -33,6 +33,11 @@ export interface CollectOptions {
   maxEventsBeforeTrim?: number;
   /** Age beyond which Normal events may be trimmed (default 1 h). */
   normalEventMaxAgeMs?: number;
+  /**
+   * The cluster's "now", when the caller knows it better than the API server's `Date` header (an
+   * in-process simulated cluster with its own clock). Default: the server's Date, else local time.
+   */
+  now?: string;
   signal?: AbortSignal;
 }
 
@@ -171,7 +176,7 @@ export async function collectSnapshot(
   }
   await runBounded(tasks, options.concurrency ?? 6);
 
-  snapshot.collectedAt = reader.serverTime?.() ?? new Date().toISOString();
+  snapshot.collectedAt = options.now ?? reader.serverTime?.() ?? new Date().toISOString();
   snapshot.events = trimEvents(
     snapshot.events,
     snapshot.collectedAt,

@@ -1,6 +1,6 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest, type RequestOptions } from "node:https";
-import type { KubeConfig } from "@kubernetes/client-node";
+import { KubeConfig } from "@kubernetes/client-node";
 import { ClusterError, errorMessage } from "../errors.js";
 
 /**
@@ -35,14 +35,25 @@ export class ReadOnlyHttp {
   private requests = 0;
   private agent: HttpAgent | undefined;
 
+  private readonly kc: KubeConfig;
+
   constructor(
-    private readonly kc: KubeConfig,
+    kc: KubeConfig,
     private readonly defaultTimeoutMs = 15_000,
   ) {
     const cluster = kc.getCurrentCluster();
     if (!cluster)
       throw new ClusterError("NO_CLUSTER", "the kubeconfig has no current cluster", { permanent: true });
     this.server = cluster.server.replace(/\/+$/, "");
+    this.kc = kc;
+    const user = kc.getCurrentUser();
+    if (cluster.server.startsWith("http:") && !cluster.skipTLSVerify && user) {
+      // client-node refuses plain-http servers unless TLS verification is "skipped", though there
+      // is no TLS to verify; kubectl accepts them (kubectl proxy, local and simulated clusters).
+      // Auth is applied from an equivalent config that says so.
+      this.kc = new KubeConfig();
+      this.kc.loadFromClusterAndUser({ ...cluster, skipTLSVerify: true }, user);
+    }
   }
 
   /** Requests sent so far (each page, log and probe counts once). */
