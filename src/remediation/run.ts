@@ -1,0 +1,127 @@
+import type { Policy } from "../config/policy.js";
+import type { RemediationProposal } from "../domain/actions.js";
+import type { ExecutionOutcome } from "../domain/investigation.js";
+import type { KubeObject } from "../domain/kube.js";
+import { errorMessage } from "../errors.js";
+import type { ClusterReader } from "../k8s/reader.js";
+import { log } from "../log.js";
+import { type AuditSink, type Clock, clockIso, type RemediationAuditEntry, systemClock } from "./audit.js";
+import type { Executor } from "./executor.js";
+import { gateProposal } from "./gate.js";
+import { performRollback, planRollback } from "./rollback.js";
+import { targetKind, targetLabel } from "./targets.js";
+import { type ModelValidator, validateRemediation } from "./validator.js";
+
+/**
+ * One remediation end to end, as the remediate worker runs it: gate, execute (drift check, dry
+ * run, apply), validate against explicit criteria, and on failure roll back as the policy says.
+ */
+
+export interface RunRemediationOptions {
+  proposal: RemediationProposal;
+  /** Slack user id of the approver, or "automatic". */
+  actor: string;
+  mode: "manual" | "automatic";
+  executor: Executor;
+  /** Read path for validation (never the executor's identity). */
+  reader: ClusterReader;
+  policy: Policy;
+  /** The investigated namespace (defaults to the proposal's; the gate requires they match). */
+  investigatedNamespace?: string;
+  /** Optional model validation after the explicit criteria. */
+  validate?: ModelValidator;
+  audit?: AuditSink;
+  clock?: Clock;
+  sleep?: (ms: number) => Promise<void>;
+  /** Settle window of validation (default 30 s). */
+  settleMs?: number;
+}
+
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+const asObject = (value: unknown): KubeObject | undefined =>
+  typeof value === "object" && value !== null && "metadata" in value ? (value as KubeObject) : undefined;
+
+/** Runs a proposal through gate → execute → validate → rollback; never throws for expected failures. */
+export async function runRemediation(options: RunRemediationOptions): Promise<ExecutionOutcome> {
+  const { proposal, actor, mode, executor, reader, policy } = options;
+  const clock = options.clock ?? systemClock;
+  const sleep = options.sleep ?? realSleep;
+  const label = targetLabel(proposal);
+  const audit = async (
+    entry: Omit<RemediationAuditEntry, "at" | "proposalId" | "actor" | "mode" | "target">,
+  ) => {
+    try {
+      await options.audit?.({
+        at: clockIso(clock),
+        proposalId: proposal.id,
+        actor,
+        mode,
+        target: label,
+        ...entry,
+      });
+    } catch (error) {
+      log.error("audit write failed", { error, proposalId: proposal.id });
+    }
+  };
+
+  const gate = gateProposal(proposal, policy, {
+    investigatedNamespace: options.investigatedNamespace ?? proposal.target.namespace,
+    mode,
+  });
+  if (!gate.allow) {
+    await audit({ type: "remediation.refused", message: gate.reason, code: "POLICY" });
+    return { status: "refused", message: gate.reason, code: "POLICY" };
+  }
+
+  const outcome = await executor.execute(proposal, { actor, mode });
+  if (outcome.status !== "succeeded") return outcome;
+
+  const validation = await validateRemediation({
+    proposal,
+    reader,
+    timeoutMs: policy.remediation.validationTimeoutSeconds * 1000,
+    ...(options.settleMs === undefined ? {} : { settleMs: options.settleMs }),
+    clock,
+    sleep,
+    ...(asObject(outcome.before) ? { before: asObject(outcome.before) } : {}),
+    ...(options.validate ? { validateWithModel: options.validate } : {}),
+  });
+  const validated: ExecutionOutcome = { ...outcome, validation };
+  await audit({
+    type: "remediation.validated",
+    message: `${validation.verdict}: ${validation.evidence.join(" | ")}`,
+  });
+  if (validation.verdict === "resolved") return validated;
+
+  try {
+    const current = await reader.get(
+      targetKind(proposal.target.kind).plural,
+      proposal.target.name,
+      proposal.target.namespace,
+    );
+    const replicaSets =
+      proposal.target.kind === "Deployment"
+        ? await reader.list("replicasets", { namespace: proposal.target.namespace })
+        : undefined;
+    const plan = planRollback({ proposal, outcome, current, ...(replicaSets ? { replicaSets } : {}) });
+    // A partial improvement is not undone on its own: a human decides whether to keep it.
+    const automatic = policy.remediation.autoRollback && validation.verdict === "not-resolved";
+    const rollback = await performRollback(plan, {
+      policy,
+      executor,
+      ctx: { actor: `${actor} (rollback)`, mode },
+      proposalId: `undo:${proposal.id}`,
+      automatic,
+    });
+    await audit({
+      type: rollback.status === "proposed" ? "remediation.rollback-proposed" : "remediation.rolled-back",
+      message: `${rollback.status}: ${rollback.message}`,
+    });
+    return { ...validated, rollback, rolledBack: rollback.status === "succeeded" };
+  } catch (error) {
+    const message = `rollback failed: ${errorMessage(error)}`;
+    await audit({ type: "remediation.failed", message });
+    return { ...validated, rollback: { status: "failed", message }, rolledBack: false };
+  }
+}
