@@ -1,5 +1,5 @@
 import type { RemediationProposal } from "./actions.js";
-import type { RcaReport } from "./rca.js";
+import type { ModelUsage, RcaReport } from "./rca.js";
 import type { ResourceRef, TriageResult } from "./types.js";
 
 /** Where an investigation came from. */
@@ -56,6 +56,12 @@ export interface ValidationOutcome {
   verdict: "resolved" | "partially-resolved" | "not-resolved";
   evidence: string[];
   checkedAt: string;
+  /** Who judged: the model's validation investigation, or the deterministic readiness check. */
+  source?: "model" | "deterministic";
+  /** Why the model did not judge, when `source` is deterministic. */
+  fallbackReason?: string;
+  /** Tokens and cost of the model's validation, when it ran. */
+  usage?: ModelUsage;
 }
 
 /** What happened when a proposal was executed. */

@@ -50,4 +50,6 @@ export interface RcaReport {
   /** Explicit, checkable criteria that show the incident is over. */
   validationPlan: string[];
   usage?: ModelUsage;
+  /** Overall confidence 0..1 the model gave its analysis (absent for deterministic RCAs). */
+  confidence?: number;
 }

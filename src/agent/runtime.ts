@@ -1,0 +1,18 @@
+import { env } from "../config/env.js";
+import { type AgentConfig, agentConfigFromEnv, DEFAULT_AGENT_CONFIG } from "./config.js";
+
+/** The effective config: environment (when it parses) under explicit overrides. */
+export function resolveConfig(overrides: Partial<AgentConfig> = {}): AgentConfig {
+  try {
+    return agentConfigFromEnv(env(), overrides);
+  } catch {
+    // A bad unrelated variable must not stop an investigation; the model path just needs a key.
+    return { ...DEFAULT_AGENT_CONFIG, ...overrides };
+  }
+}
+
+/** The caller's signal combined with the wall-clock limit. */
+export function investigationSignal(timeoutMs: number, signal?: AbortSignal): AbortSignal {
+  const timeout = AbortSignal.timeout(timeoutMs);
+  return signal ? AbortSignal.any([signal, timeout]) : timeout;
+}
