@@ -132,3 +132,64 @@ export async function ensureRedis(options: { log?: (line: string) => void } = {}
     },
   };
 }
+
+/** A redis-server this process started on a known port, restartable on the same port and data. */
+export interface RedisServer {
+  url: string;
+  port: number;
+  /** The data directory (the append-only file lives here when `appendOnly` is set). */
+  dir: string;
+  /** Kills the server without warning (SIGKILL), as a crash would. */
+  kill(): Promise<void>;
+  /** Starts the server again on the same port and directory (after `kill`). */
+  restart(): Promise<void>;
+  /** Stops the server and removes its directory. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a dedicated redis-server (for tests that stop and restart Redis). With `appendOnly` every
+ * write is fsynced to an append-only file, so data survives `kill` + `restart`.
+ */
+export async function startRedisServer(
+  options: { port?: number; appendOnly?: boolean } = {},
+): Promise<RedisServer> {
+  if (!hasBinary("redis-server")) installRedisServer(() => {});
+  const port = options.port ?? (await freePort());
+  const dir = mkdtempSync(join(tmpdir(), "k8s-triage-redis-"));
+  const url = `redis://127.0.0.1:${port}`;
+  const args = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--dir", dir];
+  args.push(
+    ...(options.appendOnly ? ["--appendonly", "yes", "--appendfsync", "always"] : ["--appendonly", "no"]),
+  );
+  let child: ChildProcess | undefined;
+  const launch = async () => {
+    const started = spawn("redis-server", args, { stdio: "ignore" });
+    child = started;
+    try {
+      await waitForPing(url, started, 10_000);
+    } catch (error) {
+      started.kill("SIGKILL");
+      throw error;
+    }
+  };
+  const end = async (signal: NodeJS.Signals) => {
+    const running = child;
+    if (!running || running.exitCode !== null || running.signalCode !== null) return;
+    const exited = new Promise((r) => running.once("exit", r));
+    running.kill(signal);
+    await exited;
+  };
+  await launch();
+  return {
+    url,
+    port,
+    dir,
+    kill: () => end("SIGKILL"),
+    restart: launch,
+    stop: async () => {
+      await end("SIGTERM");
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
