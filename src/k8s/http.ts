@@ -152,6 +152,8 @@ export class ReadOnlyHttp {
         method: "GET",
         headers: { ...base.headers, Accept: options.accept ?? "application/json" },
       });
+      // Attached first: destroying the request on timeout or abort emits an error too.
+      req.on("error", (error: NodeJS.ErrnoException) => finish(this.networkError(error)));
       const timer = setTimeout(() => {
         finish(
           new ClusterError(
@@ -173,7 +175,6 @@ export class ReadOnlyHttp {
         return;
       }
       options.signal?.addEventListener("abort", onAbort, { once: true });
-      req.on("error", (error: NodeJS.ErrnoException) => finish(this.networkError(error)));
       req.on("response", (res: IncomingMessage) => {
         const chunks: Buffer[] = [];
         let size = 0;
