@@ -1,0 +1,67 @@
+import { randomUUID } from "node:crypto";
+import type { KubeObject } from "../domain/kube.js";
+import type { KindSpec } from "./kinds.js";
+
+/** Store key of an object inside its kind: `namespace/name`, or `name` when cluster-scoped. */
+export function storeKey(namespace: string | undefined, name: string): string {
+  return namespace ? `${namespace}/${name}` : name;
+}
+
+// The alphabet Kubernetes uses for generateName suffixes (no vowels, no look-alikes).
+const SUFFIX_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
+
+/** A 5-character random suffix as appended to `metadata.generateName`. */
+export function randomSuffix(length = 5): string {
+  let suffix = "";
+  for (let index = 0; index < length; index++) {
+    suffix += SUFFIX_ALPHABET[Math.floor(Math.random() * SUFFIX_ALPHABET.length)];
+  }
+  return suffix;
+}
+
+/** Structural equality of two JSON values (key order ignored). */
+export function jsonEqual(left: unknown, right: unknown): boolean {
+  if (left === right) return true;
+  if (typeof left !== "object" || typeof right !== "object" || left === null || right === null) return false;
+  if (Array.isArray(left) !== Array.isArray(right)) return false;
+  if (Array.isArray(left) && Array.isArray(right)) {
+    return left.length === right.length && left.every((item, index) => jsonEqual(item, right[index]));
+  }
+  const leftRecord = left as Record<string, unknown>;
+  const rightRecord = right as Record<string, unknown>;
+  const leftKeys = Object.keys(leftRecord).filter((key) => leftRecord[key] !== undefined);
+  const rightKeys = Object.keys(rightRecord).filter((key) => rightRecord[key] !== undefined);
+  if (leftKeys.length !== rightKeys.length) return false;
+  return leftKeys.every((key) => jsonEqual(leftRecord[key], rightRecord[key]));
+}
+
+/** Deep copy of a JSON object (stored objects are never handed out for mutation). */
+export function copyObject<T>(object: T): T {
+  return structuredClone(object);
+}
+
+/**
+ * Fills in what the server owns in metadata before an object is stored: name from generateName,
+ * uid and creationTimestamp (kept from the existing object on replace), and generation for kinds
+ * that track it (bumped when spec changes). Mutates and returns `object`.
+ */
+export function finalizeMetadata(
+  object: KubeObject,
+  existing: KubeObject | undefined,
+  spec: KindSpec | undefined,
+  now: string,
+): KubeObject {
+  const metadata = object.metadata;
+  if (!metadata.name && metadata.generateName) metadata.name = `${metadata.generateName}${randomSuffix()}`;
+  metadata.uid = existing?.metadata.uid ?? metadata.uid ?? randomUUID();
+  metadata.creationTimestamp = existing?.metadata.creationTimestamp ?? metadata.creationTimestamp ?? now;
+  if (spec?.generation) {
+    if (!existing) {
+      metadata.generation = typeof metadata.generation === "number" ? metadata.generation : 1;
+    } else {
+      const previous = existing.metadata.generation ?? 1;
+      metadata.generation = jsonEqual(existing.spec, object.spec) ? previous : previous + 1;
+    }
+  }
+  return object;
+}
