@@ -1,0 +1,51 @@
+import type { KubeEvent, KubeObject, Workload } from "../../domain/kube.js";
+import type { ResourceRef } from "../../domain/types.js";
+import type { TriageContext } from "../context.js";
+import type { Ownership } from "../owners.js";
+import { objectKey } from "../snapshot-index.js";
+
+const CONTROLLER_KINDS = ["ReplicaSet", "StatefulSet", "DaemonSet", "Job", "Deployment", "CronJob"];
+
+/** A controller's Warning event, resolved to the workload an operator knows. */
+export interface ControllerEvent {
+  event: KubeEvent;
+  /** The involved controller object (ReplicaSet, StatefulSet…). */
+  object: KubeObject;
+  owner: Ownership;
+  workload: ResourceRef;
+}
+
+/** True while the controller is short of the replicas it wants (its warnings are current). */
+function shortOfReplicas(kind: string, object: KubeObject): boolean {
+  const status = (object as Workload).status;
+  const desired = (object as Workload).spec?.replicas;
+  if (kind === "ReplicaSet" || kind === "StatefulSet") return (status?.replicas ?? 0) < (desired ?? 1);
+  if (kind === "Job") {
+    const job = object as {
+      status?: { succeeded?: number; conditions?: { type: string; status: string }[] };
+    };
+    return !job.status?.conditions?.some((c) => c.type === "Complete" && c.status === "True");
+  }
+  return true;
+}
+
+/**
+ * Warning events on controllers in scope whose message matches `pattern`, kept while the
+ * controller is still short of replicas (old FailedCreate storms of a healthy ReplicaSet are not).
+ */
+export function controllerEvents(ctx: TriageContext, pattern: RegExp): ControllerEvent[] {
+  const found: ControllerEvent[] = [];
+  for (const event of ctx.snapshot.events) {
+    const involved = event.involvedObject;
+    const kind = involved.kind ?? "";
+    if (event.type !== "Warning" || !CONTROLLER_KINDS.includes(kind)) continue;
+    const namespace = involved.namespace ?? event.metadata.namespace;
+    if (!ctx.inScope(namespace) || !pattern.test(event.message ?? "")) continue;
+    const object = ctx.index.byKey.get(objectKey(kind, namespace, involved.name));
+    if (!object || !shortOfReplicas(kind, object)) continue;
+    const owner = ctx.owners.resolve(kind, object);
+    if (!owner.current) continue;
+    found.push({ event, object, owner, workload: owner.workload });
+  }
+  return found;
+}

@@ -1,0 +1,58 @@
+import type { TriageContext } from "../context.js";
+import { podsOf } from "../context.js";
+import { type Finding, kubectl, makeFinding } from "../finding.js";
+import { refOf } from "../owners.js";
+import { availabilityOf } from "../workloads.js";
+
+/**
+ * rollout-stuck: a Deployment past its progress deadline when none of its current pods shows a
+ * more specific cause (those checks name the cause; this one would only name the symptom).
+ */
+export function checkRolloutStuck(ctx: TriageContext): Finding[] {
+  const findings: Finding[] = [];
+  for (const deployment of ctx.snapshot.deployments) {
+    if (!ctx.inScope(deployment.metadata.namespace) || deployment.spec.paused) continue;
+    const progressing = deployment.status?.conditions?.find((c) => c.type === "Progressing");
+    if (progressing?.status !== "False" || progressing.reason !== "ProgressDeadlineExceeded") continue;
+    const ref = refOf("Deployment", deployment);
+    const pods = podsOf(ctx, ref);
+    if (
+      pods.some(
+        (view) =>
+          view.issues.length > 0 ||
+          !view.scheduled ||
+          view.events.some((e) => e.reason === "FailedScheduling"),
+      )
+    ) {
+      continue;
+    }
+    const current = ctx.owners.currentReplicaSetOf(deployment);
+    const failedCreate = current
+      ? ctx.events("ReplicaSet", current).some((e) => e.reason === "FailedCreate")
+      : false;
+    if (failedCreate) continue;
+    const status = deployment.status ?? {};
+    const a = availabilityOf("Deployment", deployment);
+    findings.push(
+      makeFinding({
+        category: "rollout-stuck",
+        resource: ref,
+        affected: [ref, ...pods.map((v) => v.ref)],
+        evidence: [
+          `Deployment ${ref.namespace}/${ref.name} Progressing=False ProgressDeadlineExceeded: ${progressing.message ?? ""}`,
+          `Deployment ${ref.namespace}/${ref.name} replicas ${status.replicas ?? 0}, updated ${status.updatedReplicas ?? 0}, ready ${status.readyReplicas ?? 0}, available ${a?.available ?? 0} of ${a?.desired ?? 0} desired`,
+        ],
+        confidence: 0.7,
+        summary: `${ref.name}'s rollout is stuck past its progress deadline (${status.updatedReplicas ?? 0} of ${a?.desired ?? 0} replicas updated)`,
+        nextSteps: [
+          "Look at the new ReplicaSet's pods and events; roll back if the new version cannot become ready.",
+        ],
+        commands: [
+          `${kubectl(ref.namespace)} rollout status deployment/${ref.name}`,
+          `${kubectl(ref.namespace)} rollout history deployment/${ref.name}`,
+        ],
+      }),
+    );
+  }
+  return findings;
+}

@@ -1,0 +1,67 @@
+import type { RootCause, Snapshot, TriageResult } from "../domain/types.js";
+import { blastRadius } from "./blast-radius.js";
+import { CHECKS } from "./checks/index.js";
+import { buildContext } from "./context.js";
+import { parseReadyz } from "./control-plane.js";
+import type { Finding } from "./finding.js";
+import { linkDependencies } from "./link.js";
+import { proposeRemediations } from "./proposals/index.js";
+import { rankFindings } from "./ranking.js";
+import { severityOf } from "./severity.js";
+import { headline, healthyWorkloads } from "./summary.js";
+import { classifySymptoms } from "./symptoms.js";
+
+export { actionRisk } from "../domain/risk.js";
+export { CHECKS } from "./checks/index.js";
+export { type ControlPlaneHealth, parseReadyz } from "./control-plane.js";
+
+/** Options of one triage run. */
+export interface TriageOptions {
+  /** Only this namespace (cluster-scoped objects still count when they affect it). */
+  namespace?: string;
+  /** Override of the snapshot's clock (RFC 3339); defaults to `snapshot.collectedAt`. */
+  now?: string;
+}
+
+function toRootCause(finding: Finding): RootCause {
+  const { fix: _fix, dependsOn: _dependsOn, impactPods: _impact, ...cause } = finding;
+  return cause;
+}
+
+/**
+ * The deterministic triage of a snapshot: pure (no I/O, no clock but the snapshot's), O(objects).
+ * Runs every check, links dependency chains, ranks causes, and proposes catalog remediations.
+ */
+export function triage(snapshot: Snapshot, options: TriageOptions = {}): TriageResult {
+  const ctx = buildContext(snapshot, options);
+  const controlPlane = parseReadyz(snapshot.readyz);
+  const findings: Finding[] = Object.values(CHECKS).flatMap((check) => check(ctx));
+  linkDependencies(findings);
+  const ranked = rankFindings(ctx, findings);
+  const radius = blastRadius(ctx, ranked, controlPlane);
+  const inScope = <T extends { metadata: { namespace?: string } }>(items: T[]) =>
+    ctx.namespace === undefined
+      ? items.length
+      : items.filter((i) => ctx.inScope(i.metadata.namespace)).length;
+  return {
+    namespace: ctx.namespace ?? "*",
+    collectedAt: snapshot.collectedAt,
+    controlPlane: {
+      status: controlPlane.status,
+      ...(controlPlane.failing?.length ? { failing: controlPlane.failing } : {}),
+    },
+    blastRadius: radius,
+    severity: severityOf(ctx, ranked, radius, controlPlane),
+    headline: headline(ctx, ranked, controlPlane),
+    symptoms: classifySymptoms(ctx, controlPlane),
+    rootCauses: ranked.map(toRootCause),
+    remediations: proposeRemediations(ctx, ranked),
+    healthy: healthyWorkloads(ctx, ranked),
+    gaps: snapshot.gaps.filter((gap) => gap.namespace === undefined || ctx.inScope(gap.namespace)),
+    stats: {
+      pods: inScope(snapshot.pods),
+      events: inScope(snapshot.events),
+      ...(snapshot.requestCount === undefined ? {} : { apiRequests: snapshot.requestCount }),
+    },
+  };
+}

@@ -1,0 +1,91 @@
+import type { RemediationProposal } from "../../domain/actions.js";
+import type { Workload } from "../../domain/kube.js";
+import type { ResourceRef } from "../../domain/types.js";
+import type { TriageContext } from "../context.js";
+import { revisionOf } from "../owners.js";
+import { objectKey } from "../snapshot-index.js";
+import { containerPath, finalize } from "./build.js";
+
+/** A revision worth going back to, and why it was chosen. */
+export interface RollbackChoice {
+  replicaSet: Workload;
+  revision: number;
+  images: Record<string, string>;
+  why: string;
+}
+
+function imagesOf(rs: Workload): Record<string, string> {
+  const images: Record<string, string> = {};
+  for (const c of rs.spec.template.spec.containers) if (c.image) images[c.name] = c.image;
+  return images;
+}
+
+/**
+ * The revision to roll back to: among older ReplicaSets whose images differ from every failing
+ * one, the highest revision that still has ready pods (proof that it runs), else the highest
+ * revision (it ran before this rollout replaced it). Undefined when there is none.
+ */
+export function chooseRollback(
+  replicaSets: Workload[],
+  failingImages: Record<string, string>,
+): RollbackChoice | undefined {
+  const current = Math.max(0, ...replicaSets.map(revisionOf));
+  const failing = new Set(Object.values(failingImages));
+  const candidates = replicaSets
+    .filter((rs) => revisionOf(rs) > 0 && revisionOf(rs) < current)
+    .filter((rs) => Object.values(imagesOf(rs)).every((image) => !failing.has(image)))
+    .sort((a, b) => revisionOf(b) - revisionOf(a));
+  const ready = candidates.find((rs) => (rs.status?.readyReplicas ?? 0) > 0);
+  const chosen = ready ?? candidates[0];
+  if (!chosen) return undefined;
+  return {
+    replicaSet: chosen,
+    revision: revisionOf(chosen),
+    images: imagesOf(chosen),
+    why: ready
+      ? `its ReplicaSet ${chosen.metadata.name} still has ${chosen.status?.readyReplicas} ready pod(s)`
+      : `it is the newest earlier revision (ReplicaSet ${chosen.metadata.name}) and its images are not the failing ones`,
+  };
+}
+
+/** rollback of a Deployment whose new image cannot be pulled, to the last revision that ran. */
+export function proposeRollback(
+  ctx: TriageContext,
+  rootCauseId: string,
+  workload: ResourceRef,
+  failingImages: Record<string, string>,
+): RemediationProposal[] {
+  const deployment = ctx.index.byKey.get(objectKey("Deployment", workload.namespace, workload.name)) as
+    | Workload
+    | undefined;
+  if (!deployment) return [];
+  const choice = chooseRollback(ctx.owners.replicaSetsOf(deployment), failingImages);
+  if (!choice) return [];
+  const expected: Record<string, unknown> = {};
+  const changes: string[] = [];
+  for (const container of deployment.spec.template.spec.containers) {
+    const now = container.image;
+    const then = choice.images[container.name];
+    if (!now || !then || now === then) continue;
+    expected[`${containerPath(container.name)}.image`] = now;
+    changes.push(`${containerPath(container.name)}.image: ${now} -> ${then}`);
+  }
+  if (changes.length === 0) return [];
+  const proposal = finalize({
+    action: {
+      action: "rollback",
+      target: { kind: "Deployment", namespace: workload.namespace, name: workload.name },
+      params: { toRevision: choice.revision },
+    },
+    rootCauseId,
+    summary: `Roll ${workload.name} back to revision ${choice.revision}, restoring ${Object.values(choice.images).join(", ")}: ${choice.why}.`,
+    change: `${changes.join("; ")} (rollback to revision ${choice.revision})`,
+    preconditions: {
+      ...(deployment.metadata.resourceVersion
+        ? { resourceVersion: deployment.metadata.resourceVersion }
+        : {}),
+      expected,
+    },
+  });
+  return proposal ? [proposal] : [];
+}
