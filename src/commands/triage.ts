@@ -1,6 +1,225 @@
-import { TriageError } from "../errors.js";
+import { parseArgs } from "node:util";
+import type { Snapshot, TriageResult } from "../domain/types.js";
+import { ClusterError, errorMessage, InputError } from "../errors.js";
+import { type CollectScope, collectSnapshot } from "../k8s/collect.js";
+import { writeEvidence } from "../k8s/evidence.js";
+import { snapshotFromFile } from "../k8s/from-file.js";
+import { createClusterReader } from "../k8s/kube-reader.js";
+import { loadKubeConfig } from "../k8s/kubeconfig.js";
+import { assertNamespaceName, closestNames } from "../k8s/namespaces.js";
+import { log } from "../log.js";
+import {
+  REPORT_FORMATS,
+  type ReportFormat,
+  renderMarkdown,
+  renderReport,
+  shouldColor,
+} from "../report/index.js";
+import { triage } from "../triage/index.js";
 
-/** `k8s-triage triage`: placeholder until its issue lands (owned by the helper building it). */
-export async function run(_args: string[]): Promise<number> {
-  throw new TriageError("COMMAND_PENDING", "the 'triage' command is being built in this session");
+const USAGE = `usage: k8s-triage triage [namespace] [options]
+
+Triage one namespace (or all) of a live cluster or a cluster-state file. Read-only.
+
+options:
+  -A, --all-namespaces   triage every namespace
+  -f, --from-file FILE   read a cluster-state file instead of a cluster
+      --context NAME     kubeconfig context (default: current-context)
+      --kubeconfig FILE  kubeconfig file (default: KUBECONFIG, ~/.kube/config, in-cluster)
+  -o, --format FORMAT    text (default), markdown or json
+      --no-llm           deterministic analysis only (no Claude)
+      --evidence-dir DIR write snapshot.yaml, logs, events, triage.json and report.md to DIR
+  -h, --help             show this help
+
+exit codes: 0 ran (problems found or not), 1 cluster or namespace not found/unreachable, 2 bad input`;
+
+/** Parsed `triage` arguments. */
+export interface TriageArgs {
+  help: boolean;
+  /** Undefined with --all-namespaces, or when the context's namespace should be used. */
+  namespace?: string;
+  allNamespaces: boolean;
+  fromFile?: string;
+  context?: string;
+  kubeconfig?: string;
+  format: ReportFormat;
+  noLlm: boolean;
+  evidenceDir?: string;
+}
+
+/** Parses and checks `triage` arguments; every problem is an InputError (exit code 2). */
+export function parseTriageArgs(args: string[]): TriageArgs {
+  let parsed: ReturnType<typeof parseCli>;
+  try {
+    parsed = parseCli(args);
+  } catch (error) {
+    // node:util's wording for unknown flags suggests '--' tricks; say it plainly instead.
+    const unknown = /Unknown option '([^']+)'/.exec(errorMessage(error));
+    throw new InputError("USAGE", unknown ? `unknown option '${unknown[1]}'` : errorMessage(error));
+  }
+  const { values, positionals } = parsed;
+  if (positionals.length > 1) {
+    throw new InputError(
+      "USAGE",
+      `expected at most one namespace, got ${positionals.map((p) => `'${p}'`).join(" ")}`,
+    );
+  }
+  const namespace = positionals[0];
+  const allNamespaces = values["all-namespaces"] ?? false;
+  if (namespace !== undefined && allNamespaces) {
+    throw new InputError("USAGE", `give a namespace ('${namespace}') or --all-namespaces, not both`);
+  }
+  if (namespace !== undefined) assertNamespaceName(namespace);
+  const format = values.format ?? "text";
+  if (!(REPORT_FORMATS as readonly string[]).includes(format)) {
+    throw new InputError("USAGE", `unknown --format '${format}': use ${REPORT_FORMATS.join(", ")}`);
+  }
+  if (
+    values["from-file"] !== undefined &&
+    (values.context !== undefined || values.kubeconfig !== undefined)
+  ) {
+    throw new InputError(
+      "USAGE",
+      "--from-file reads a state file: it cannot be combined with --context or --kubeconfig",
+    );
+  }
+  return {
+    help: values.help ?? false,
+    ...(namespace !== undefined ? { namespace } : {}),
+    allNamespaces,
+    ...(values["from-file"] !== undefined ? { fromFile: values["from-file"] } : {}),
+    ...(values.context !== undefined ? { context: values.context } : {}),
+    ...(values.kubeconfig !== undefined ? { kubeconfig: values.kubeconfig } : {}),
+    format: format as ReportFormat,
+    noLlm: values["no-llm"] ?? false,
+    ...(values["evidence-dir"] !== undefined ? { evidenceDir: values["evidence-dir"] } : {}),
+  };
+}
+
+function parseCli(args: string[]) {
+  return parseArgs({
+    args,
+    strict: true,
+    allowPositionals: true,
+    options: {
+      "all-namespaces": { type: "boolean", short: "A" },
+      "from-file": { type: "string", short: "f" },
+      context: { type: "string" },
+      kubeconfig: { type: "string" },
+      format: { type: "string", short: "o" },
+      "no-llm": { type: "boolean" },
+      "evidence-dir": { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+}
+
+/** The snapshot and where it came from, in words for the report. */
+async function collect(
+  args: TriageArgs,
+): Promise<{ snapshot: Snapshot; scope: CollectScope; source: string }> {
+  if (args.fromFile !== undefined) {
+    const scope: CollectScope = args.allNamespaces
+      ? { allNamespaces: true }
+      : { namespace: args.namespace ?? "default" };
+    return {
+      snapshot: await snapshotFromFile(args.fromFile, scope),
+      scope,
+      source: `state file ${args.fromFile}`,
+    };
+  }
+  const kc = loadKubeConfig({
+    ...(args.kubeconfig !== undefined ? { kubeconfig: args.kubeconfig } : {}),
+    ...(args.context !== undefined ? { context: args.context } : {}),
+  });
+  // Like kubectl: no namespace given means the context's namespace, else "default".
+  const contextNamespace = kc.getContextObject(kc.getCurrentContext())?.namespace;
+  const scope: CollectScope = args.allNamespaces
+    ? { allNamespaces: true }
+    : { namespace: args.namespace ?? contextNamespace ?? "default" };
+  const reader = createClusterReader(kc);
+  try {
+    const snapshot = await collectSnapshot(reader, scope, {
+      source: { type: "live", ...(reader.context ? { context: reader.context } : {}), server: reader.server },
+    });
+    return { snapshot, scope, source: `context ${reader.context ?? "(none)"} at ${reader.server}` };
+  } finally {
+    reader.close();
+  }
+}
+
+/**
+ * A namespace that does not exist is an error worth a suggestion, not an empty report. It can
+ * only be told when the namespace list was readable.
+ */
+function missingNamespace(snapshot: Snapshot, namespace: string): string | undefined {
+  if (snapshot.gaps.some((gap) => gap.resource === "namespaces")) return undefined;
+  const names = snapshot.namespaces.map((ns) => ns.metadata.name ?? "").filter((name) => name !== "");
+  if (names.length === 0 || names.includes(namespace)) return undefined;
+  if (snapshot.pods.length > 0 || snapshot.events.length > 0) return undefined;
+  const close = closestNames(namespace, names);
+  const hint =
+    close.length > 0
+      ? `did you mean ${close.map((name) => `'${name}'`).join(", ")}?`
+      : `existing: ${names.sort().join(", ")}`;
+  return `namespace '${namespace}' does not exist; ${hint}`;
+}
+
+/** The seam for the Claude loop (src/agent, later): for now the deterministic engine decides. */
+function modelNote(args: TriageArgs): void {
+  if (args.noLlm || !process.env.ANTHROPIC_API_KEY) return;
+  log.info("Claude analysis is not wired into the CLI yet; showing the deterministic triage");
+}
+
+/** `k8s-triage triage`: collect, analyse, report. */
+export async function run(argv: string[]): Promise<number> {
+  const started = performance.now();
+  let args: TriageArgs;
+  try {
+    args = parseTriageArgs(argv);
+  } catch (error) {
+    console.error(`k8s-triage triage: ${errorMessage(error)}\n\n${USAGE}`);
+    return 2;
+  }
+  if (args.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  try {
+    const { snapshot, scope, source } = await collect(args);
+    if (!scope.allNamespaces) {
+      const missing = missingNamespace(snapshot, scope.namespace);
+      if (missing) {
+        console.error(`k8s-triage triage: ${missing}`);
+        return 1;
+      }
+    }
+    modelNote(args);
+    const result: TriageResult = triage(snapshot, scope.allNamespaces ? {} : { namespace: scope.namespace });
+    result.stats.apiRequests = snapshot.requestCount;
+    result.stats.durationMs = Math.round(performance.now() - started);
+    if (args.evidenceDir !== undefined) {
+      const markdown = renderMarkdown(result, { evidenceDir: args.evidenceDir, source });
+      await writeEvidence(args.evidenceDir, snapshot, result, markdown);
+    }
+    process.stdout.write(
+      renderReport(result, args.format, {
+        color: shouldColor(),
+        source,
+        ...(args.evidenceDir !== undefined ? { evidenceDir: args.evidenceDir } : {}),
+      }),
+    );
+    if (args.evidenceDir !== undefined) console.error(`evidence written to ${args.evidenceDir}`);
+    return 0;
+  } catch (error) {
+    if (error instanceof InputError) {
+      console.error(`k8s-triage triage: ${error.message}`);
+      return 2;
+    }
+    if (error instanceof ClusterError) {
+      console.error(`k8s-triage triage: ${error.message}`);
+      return 1;
+    }
+    throw error;
+  }
 }
