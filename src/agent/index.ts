@@ -4,4 +4,7 @@
  */
 export { type AgentConfig, agentConfigFromEnv, DEFAULT_AGENT_CONFIG } from "./config.js";
 export { rcaFromTriage } from "./fallback.js";
+export { answerFollowUp, type FollowUpAnswer, type FollowUpInput, type FollowUpTurn } from "./follow-up.js";
 export { type InvestigateInput, investigateWithModel } from "./investigate.js";
+export { modelValidatorFor } from "./model-validator.js";
+export { type ValidateInput, validateWithModel } from "./validate.js";

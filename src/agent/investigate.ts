@@ -102,6 +102,7 @@ async function reportFromModel(
     rca,
     triageCauses: input.triage.rootCauses,
     policy: input.policy,
+    namespace,
     ...(dryRun ? { dryRun } : {}),
   });
   // The model never saw a secret, but its text goes to Slack: scan it once more anyway.

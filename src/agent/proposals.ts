@@ -5,7 +5,8 @@ import { remediationActionSchema } from "../domain/actions.js";
 import type { RootCause } from "../domain/types.js";
 import { errorMessage } from "../errors.js";
 import type { ClusterReader } from "../k8s/reader.js";
-import { buildProposal, proposalId } from "./proposal-build.js";
+import { proposalFromAction } from "../remediation/catalog.js";
+import { gateProposal } from "../remediation/gate.js";
 import type { ModelRemediation, SubmittedRca } from "./rca-schema.js";
 import { resolveKind } from "./tools/kinds.js";
 
@@ -18,30 +19,10 @@ export interface Dropped {
   reason: string;
 }
 
-const RISK_ORDER = { low: 0, medium: 1, high: 2 } as const;
-
-/** The policy's say on a proposal: allowed action, risk ceiling, namespaces. */
-export function policyVerdict(
-  proposal: RemediationProposal,
-  policy: Policy,
-): { allow: true } | { allow: false; reason: string } {
-  const allowed = policy.remediation.allowedActions;
-  if (!allowed.includes("*") && !allowed.includes(proposal.action)) {
-    return { allow: false, reason: `action '${proposal.action}' is not allowed by policy` };
-  }
-  if (RISK_ORDER[proposal.risk] > RISK_ORDER[policy.remediation.maxRisk]) {
-    return {
-      allow: false,
-      reason: `risk ${proposal.risk} exceeds the policy maximum ${policy.remediation.maxRisk}`,
-    };
-  }
-  if (!anyGlob(policy.namespaces, proposal.target.namespace)) {
-    return {
-      allow: false,
-      reason: `namespace '${proposal.target.namespace}' is outside the policy's namespaces`,
-    };
-  }
-  return { allow: true };
+/** The policy gate for a proposal offered to humans in this investigation. */
+function gate(proposal: RemediationProposal, policy: Policy, namespace: string) {
+  const investigatedNamespace = namespace === "*" ? proposal.target.namespace : namespace;
+  return gateProposal(proposal, policy, { investigatedNamespace, mode: "manual" });
 }
 
 function describe(item: ModelRemediation): string {
@@ -118,8 +99,18 @@ export async function vetOne(
       reason: action.action === "create-pvc" ? "the PVC already exists" : "the target does not exist",
     };
   }
-  const proposal = buildProposal(action, current, rootCauseId, item.summary);
-  const verdict = policyVerdict(proposal, ctx.policy);
+  let proposal: RemediationProposal;
+  try {
+    // Risk, summary and change come from the catalog's rules, never from the model's words.
+    const replicaSets =
+      action.action === "rollback"
+        ? await ctx.reader.list("replicasets", { namespace: action.target.namespace, signal: ctx.signal })
+        : undefined;
+    proposal = proposalFromAction(action, current, rootCauseId, replicaSets ? { replicaSets } : {});
+  } catch (error) {
+    return { ok: false, reason: `cannot apply to the current object: ${errorMessage(error)}` };
+  }
+  const verdict = gate(proposal, ctx.policy, ctx.namespace);
   if (!verdict.allow) return { ok: false, reason: verdict.reason };
   const dry = await dryRunOrSkip(proposal, ctx.dryRun);
   if (!dry.ok) return { ok: false, reason: `dry-run failed: ${dry.message}` };
@@ -169,8 +160,8 @@ function rejectedBy(
 
 /**
  * The final proposal list: deterministic proposals stay unless the model explicitly rejected the
- * root cause they fix; model proposals are added when they are not already there (same action on
- * the same target). Deterministic ones are still gated by policy and dry-run.
+ * root cause they fix; model proposals are added when they are not already there (same id: same
+ * action on the same target). Deterministic ones are still gated by policy and dry-run.
  */
 export async function mergeProposals(input: {
   deterministic: RemediationProposal[];
@@ -178,16 +169,16 @@ export async function mergeProposals(input: {
   rca: SubmittedRca;
   triageCauses: RootCause[];
   policy: Policy;
+  namespace: string;
   dryRun?: DryRun;
 }): Promise<{ proposals: RemediationProposal[]; dropped: Dropped[] }> {
   const proposals: RemediationProposal[] = [];
   const dropped: Dropped[] = [];
   const seen = new Set<string>();
   for (const proposal of input.deterministic) {
-    const key = proposalId(proposal);
-    if (seen.has(key) || seen.has(proposal.id)) continue;
+    if (seen.has(proposal.id)) continue;
     const contradiction = rejectedBy(proposal, input.triageCauses, input.rca);
-    const verdict = policyVerdict(proposal, input.policy);
+    const verdict = gate(proposal, input.policy, input.namespace);
     const reason = contradiction
       ? `contradicted by the model's analysis: ${contradiction}`
       : !verdict.allow
@@ -205,7 +196,7 @@ export async function mergeProposals(input: {
       });
       continue;
     }
-    seen.add(key).add(proposal.id);
+    seen.add(proposal.id);
     proposals.push(proposal);
   }
   for (const proposal of input.model) {

@@ -134,7 +134,7 @@ export function triage(): TriageResult {
         params: {},
         id: `rollout-restart:${NS}/api`,
         rootCauseId: `crash-loop:Deployment/${NS}/api`,
-        risk: "low",
+        risk: "medium",
         summary: "restart api",
         change: "Deployment prod-api/api: restart all pods (rolling)",
         preconditions: { resourceVersion: "41" },

@@ -1,0 +1,117 @@
+import type { Policy } from "../config/policy.js";
+import type { Trigger } from "../domain/investigation.js";
+import type { ModelUsage, RcaEvidence, RcaReport } from "../domain/rca.js";
+import type { TriageResult } from "../domain/types.js";
+import { errorMessage } from "../errors.js";
+import type { ClusterReader } from "../k8s/reader.js";
+import { log as rootLog } from "../log.js";
+import { rcaDigest, triageDigest } from "./brief.js";
+import { type AgentConfig, FOCUSED_ITERATIONS } from "./config.js";
+import { createClient, runToolLoop } from "./loop.js";
+import { loadPrompt } from "./prompts.js";
+import { followUpAnswerSchema, type SubmittedAnswer } from "./rca-schema.js";
+import { wrapUntrusted } from "./result-text.js";
+import { investigationSignal, resolveConfig } from "./runtime.js";
+import { scrubText } from "./scrub.js";
+import { readOnlyTools } from "./tools/index.js";
+
+/** One earlier question and answer in the thread. */
+export interface FollowUpTurn {
+  question: string;
+  answer: string;
+}
+
+export interface FollowUpInput {
+  reader: ClusterReader;
+  /** The stored RCA of the incident. */
+  rca: RcaReport;
+  triage?: TriageResult;
+  trigger: Trigger;
+  policy: Policy;
+  question: string;
+  /** Earlier Q&A in the thread, oldest first (the newest few are sent). */
+  history?: FollowUpTurn[];
+  signal?: AbortSignal;
+  config?: Partial<AgentConfig>;
+}
+
+/** An answer for the thread. */
+export interface FollowUpAnswer {
+  answer: string;
+  evidence: RcaEvidence[];
+  source: "model" | "deterministic";
+  fallbackReason?: string;
+  usage?: ModelUsage;
+}
+
+const STORED_SOURCES = new Set(["rca", "triage"]);
+const MAX_HISTORY = 6;
+
+export const SUBMIT_ANSWER = {
+  name: "submit_answer",
+  description: 'Hand in the answer to the question, with evidence citing tool_use ids, "rca" or "triage".',
+  schema: followUpAnswerSchema,
+  check: (value: SubmittedAnswer, known: ReadonlySet<string>) =>
+    value.evidence
+      .filter((e) => !known.has(e.source) && !STORED_SOURCES.has(e.source))
+      .map(
+        (e) => `evidence source '${e.source}' is not a tool_use id of this conversation, "rca" or "triage"`,
+      ),
+};
+
+function brief(input: FollowUpInput): string {
+  const history = (input.history ?? [])
+    .slice(-MAX_HISTORY)
+    .map((turn) => `Q: ${turn.question.slice(0, 1000)}\nA: ${turn.answer.slice(0, 2000)}`)
+    .join("\n\n");
+  return scrubText(
+    [
+      `Incident in namespace '${input.trigger.namespace}'. Stored analysis:`,
+      wrapUntrusted("rca", rcaDigest(input.rca)),
+      ...(input.triage ? [wrapUntrusted("triage", triageDigest(input.triage))] : []),
+      ...(history ? ["Earlier in this thread:", wrapUntrusted("thread", history)] : []),
+      "The engineer's question:",
+      wrapUntrusted("question", input.question.slice(0, 2000)),
+      "Answer it (use tools if fresh facts are needed), then call submit_answer.",
+    ].join("\n\n"),
+  );
+}
+
+/** Answers a free-text question in an incident thread; falls back to the stored RCA's summary. */
+export async function answerFollowUp(input: FollowUpInput): Promise<FollowUpAnswer> {
+  const config = resolveConfig(input.config);
+  if (!config.apiKey) return fallback(input, "no ANTHROPIC_API_KEY is set");
+  const signal = investigationSignal(config.timeoutMs, input.signal);
+  try {
+    const result = await runToolLoop({
+      client: createClient(config),
+      config,
+      system: loadPrompt("follow-up"),
+      firstUser: brief(input),
+      tools: readOnlyTools(),
+      final: SUBMIT_ANSWER,
+      context: { reader: input.reader, namespace: input.trigger.namespace, policy: input.policy, signal },
+      maxIterations: Math.min(config.maxIterations, FOCUSED_ITERATIONS),
+      log: rootLog.child({ component: "agent-follow-up", namespace: input.trigger.namespace }),
+    });
+    if (!result.ok) return { ...fallback(input, result.reason), usage: result.usage };
+    return {
+      answer: scrubText(result.value.answer),
+      evidence: result.value.evidence.map((e) => ({ quote: scrubText(e.quote), source: e.source })),
+      source: "model",
+      usage: result.usage,
+    };
+  } catch (error) {
+    return fallback(input, `the model failed: ${errorMessage(error)}`);
+  }
+}
+
+function fallback(input: FollowUpInput, reason: string): FollowUpAnswer {
+  const causes = input.rca.rootCauses.map((c) => `• ${c.category}: ${c.summary}`).join("\n");
+  return {
+    answer: `I can't answer free-text questions right now (${reason}). From the stored analysis: ${input.rca.summary}${causes ? `\n${causes}` : ""}`,
+    evidence: input.rca.rootCauses.flatMap((c) => c.evidence.slice(0, 2)),
+    source: "deterministic",
+    fallbackReason: reason,
+  };
+}
