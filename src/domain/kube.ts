@@ -28,6 +28,7 @@ export interface OwnerReference {
   name: string;
   uid: string;
   controller?: boolean;
+  blockOwnerDeletion?: boolean;
 }
 
 /** Any Kubernetes object. */
@@ -102,6 +103,7 @@ export interface Toleration {
   operator?: string;
   value?: string;
   effect?: string;
+  tolerationSeconds?: number;
 }
 
 export interface PodSpec {
@@ -128,6 +130,7 @@ export interface ContainerStateTerminated {
   signal?: number;
   startedAt?: string;
   finishedAt?: string;
+  containerID?: string;
 }
 export interface ContainerState {
   waiting?: ContainerStateWaiting;
@@ -144,6 +147,7 @@ export interface ContainerStatus {
   started?: boolean;
   state?: ContainerState;
   lastState?: ContainerState;
+  containerID?: string;
 }
 
 export interface Condition {
@@ -153,6 +157,8 @@ export interface Condition {
   message?: string;
   lastTransitionTime?: string;
   lastUpdateTime?: string;
+  lastProbeTime?: string | null;
+  lastHeartbeatTime?: string;
 }
 
 export interface PodStatus {

@@ -1,0 +1,184 @@
+import type {
+  KubeObject,
+  Node,
+  PersistentVolumeClaim,
+  Pod,
+  ResourceQuota,
+  Service,
+  StorageClass,
+} from "../../domain/kube.js";
+import type { ClusterView } from "../types.js";
+import { EventSink } from "./events.js";
+import { jsonEqual } from "./util/equal.js";
+import { parseTime } from "./util/time.js";
+
+/** `namespace/name`. */
+export function keyOf(object: KubeObject): string {
+  return `${object.metadata.namespace ?? ""}/${object.metadata.name ?? ""}`;
+}
+
+function byKey<T extends KubeObject>(objects: KubeObject[]): Map<string, T> {
+  const map = new Map<string, T>();
+  for (const object of objects) map.set(keyOf(object), object as T);
+  return map;
+}
+
+function addTo<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
+  let set = map.get(key);
+  if (!set) {
+    set = new Set();
+    map.set(key, set);
+  }
+  set.add(value);
+}
+
+/** The controller owner reference of an object, if any. */
+export function controllerOf(object: KubeObject): { kind: string; name: string; uid: string } | undefined {
+  return object.metadata.ownerReferences?.find((reference) => reference.controller);
+}
+
+/**
+ * One reconcile pass's picture of the cluster: every kind the model reads, listed once and indexed
+ * (pods by namespace, owner and node) so each controller's per-object work is O(1). Writes go
+ * through `save`/`create`/`delete`, which skip no-op writes and keep the indexes current for the
+ * stages that run after them in the same pass.
+ */
+export class Cluster {
+  readonly view: ClusterView;
+  readonly now: string;
+  readonly nowMs: number;
+  readonly events: EventSink;
+  writes = 0;
+
+  readonly nodes = new Map<string, Node>();
+  readonly namespaces = new Map<string, KubeObject>();
+  readonly storageClasses = new Map<string, StorageClass>();
+  readonly persistentVolumes = new Map<string, KubeObject>();
+  readonly pods = new Map<string, Pod>();
+  readonly podsByNamespace = new Map<string, Set<string>>();
+  readonly podsByOwner = new Map<string, Set<string>>();
+  readonly podsByNode = new Map<string, Set<string>>();
+  readonly claims: Map<string, PersistentVolumeClaim>;
+  readonly secrets: Map<string, KubeObject>;
+  readonly configMaps: Map<string, KubeObject>;
+  readonly services: Map<string, Service>;
+  readonly endpoints: Map<string, KubeObject>;
+  readonly quotas = new Map<string, ResourceQuota[]>();
+
+  constructor(view: ClusterView) {
+    this.view = view;
+    this.now = view.now();
+    this.nowMs = parseTime(this.now) ?? Date.now();
+    this.events = new EventSink(view, this.nowMs);
+    for (const node of view.list("Node")) this.nodes.set(node.metadata.name ?? "", node as Node);
+    for (const namespace of view.list("Namespace"))
+      this.namespaces.set(namespace.metadata.name ?? "", namespace);
+    for (const sc of view.list("StorageClass"))
+      this.storageClasses.set(sc.metadata.name ?? "", sc as StorageClass);
+    for (const pv of view.list("PersistentVolume")) this.persistentVolumes.set(pv.metadata.name ?? "", pv);
+    for (const pod of view.list("Pod")) this.#indexPod(pod as Pod);
+    this.claims = byKey(view.list("PersistentVolumeClaim"));
+    this.secrets = byKey(view.list("Secret"));
+    this.configMaps = byKey(view.list("ConfigMap"));
+    this.services = byKey(view.list("Service"));
+    this.endpoints = byKey(view.list("Endpoints"));
+    for (const quota of view.list("ResourceQuota")) {
+      const namespace = quota.metadata.namespace ?? "";
+      this.quotas.set(namespace, [...(this.quotas.get(namespace) ?? []), quota as ResourceQuota]);
+    }
+  }
+
+  /** Pods of a namespace. */
+  podsIn(namespace: string): Pod[] {
+    return this.#resolve(this.podsByNamespace.get(namespace));
+  }
+
+  /** Pods whose controller (or any owner) has this uid. */
+  podsOwnedBy(uid: string | undefined): Pod[] {
+    return uid ? this.#resolve(this.podsByOwner.get(uid)) : [];
+  }
+
+  /** Pods bound to a node. */
+  podsOn(node: string): Pod[] {
+    return this.#resolve(this.podsByNode.get(node));
+  }
+
+  /** Total model writes this pass (objects and events). */
+  get totalWrites(): number {
+    return this.writes + this.events.writes;
+  }
+
+  /** Stores a changed object (the caller has compared and knows it changed); returns the stored copy. */
+  save<T extends KubeObject>(object: T): T {
+    const stored = this.view.upsert(object) as T;
+    this.writes++;
+    this.#track(stored);
+    return stored;
+  }
+
+  /** Stores `object` when `part(object)` differs from `before`; true when written. */
+  saveIfChanged<T extends KubeObject>(object: T, before: unknown, after: unknown): boolean {
+    if (jsonEqual(before, after)) return false;
+    this.save(object);
+    return true;
+  }
+
+  /** Removes an object (and, through the server's garbage collector, its dependents). */
+  delete(object: KubeObject): void {
+    const kind = object.kind ?? "";
+    this.view.remove(kind, object.metadata.namespace ?? "", object.metadata.name ?? "");
+    this.writes++;
+    if (kind === "Pod") this.#unindexPod(object as Pod);
+  }
+
+  #track(object: KubeObject): void {
+    const key = keyOf(object);
+    switch (object.kind) {
+      case "Pod": {
+        const previous = this.pods.get(key);
+        if (previous) this.#unindexPod(previous);
+        this.#indexPod(object as Pod);
+        break;
+      }
+      case "PersistentVolumeClaim":
+        this.claims.set(key, object as PersistentVolumeClaim);
+        break;
+      case "PersistentVolume":
+        this.persistentVolumes.set(object.metadata.name ?? "", object);
+        break;
+      case "Node":
+        this.nodes.set(object.metadata.name ?? "", object as Node);
+        break;
+      case "Endpoints":
+        this.endpoints.set(key, object);
+        break;
+      default:
+        break;
+    }
+  }
+
+  #indexPod(pod: Pod): void {
+    const key = keyOf(pod);
+    this.pods.set(key, pod);
+    addTo(this.podsByNamespace, pod.metadata.namespace ?? "", key);
+    for (const owner of pod.metadata.ownerReferences ?? []) addTo(this.podsByOwner, owner.uid, key);
+    if (pod.spec?.nodeName) addTo(this.podsByNode, pod.spec.nodeName, key);
+  }
+
+  #unindexPod(pod: Pod): void {
+    const key = keyOf(pod);
+    this.pods.delete(key);
+    this.podsByNamespace.get(pod.metadata.namespace ?? "")?.delete(key);
+    for (const owner of pod.metadata.ownerReferences ?? []) this.podsByOwner.get(owner.uid)?.delete(key);
+    if (pod.spec?.nodeName) this.podsByNode.get(pod.spec.nodeName)?.delete(key);
+  }
+
+  #resolve(keys: Set<string> | undefined): Pod[] {
+    const result: Pod[] = [];
+    for (const key of keys ?? []) {
+      const pod = this.pods.get(key);
+      if (pod) result.push(pod);
+    }
+    return result;
+  }
+}
