@@ -31,6 +31,13 @@ export const envSchema = z.object({
   MODEL_CALLS_PER_MINUTE: z.coerce.number().int().positive().default(30),
   /** How long investigation records are kept, in hours. */
   INVESTIGATION_RETENTION_HOURS: z.coerce.number().positive().default(72),
+  /** Prefix of every Redis key and BullMQ queue of the pipeline (all roles must agree). */
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]+$/, "letters, digits, '_', '.', '-' only")
+    .default("k8s-triage"),
+  /** Seconds a stopping worker lets active jobs finish before handing them back. */
+  WORKER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().nonnegative().default(30),
 });
 
 /** The process environment, parsed once. */

@@ -46,6 +46,6 @@ export interface PipelineDeps {
   /** Executes and validates one approved proposal (the only place that writes to a cluster). */
   remediate(input: RemediateInput): Promise<ExecutionOutcome>;
   /** Proposal ids the policy lets run without an approver (automatic mode); none when absent. */
-  autoApprove?(investigation: Investigation, policy: Policy): string[];
+  autoApprove?(investigation: Investigation, policy: Policy): Promise<string[]>;
   clock(): Date;
 }

@@ -131,7 +131,7 @@ async function announceResult(ctx: PipelineContext, investigation: Investigation
 
 /** Approves (as the policy) and enqueues what automatic mode allows; idempotent across retries. */
 async function startAutomatic(ctx: PipelineContext, investigation: Investigation): Promise<Investigation> {
-  const ids = ctx.deps.autoApprove?.(investigation, ctx.policy) ?? [];
+  const ids = (await ctx.deps.autoApprove?.(investigation, ctx.policy)) ?? [];
   let current = investigation;
   for (const proposalId of ids) {
     const at = ctx.deps.clock().toISOString();

@@ -18,7 +18,8 @@ import { InvestigationStore } from "./store.js";
 export interface PipelineWorkerOptions {
   redisUrl: string;
   prefix?: string;
-  deps: PipelineDeps;
+  /** The pipeline's dependencies, or a factory given the worker's store, audit and connection. */
+  deps: PipelineDeps | ((runtime: WorkerRuntime) => PipelineDeps);
   policy: Policy;
   /** Jobs processed at once per queue (WORKER_CONCURRENCY). */
   concurrency?: number;
@@ -37,6 +38,14 @@ export interface PipelineWorkerOptions {
   /** Which queues this process consumes (default both). */
   queues?: ReadonlyArray<keyof typeof QUEUE_NAMES>;
   logger?: Logger;
+}
+
+/** What a deps factory gets from the starting worker. */
+export interface WorkerRuntime {
+  store: InvestigationStore;
+  audit: AuditTrail;
+  redis: Redis;
+  logger: Logger;
 }
 
 /** Running workers and how to stop them. */
@@ -65,10 +74,12 @@ export async function startPipelineWorkers(options: PipelineWorkerOptions): Prom
   const audit = new AuditTrail(redis, { prefix, retentionSeconds: store.retentionSeconds, logger });
   const remediationQueue = new Queue(QUEUE_NAMES.remediations, { connection: bullConnection, prefix });
 
+  const deps =
+    typeof options.deps === "function" ? options.deps({ store, audit, redis, logger }) : options.deps;
   const ctx: PipelineContext = {
     store,
     audit,
-    deps: options.deps,
+    deps,
     policy: options.policy,
     redis,
     prefix,
