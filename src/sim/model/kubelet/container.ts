@@ -145,8 +145,10 @@ function cycleOf(
           exitCode: behaviour.exitCode,
           reason: behaviour.reason,
           runSeconds: behaviour.runSeconds,
-          restartable:
-            restartPolicy === "Always" || (restartPolicy === "OnFailure" && behaviour.exitCode !== 0),
+          // Init containers are done once they exit 0; app containers restart per restartPolicy.
+          restartable: input.init
+            ? restartPolicy !== "Never" && behaviour.exitCode !== 0
+            : restartPolicy === "Always" || (restartPolicy === "OnFailure" && behaviour.exitCode !== 0),
           backoffMessage: (delay) =>
             `back-off ${delay} restarting failed container=${container.name} pod=${podLabel(pod)}`,
           containerId: (restarts) => `containerd://${hexFrom(`${uid}/${container.name}/${restarts}`, 64)}`,
