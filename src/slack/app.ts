@@ -1,0 +1,134 @@
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { App, type CustomRoute } from "@slack/bolt";
+import { ConfigError, errorMessage } from "../errors.js";
+import { boltLogger } from "./bolt-logger.js";
+import { createSlackClient, slackClientOptions } from "./client.js";
+import type { SlackDeps } from "./deps.js";
+import type { ListenerDeps } from "./listeners/context.js";
+import { registerListeners } from "./listeners/index.js";
+import { SlackNotifier } from "./notifier.js";
+import { type PosterOptions, SlackPoster } from "./poster.js";
+import { healthRoutes } from "./routes.js";
+import { createGroupResolver } from "./usergroups.js";
+
+/** How the Slack app connects and serves. */
+export interface SlackAppOptions {
+  /** xoxb- bot token. */
+  botToken: string;
+  /** Verifies every HTTP request (v0 HMAC-SHA256, 5-minute window). */
+  signingSecret: string;
+  /** xapp- token: Socket Mode instead of the HTTP receiver when set. */
+  appToken?: string;
+  /** Web API base (a local fake in tests and the demo). */
+  apiUrl?: string;
+  /** HTTP port (0 for any free port); in Socket Mode, the port of the health routes. */
+  port?: number;
+  /** Listen address (default all interfaces; tests use 127.0.0.1). */
+  host?: string;
+  /** Extra routes on the same server, e.g. `/alertmanager` and `/metrics`. */
+  customRoutes?: CustomRoute[];
+  /** Slash command name (default `/triage`). */
+  commandName?: string;
+  /** Poster tuning (pacing, retries); tests shorten the waits. */
+  poster?: Omit<PosterOptions, "client" | "logger">;
+  /** How long inbound event ids are remembered to drop Slack retries (default 1 h). */
+  eventTtlSeconds?: number;
+}
+
+/** A running (or startable) Slack app and the pieces workers reuse. */
+export interface SlackApp {
+  app: App;
+  poster: SlackPoster;
+  notifier: SlackNotifier;
+  /** Bot identity from auth.test. */
+  bot: { userId: string; botId: string; teamId?: string };
+  /** Starts listening; returns the HTTP port (the health port in Socket Mode). */
+  start(): Promise<{ port: number }>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Builds the Bolt app: verifies the token (auth.test) so a wrong token fails at startup with a
+ * clear error, registers the listeners, and mounts `/healthz`, `/readyz` and any extra routes on
+ * the same server as `/slack/events`.
+ */
+export async function createSlackApp(deps: SlackDeps, options: SlackAppOptions): Promise<SlackApp> {
+  const probe = createSlackClient(options.botToken, options.apiUrl);
+  let identity: { userId: string; botId: string; teamId?: string };
+  try {
+    const auth = await probe.auth.test();
+    if (!auth.user_id || !auth.bot_id)
+      throw new Error("auth.test did not name a bot user (is this a bot token?)");
+    identity = {
+      userId: auth.user_id,
+      botId: auth.bot_id,
+      ...(auth.team_id ? { teamId: auth.team_id } : {}),
+    };
+  } catch (error) {
+    throw new ConfigError("SLACK_AUTH", `SLACK_BOT_TOKEN was refused by Slack: ${errorMessage(error)}`, {
+      cause: error,
+    });
+  }
+  const logger = deps.logger.child({ component: "slack" });
+  const routes = [...healthRoutes(deps), ...(options.customRoutes ?? [])];
+  const socketMode = Boolean(options.appToken);
+  const app = new App({
+    token: options.botToken,
+    botId: identity.botId,
+    botUserId: identity.userId,
+    logger: boltLogger(logger),
+    clientOptions: slackClientOptions(options.apiUrl),
+    customRoutes: routes,
+    ...(socketMode
+      ? { socketMode: true, appToken: options.appToken, port: options.port ?? 3000 }
+      : { signingSecret: options.signingSecret, port: options.port ?? 3000 }),
+  });
+  const poster = new SlackPoster({ client: app.client, logger, ...options.poster });
+  const notifier = new SlackNotifier({
+    poster,
+    store: deps.store,
+    policy: deps.policy,
+    clock: deps.clock,
+    logger,
+  });
+  const listenerDeps: ListenerDeps = {
+    ...deps,
+    logger,
+    poster,
+    groups: createGroupResolver({
+      policy: deps.policy,
+      members: (group) => poster.groupMembers(group),
+      logger,
+    }),
+    commandName: options.commandName ?? "/triage",
+    eventTtlSeconds: options.eventTtlSeconds ?? 3600,
+  };
+  registerListeners(app, listenerDeps);
+  app.error(async (error) => {
+    logger.error("unhandled error in a Slack listener", { error: errorMessage(error), code: error.code });
+  });
+
+  let server: Server | undefined;
+  return {
+    app,
+    poster,
+    notifier,
+    bot: identity,
+    async start() {
+      if (socketMode) {
+        await app.start();
+        return { port: options.port ?? 3000 };
+      }
+      const listen = options.host
+        ? { port: options.port ?? 3000, host: options.host }
+        : (options.port ?? 3000);
+      server = (await app.start(listen)) as Server;
+      return { port: (server.address() as AddressInfo).port };
+    },
+    async stop() {
+      server?.closeAllConnections();
+      await app.stop();
+    },
+  };
+}

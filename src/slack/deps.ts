@@ -1,0 +1,67 @@
+import type { Policy } from "../config/policy.js";
+import type { Investigation, ProposalRecord, Trigger } from "../domain/investigation.js";
+import type { Logger } from "../log.js";
+import type { Decision, DecisionResult } from "../queue/decisions.js";
+import type { ApprovalRequest, GateDecision } from "../remediation/gate.js";
+import type { ReadinessCheck } from "../server/health.js";
+
+export type { ApprovalRequest, Decision, DecisionResult, GateDecision };
+
+/**
+ * What the Slack app and notifier need from the investigation store (src/queue
+ * `InvestigationStore` satisfies it as is).
+ */
+export interface SlackStore {
+  get(id: string): Promise<Investigation | undefined>;
+  /** Most recent first. */
+  recent(limit?: number): Promise<Investigation[]>;
+  findByToken(token: string): Promise<{ investigation: Investigation; proposal: ProposalRecord } | undefined>;
+  /** Marks a posted step; true for the first caller only (SET NX). */
+  markNotified(investigationId: string, step: string): Promise<boolean>;
+  wasNotified(investigationId: string, step: string): Promise<boolean>;
+  /** Compare-and-swap read-modify-write (used to record where the thread lives). */
+  update(id: string, mutate: (current: Investigation) => Investigation | undefined): Promise<Investigation>;
+}
+
+/** What the Slack app needs from the queue producer (src/queue `Producer` satisfies it). */
+export interface SlackProducer {
+  /** Deduplicates by trigger.dedupKey and by namespace/target; `joined` when it joined a running one. */
+  submitTrigger(
+    trigger: Trigger,
+  ): Promise<{ investigation: Investigation; joined: boolean; duplicate?: boolean }>;
+  /**
+   * Exactly-once decision on a proposal (first wins; later ones are refused with the reason);
+   * an approval enqueues the remediation, and every decision lands in the audit trail.
+   */
+  decide(token: string, decision: Decision, actor: string): Promise<DecisionResult>;
+}
+
+/** The policy's approver check (src/remediation `authorizeApprover`), pure. */
+export type AuthorizeApprover = (policy: Policy, request: ApprovalRequest) => GateDecision;
+
+/** Answers an @mention in an investigation thread (src/agent, when configured). */
+export type FollowUpHandler = (request: {
+  investigation: Investigation;
+  question: string;
+  userId: string;
+}) => Promise<string>;
+
+/** Exactly-once guard for inbound Slack deliveries (event_id), e.g. Redis SET NX with a TTL. */
+export interface OnceGuard {
+  /** True the first time `key` is seen within `ttlSeconds`. */
+  claim(key: string, ttlSeconds: number): Promise<boolean>;
+}
+
+/** Everything the Slack app depends on; the default wiring is in src/commands/serve.ts. */
+export interface SlackDeps {
+  store: SlackStore;
+  producer: SlackProducer;
+  policy: Policy;
+  authorize: AuthorizeApprover;
+  once: OnceGuard;
+  clock: () => Date;
+  logger: Logger;
+  /** `/readyz` checks by name (e.g. redis): each resolves when its dependency answers. */
+  readiness: Record<string, ReadinessCheck>;
+  followUp?: FollowUpHandler;
+}

@@ -1,0 +1,121 @@
+import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from "@slack/bolt";
+import type { Investigation, ProposalRecord } from "../../../domain/investigation.js";
+import { errorMessage } from "../../../errors.js";
+import { isWellFormedToken } from "../../../queue/tokens.js";
+import { type SlackMessage, sections } from "../../blocks/kit.js";
+import { proposalMessages } from "../../blocks/proposal.js";
+import type { Decision, DecisionResult } from "../../deps.js";
+import { escapeMrkdwn, mentionUser, slackDate } from "../../mrkdwn.js";
+import type { ListenerDeps } from "../context.js";
+
+type ButtonArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
+
+function notice(text: string): SlackMessage {
+  return { text, blocks: sections(text) };
+}
+
+/** The refusal in words, naming who decided first. */
+function refusalText(result: Exclude<DecisionResult, { ok: true }>): string {
+  const when = result.at ? ` ${slackDate(result.at)}` : "";
+  switch (result.reason) {
+    case "already-approved":
+      return `Already approved by ${mentionUser(result.by)}${when}. Nothing else was changed.`;
+    case "already-denied":
+      return `Already denied by ${mentionUser(result.by)}${when}. Nothing was changed.`;
+    case "expired":
+      return `This proposal expired${when}. Nothing was changed; run /triage again for a fresh proposal.`;
+    case "unknown-token":
+      return "This proposal is unknown or no longer valid. Nothing was changed.";
+  }
+}
+
+/** Re-renders the clicked message from the record (buttons gone once decided or expired). */
+async function rerender(
+  deps: ListenerDeps,
+  channel: string,
+  ts: string,
+  investigation: Investigation,
+  record: ProposalRecord,
+): Promise<void> {
+  const index = investigation.proposals.findIndex((item) => item.token === record.token);
+  const messages = proposalMessages(
+    record,
+    { index: Math.max(0, index), total: investigation.proposals.length },
+    deps.clock(),
+  );
+  const last = messages[messages.length - 1];
+  // The buttons sit on the last part of a split proposal, which is the message that was clicked.
+  if (last) await deps.poster.update(channel, ts, last);
+}
+
+/**
+ * Approve / Deny. The button carries only the proposal's opaque token. Acks at once, then:
+ * well-formed token → known proposal → authorized approver (policy users/groups per namespace
+ * and channel) → atomic first-wins decision (an approval enqueues the remediation). Every
+ * refusal is explained ephemerally to the clicker and changes nothing; the message is then
+ * re-rendered with who decided and when, and the buttons are gone.
+ */
+export function decisionHandler(deps: ListenerDeps, decision: Decision) {
+  return async ({ ack, body, action }: ButtonArgs): Promise<void> => {
+    await ack();
+    const user = body.user.id;
+    const channel = body.channel?.id ?? body.container?.channel_id;
+    const messageTs = body.message?.ts ?? body.container?.message_ts;
+    const threadTs = body.message?.thread_ts;
+    if (!channel) return;
+    const tell = (text: string) =>
+      deps.poster.ephemeral(channel, user, notice(text), threadTs).catch((error: unknown) => {
+        deps.logger.warn("cannot post ephemeral", { error: errorMessage(error) });
+      });
+    try {
+      const token = action.value ?? "";
+      if (!isWellFormedToken(token)) {
+        deps.logger.warn("refused a malformed proposal token", { user, channel });
+        await tell("This button is not a valid proposal. Nothing was changed.");
+        return;
+      }
+      const found = await deps.store.findByToken(token);
+      if (!found) {
+        await tell("This proposal is unknown or no longer valid. Nothing was changed.");
+        return;
+      }
+      const proposal = found.proposal.proposal;
+      const groups = await deps.groups.groupsOf(user);
+      const allowed = deps.authorize(deps.policy, {
+        userId: user,
+        userGroups: groups,
+        channel,
+        namespace: proposal.target.namespace,
+        risk: proposal.risk,
+        ...(found.investigation.trigger.requestedBy
+          ? { requestedBy: found.investigation.trigger.requestedBy }
+          : {}),
+      });
+      if (!allowed.allow) {
+        deps.logger.info("unauthorized decision refused", { user, decision, proposalId: proposal.id });
+        await tell(`You can't ${decision} this: ${escapeMrkdwn(allowed.reason)}. Nothing was changed.`);
+        return;
+      }
+      const result = await deps.producer.decide(token, decision, user);
+      if (!result.ok) {
+        await tell(refusalText(result));
+        const current = await deps.store.findByToken(token);
+        if (current && messageTs)
+          await rerender(deps, channel, messageTs, current.investigation, current.proposal);
+        return;
+      }
+      deps.logger.info("proposal decided", {
+        user,
+        decision,
+        proposalId: proposal.id,
+        investigationId: result.investigation.id,
+      });
+      if (messageTs) await rerender(deps, channel, messageTs, result.investigation, result.proposal);
+    } catch (error) {
+      deps.logger.error("decision failed", { user, decision, error: errorMessage(error) });
+      await tell(
+        `Sorry, that did not go through: ${escapeMrkdwn(errorMessage(error))}. Try again in a moment.`,
+      );
+    }
+  };
+}

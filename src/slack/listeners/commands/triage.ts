@@ -1,0 +1,141 @@
+import type { App, RespondArguments, SlashCommand } from "@slack/bolt";
+import type { Trigger } from "../../../domain/investigation.js";
+import { errorMessage } from "../../../errors.js";
+import {
+  helpMessage,
+  joinedMessage,
+  STATUS_LIMIT,
+  statusListMessage,
+  usageError,
+} from "../../blocks/command.js";
+import { sections } from "../../blocks/kit.js";
+import { statusMessage } from "../../blocks/status.js";
+import { parseTriageCommand } from "../../command-parse.js";
+import { archivesLink } from "../../links.js";
+import { escapeMrkdwn, mentionUser } from "../../mrkdwn.js";
+import type { ListenerDeps } from "../context.js";
+
+type Respond = (message: RespondArguments) => Promise<unknown>;
+
+/**
+ * `/triage <namespace> [what is wrong] | status | help`. Acks at once; invalid input gets an
+ * ephemeral usage message and nothing is enqueued. For an investigation the parent message is
+ * posted first, so the trigger already carries its thread and the worker never races to create
+ * one; if the request joins a running investigation, that parent is removed again and the user
+ * gets a link to the existing thread.
+ */
+export function register(app: App, deps: ListenerDeps): void {
+  app.command(deps.commandName, async ({ command, ack, respond }) => {
+    const parsed = parseTriageCommand(command.text, deps.policy);
+    switch (parsed.kind) {
+      case "help":
+        await ack({ response_type: "ephemeral", ...helpMessage(deps.commandName) });
+        return;
+      case "invalid":
+        await ack({ response_type: "ephemeral", ...usageError(parsed.problem, deps.commandName) });
+        return;
+      case "status":
+        await ack();
+        await replyStatus(deps, respond);
+        return;
+      case "investigate":
+        await ack();
+        await startInvestigation(deps, command, respond, parsed.namespace, parsed.text);
+        return;
+    }
+  });
+}
+
+async function replyStatus(deps: ListenerDeps, respond: Respond): Promise<void> {
+  try {
+    const investigations = await deps.store.recent(STATUS_LIMIT);
+    const links = new Map<string, string>();
+    for (const item of investigations) {
+      const url = archivesLink(item.thread);
+      if (url) links.set(item.id, url);
+    }
+    await respond({ response_type: "ephemeral", ...statusListMessage(investigations, links) });
+  } catch (error) {
+    deps.logger.error("triage status failed", { error: errorMessage(error) });
+    await respond({
+      response_type: "ephemeral",
+      text: `Could not read investigations: ${errorMessage(error)}`,
+    });
+  }
+}
+
+async function startInvestigation(
+  deps: ListenerDeps,
+  command: SlashCommand,
+  respond: Respond,
+  namespace: string,
+  text: string | undefined,
+): Promise<void> {
+  const receivedAt = deps.clock().toISOString();
+  const channel = command.channel_id;
+  const placeholder = statusMessage({
+    id: "pending",
+    trigger: {
+      source: "slash-command",
+      namespace,
+      requestedBy: command.user_id,
+      receivedAt,
+      ...(text ? { text } : {}),
+    },
+    joined: [],
+    status: "queued",
+    timeline: [],
+    createdAt: receivedAt,
+    updatedAt: receivedAt,
+    proposals: [],
+  });
+  let parent: { ts: string; channel: string };
+  try {
+    parent = await deps.poster.post(channel, placeholder);
+  } catch (error) {
+    deps.logger.warn("cannot post the investigation parent", { channel, error: errorMessage(error) });
+    await respond({
+      response_type: "ephemeral",
+      text: `I could not post in this channel (${errorMessage(error)}). Invite me with /invite, then try again. Nothing was started.`,
+    });
+    return;
+  }
+  const trigger: Trigger = {
+    source: "slash-command",
+    namespace,
+    requestedBy: command.user_id,
+    slack: { channel: parent.channel, threadTs: parent.ts, statusTs: parent.ts },
+    dedupKey: `slack-command:${command.trigger_id}`,
+    receivedAt,
+    ...(text ? { text } : {}),
+  };
+  try {
+    const { investigation, joined } = await deps.producer.submitTrigger(trigger);
+    deps.logger.info("triage requested", {
+      investigationId: investigation.id,
+      namespace,
+      user: command.user_id,
+      joined,
+    });
+    if (!joined) return;
+    await deps.poster.remove(parent.channel, parent.ts).catch((error: unknown) => {
+      deps.logger.warn("cannot remove the duplicate parent", { error: errorMessage(error) });
+    });
+    const thread = investigation.thread;
+    const permalink = thread?.threadTs
+      ? await deps.poster.permalink(thread.channel, thread.threadTs)
+      : undefined;
+    await respond({
+      response_type: "ephemeral",
+      ...joinedMessage(investigation, permalink ?? archivesLink(thread)),
+    });
+  } catch (error) {
+    deps.logger.error("cannot start investigation", { namespace, error: errorMessage(error) });
+    await deps.poster.update(parent.channel, parent.ts, {
+      text: `Could not start the investigation of ${namespace}: ${errorMessage(error)}`,
+      blocks: sections(
+        `❌ Could not start the investigation of *${escapeMrkdwn(namespace)}* for ${mentionUser(command.user_id)}: ${escapeMrkdwn(errorMessage(error))}\nNothing was started; try again in a minute.`,
+      ),
+    });
+  }
+}

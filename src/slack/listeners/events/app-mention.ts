@@ -1,0 +1,126 @@
+import type { App } from "@slack/bolt";
+import type { Investigation, Trigger } from "../../../domain/investigation.js";
+import { errorMessage } from "../../../errors.js";
+import { usageError } from "../../blocks/command.js";
+import { type SlackMessage, sections } from "../../blocks/kit.js";
+import { parseTriageCommand } from "../../command-parse.js";
+import { escapeMrkdwn } from "../../mrkdwn.js";
+import type { ListenerDeps } from "../context.js";
+
+/** How many recent investigations are searched for the one that owns a thread. */
+const THREAD_LOOKUP_LIMIT = 200;
+const REINVESTIGATE = /^(re-?investigate|re-?run|again|retry)\b/i;
+
+interface MentionEvent {
+  user?: string;
+  text: string;
+  channel: string;
+  ts: string;
+  thread_ts?: string;
+}
+
+function reply(text: string): SlackMessage {
+  return { text, blocks: sections(escapeMrkdwn(text)) };
+}
+
+/**
+ * @mentions. In an investigation's thread: "re-investigate" starts a fresh investigation of the
+ * same scope in that thread; anything else is a follow-up question answered in the thread's
+ * context (when an answerer is configured). Outside a thread, `@bot <namespace> [what is wrong]`
+ * works like `/triage` and replies in a thread under the mention.
+ */
+export function register(app: App, deps: ListenerDeps): void {
+  app.event("app_mention", async ({ event, body, context }) => {
+    const mention = event as unknown as MentionEvent;
+    if (!mention.user) return;
+    const eventId = (body as { event_id?: string }).event_id ?? `${mention.channel}:${mention.ts}`;
+    if (!(await deps.once.claim(`slack-event:${eventId}`, deps.eventTtlSeconds))) {
+      deps.logger.info("dropping a retried Slack event", { eventId, retryNum: context.retryNum });
+      return;
+    }
+    const text = mention.text.replace(/<@[A-Z0-9]+(\|[^>]*)?>/g, " ").trim();
+    const threadTs = mention.thread_ts ?? mention.ts;
+    try {
+      const investigation = mention.thread_ts
+        ? await findByThread(deps, mention.channel, mention.thread_ts)
+        : undefined;
+      if (investigation) {
+        if (REINVESTIGATE.test(text)) {
+          await submit(deps, mention, investigation.trigger.namespace, text, investigation.trigger.target);
+        } else {
+          await answer(deps, mention, investigation, text);
+        }
+        return;
+      }
+      const parsed = parseTriageCommand(text, deps.policy);
+      if (parsed.kind === "investigate") {
+        await submit(deps, mention, parsed.namespace, parsed.text);
+      } else {
+        const problem =
+          parsed.kind === "invalid" ? parsed.problem : "Tell me which namespace to investigate.";
+        await deps.poster.post(mention.channel, usageError(problem, "@mention"), threadTs);
+      }
+    } catch (error) {
+      deps.logger.error("mention failed", { channel: mention.channel, error: errorMessage(error) });
+      await deps.poster
+        .post(mention.channel, reply(`Sorry, that failed: ${errorMessage(error)}`), threadTs)
+        .catch(() => undefined);
+    }
+  });
+}
+
+async function findByThread(
+  deps: ListenerDeps,
+  channel: string,
+  threadTs: string,
+): Promise<Investigation | undefined> {
+  const recent = await deps.store.recent(THREAD_LOOKUP_LIMIT);
+  return recent.find((item) => item.thread?.channel === channel && item.thread.threadTs === threadTs);
+}
+
+async function submit(
+  deps: ListenerDeps,
+  mention: MentionEvent,
+  namespace: string,
+  text: string | undefined,
+  target?: Investigation["trigger"]["target"],
+): Promise<void> {
+  const trigger: Trigger = {
+    source: "mention",
+    namespace,
+    requestedBy: mention.user as string,
+    slack: { channel: mention.channel, threadTs: mention.thread_ts ?? mention.ts },
+    dedupKey: `slack-message:${mention.channel}:${mention.ts}`,
+    receivedAt: deps.clock().toISOString(),
+    ...(text ? { text } : {}),
+    ...(target ? { target } : {}),
+  };
+  const { investigation, joined, duplicate } = await deps.producer.submitTrigger(trigger);
+  if (duplicate) return;
+  const threadTs = mention.thread_ts ?? mention.ts;
+  const message = joined
+    ? reply(`${namespace} is already being investigated (${investigation.status}); your request joined it.`)
+    : reply(`On it: investigating ${namespace}. Results follow in this thread.`);
+  await deps.poster.post(mention.channel, message, threadTs);
+}
+
+async function answer(
+  deps: ListenerDeps,
+  mention: MentionEvent,
+  investigation: Investigation,
+  question: string,
+): Promise<void> {
+  const threadTs = mention.thread_ts ?? mention.ts;
+  if (!deps.followUp) {
+    await deps.poster.post(
+      mention.channel,
+      reply(
+        "Follow-up questions need the model (ANTHROPIC_API_KEY is not set). Say “re-investigate” to run the triage again.",
+      ),
+      threadTs,
+    );
+    return;
+  }
+  const text = await deps.followUp({ investigation, question, userId: mention.user as string });
+  await deps.poster.post(mention.channel, { text, blocks: sections(escapeMrkdwn(text)) }, threadTs);
+}

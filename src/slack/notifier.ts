@@ -1,0 +1,233 @@
+import { anyGlob } from "../config/glob.js";
+import type { Policy } from "../config/policy.js";
+import type {
+  Investigation,
+  InvestigationNotifier,
+  InvestigationUpdate,
+  SlackThread,
+} from "../domain/investigation.js";
+import { createLogger, type Logger } from "../log.js";
+import { executionMessages } from "./blocks/execution.js";
+import { analysisDone } from "./blocks/format.js";
+import type { SlackMessage } from "./blocks/kit.js";
+import { sections } from "./blocks/kit.js";
+import { proposalMessages } from "./blocks/proposal.js";
+import { EVIDENCE_INLINE_LIMIT, evidenceFile, evidenceLength, rcaMessages } from "./blocks/rca.js";
+import { statusMessage } from "./blocks/status.js";
+import { triageSummaryMessages } from "./blocks/summary.js";
+import type { SlackStore } from "./deps.js";
+import { escapeMrkdwn } from "./mrkdwn.js";
+import type { SlackPoster } from "./poster.js";
+
+/** A thread the notifier can post into: both the thread root and the status message are known. */
+type ReadyThread = SlackThread & { threadTs: string; statusTs: string };
+
+export interface SlackNotifierOptions {
+  poster: SlackPoster;
+  store: Pick<SlackStore, "get" | "markNotified" | "wasNotified" | "update">;
+  policy: Policy;
+  clock?: () => Date;
+  logger?: Logger;
+}
+
+/** Reactions on an alert message: picked up, and how it ended. */
+export const REACTIONS = { pickedUp: "eyes", done: "white_check_mark", failed: "x" } as const;
+
+/** Marks are namespaced so they never collide with the queue's own per-update marks. */
+const step = (name: string) => `slack:${name}`;
+
+/**
+ * Posts an investigation's life into its Slack thread: creates the parent (or the status message
+ * in an alert's thread) when needed, updates it in place on every phase change, and replies with
+ * the triage summary, the RCA (evidence as a file when long), each proposal with its buttons,
+ * and execution results. Each message is marked in the store after it is posted, so a retried job
+ * re-posts only what is missing; Slack failures surface as DependencyError so the job retries.
+ */
+export class SlackNotifier implements InvestigationNotifier {
+  private readonly poster: SlackPoster;
+  private readonly store: SlackNotifierOptions["store"];
+  private readonly policy: Policy;
+  private readonly clock: () => Date;
+  private readonly logger: Logger;
+  /** Threads this process created, in case a caller passes a record read before we stored it. */
+  private readonly threads = new Map<string, ReadyThread>();
+
+  constructor(options: SlackNotifierOptions) {
+    this.poster = options.poster;
+    this.store = options.store;
+    this.policy = options.policy;
+    this.clock = options.clock ?? (() => new Date());
+    this.logger = options.logger ?? createLogger({ component: "slack-notifier" });
+  }
+
+  async notify(investigation: Investigation, update: InvestigationUpdate): Promise<void> {
+    const ensured = await this.ensureThread(investigation);
+    if (!ensured) {
+      this.logger.debug("no Slack destination for investigation", { investigationId: investigation.id });
+      return;
+    }
+    const { thread, created } = ensured;
+    switch (update.type) {
+      case "status":
+        break;
+      case "triage":
+        if (investigation.triage)
+          await this.postOnce(investigation, "triage", thread, triageSummaryMessages(investigation.triage));
+        break;
+      case "rca":
+        await this.postRca(investigation, thread);
+        break;
+      case "proposal":
+        await this.postProposal(investigation, thread, update.proposalId);
+        break;
+      case "execution":
+        await this.postExecution(investigation, thread, update.proposalId);
+        break;
+      case "failed":
+        await this.postOnce(investigation, "failed", thread, [failureMessage(investigation, update.error)]);
+        break;
+    }
+    if (!created && (update.type === "status" || update.type === "failed")) {
+      await this.poster.update(thread.channel, thread.statusTs, statusMessage(investigation));
+    }
+    await this.reactWhenDone(investigation, thread);
+  }
+
+  /** The route channel for investigations that did not start in Slack (watcher, Alertmanager). */
+  private route(investigation: Investigation): Policy["routes"][number] | undefined {
+    return this.policy.routes.find((route) => anyGlob(route.namespaces, investigation.trigger.namespace));
+  }
+
+  private async ensureThread(
+    investigation: Investigation,
+  ): Promise<{ thread: ReadyThread; created: boolean } | undefined> {
+    const known = this.threads.get(investigation.id);
+    if (known) return { thread: known, created: false };
+    let thread = investigation.thread ?? investigation.trigger.slack;
+    if (!thread?.statusTs) {
+      // The record may predate the write that stored the thread; the store has the truth.
+      const fresh = await this.store.get(investigation.id);
+      thread = fresh?.thread ?? thread;
+    }
+    if (thread?.threadTs && thread.statusTs) {
+      return {
+        thread: this.remember(investigation.id, {
+          ...thread,
+          threadTs: thread.threadTs,
+          statusTs: thread.statusTs,
+        }),
+        created: false,
+      };
+    }
+    let ready: ReadyThread;
+    if (thread?.threadTs) {
+      // An alert's thread: our status message is the first reply.
+      const posted = await this.poster.post(thread.channel, statusMessage(investigation), thread.threadTs);
+      ready = { channel: thread.channel, threadTs: thread.threadTs, statusTs: posted.ts };
+    } else {
+      const route = thread ? undefined : this.route(investigation);
+      const channel = thread?.channel ?? route?.channel;
+      if (!channel) return undefined;
+      if (route) {
+        const done = analysisDone(investigation.status);
+        if (!done && !route.notifyOnStart) return undefined;
+        if (done && !route.notifyOnComplete) return undefined;
+      }
+      const posted = await this.poster.post(channel, statusMessage(investigation));
+      ready = { channel: posted.channel, threadTs: posted.ts, statusTs: posted.ts };
+    }
+    await this.store.update(investigation.id, (current) => {
+      current.thread = ready;
+      return current;
+    });
+    return { thread: this.remember(investigation.id, ready), created: true };
+  }
+
+  private remember(id: string, thread: ReadyThread): ReadyThread {
+    if (this.threads.size >= 1000) {
+      const oldest = this.threads.keys().next().value;
+      if (oldest !== undefined) this.threads.delete(oldest);
+    }
+    this.threads.set(id, thread);
+    return thread;
+  }
+
+  /** Posts each message unless already marked; marks after posting (at-least-once, no silent loss). */
+  private async postOnce(
+    investigation: Investigation,
+    name: string,
+    thread: ReadyThread,
+    messages: SlackMessage[],
+  ): Promise<void> {
+    for (const [index, message] of messages.entries()) {
+      const key = step(messages.length === 1 ? name : `${name}#${index}`);
+      if (await this.store.wasNotified(investigation.id, key)) continue;
+      await this.poster.post(thread.channel, message, thread.threadTs);
+      await this.store.markNotified(investigation.id, key);
+    }
+  }
+
+  private async postRca(investigation: Investigation, thread: ReadyThread): Promise<void> {
+    const rca = investigation.rca;
+    if (!rca) return;
+    const attach = evidenceLength(rca) > EVIDENCE_INLINE_LIMIT;
+    await this.postOnce(investigation, "rca", thread, rcaMessages(rca, { evidenceAttached: attach }));
+    const key = step("rca-evidence");
+    if (attach && !(await this.store.wasNotified(investigation.id, key))) {
+      await this.poster.uploadText({
+        channel: thread.channel,
+        threadTs: thread.threadTs,
+        filename: `evidence-${investigation.id}.txt`,
+        title: `Evidence · ${investigation.trigger.namespace}`,
+        content: evidenceFile(rca),
+      });
+      await this.store.markNotified(investigation.id, key);
+    }
+  }
+
+  private async postProposal(
+    investigation: Investigation,
+    thread: ReadyThread,
+    proposalId: string,
+  ): Promise<void> {
+    const index = investigation.proposals.findIndex((record) => record.proposal.id === proposalId);
+    const record = investigation.proposals[index];
+    if (!record) {
+      this.logger.warn("proposal not in record", { investigationId: investigation.id, proposalId });
+      return;
+    }
+    const messages = proposalMessages(record, { index, total: investigation.proposals.length }, this.clock());
+    await this.postOnce(investigation, `proposal:${proposalId}`, thread, messages);
+  }
+
+  private async postExecution(
+    investigation: Investigation,
+    thread: ReadyThread,
+    proposalId: string,
+  ): Promise<void> {
+    const record = investigation.proposals.find((candidate) => candidate.proposal.id === proposalId);
+    if (!record) return;
+    const outcome = record.outcome;
+    const phase = `${outcome?.status ?? "started"}:${outcome?.validation?.verdict ?? "-"}:${outcome?.rolledBack ? "rb" : "-"}`;
+    await this.postOnce(investigation, `execution:${proposalId}:${phase}`, thread, executionMessages(record));
+  }
+
+  /** ✅ / ❌ on the alert message once the analysis has finished (alert threads only). */
+  private async reactWhenDone(investigation: Investigation, thread: ReadyThread): Promise<void> {
+    if (investigation.trigger.source !== "alert-message" || !analysisDone(investigation.status)) return;
+    const key = step("reaction:done");
+    if (await this.store.wasNotified(investigation.id, key)) return;
+    const name = investigation.status === "failed" ? REACTIONS.failed : REACTIONS.done;
+    await this.poster.react(thread.channel, thread.threadTs, name);
+    await this.store.markNotified(investigation.id, key);
+  }
+}
+
+function failureMessage(investigation: Investigation, error: string): SlackMessage {
+  return {
+    text: `Investigation of ${investigation.trigger.namespace} failed: ${error}`,
+    blocks: sections(
+      `❌ The investigation of *${escapeMrkdwn(investigation.trigger.namespace)}* failed: ${escapeMrkdwn(error)}\nRun \`/triage ${escapeMrkdwn(investigation.trigger.namespace)}\` to try again.`,
+    ),
+  };
+}
