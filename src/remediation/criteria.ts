@@ -35,9 +35,12 @@ const live = (pods: Pod[]) => pods.filter((pod) => !pod.metadata.deletionTimesta
 export function podState(pod: Pod): string {
   const statuses = pod.status?.containerStatuses ?? [];
   const waiting = statuses.map((status) => status.state?.waiting?.reason).find(Boolean);
+  const lastExit = statuses.map((status) => status.lastState?.terminated?.reason).find(Boolean);
   const restarts = restartCount(pod);
-  const base = waiting ?? pod.status?.phase ?? "Unknown";
-  return restarts > 0 ? `${base}, ${restarts} restarts` : base;
+  const parts = [waiting ?? pod.status?.phase ?? "Unknown"];
+  if (lastExit) parts.push(`last terminated ${lastExit}`);
+  if (restarts > 0) parts.push(`${restarts} restarts`);
+  return parts.join(", ");
 }
 
 /** Total container restarts of a pod. */
