@@ -10,6 +10,14 @@ import { type Availability, availabilityOf } from "./workloads.js";
  * omits zero counts from status and hand-written state files often omit status altogether.
  */
 export function workloadAvailability(ctx: TriageContext, ref: ResourceRef): Availability | undefined {
+  const memoKey = `availability:${objectKey(ref.kind, ref.namespace, ref.name)}`;
+  if (ctx.memo.has(memoKey)) return ctx.memo.get(memoKey) as Availability | undefined;
+  const result = computeAvailability(ctx, ref);
+  ctx.memo.set(memoKey, result);
+  return result;
+}
+
+function computeAvailability(ctx: TriageContext, ref: ResourceRef): Availability | undefined {
   const object = ctx.index.byKey.get(objectKey(ref.kind, ref.namespace, ref.name));
   const fromStatus = availabilityOf(ref.kind, object);
   if (!object || !fromStatus) return undefined;

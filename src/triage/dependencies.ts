@@ -72,7 +72,7 @@ export function dependencyMentions(ctx: TriageContext, view: PodView): Dependenc
       const key = `${service.metadata.namespace}/${service.metadata.name}`;
       // A pod talking to its own Service is not a dependency.
       const health = serviceHealth(ctx, service);
-      if (health.backends.some((pod) => pod.metadata.name === view.ref.name)) continue;
+      if (health.backendNames.has(view.ref.name)) continue;
       if (seen.has(key)) continue;
       seen.add(key);
       mentions.push({

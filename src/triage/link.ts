@@ -11,7 +11,9 @@ export function linkDependencies(findings: Finding[]): void {
   const byResource = new Map<string, Finding[]>();
   for (const f of findings) {
     const key = refKey(f.resource);
-    byResource.set(key, [...(byResource.get(key) ?? []), f]);
+    const list = byResource.get(key);
+    if (list) list.push(f);
+    else byResource.set(key, [f]);
   }
   const byId = new Map(findings.map((f) => [f.id, f]));
   const reaches = (from: Finding, target: string): boolean => {

@@ -12,6 +12,8 @@ export interface ServiceHealth {
   ref: ResourceRef;
   /** Pods its selector matches (Succeeded ones excluded). */
   backends: Pod[];
+  /** Names of those pods, for O(1) "is this pod behind it" checks. */
+  backendNames: Set<string>;
   readyBackends: number;
   /** The workloads those pods belong to. */
   workloads: ResourceRef[];
@@ -43,6 +45,7 @@ export function serviceHealth(ctx: TriageContext, service: Service): ServiceHeal
       service,
       ref,
       backends: [],
+      backendNames: new Set(),
       readyBackends: ready,
       workloads: [],
       up: ready > 0 || service.spec?.type === "ExternalName",
@@ -63,6 +66,7 @@ export function serviceHealth(ctx: TriageContext, service: Service): ServiceHeal
       service,
       ref,
       backends,
+      backendNames: new Set(backends.map((pod) => pod.metadata.name ?? "")),
       readyBackends: ready,
       workloads: [...workloads.values()],
       up: ready > 0,

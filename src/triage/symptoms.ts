@@ -26,7 +26,10 @@ function podClasses(ctx: TriageContext, view: PodView): SymptomClass[] {
     if (!issue.init && (issue.kind === "crash-loop" || issue.kind === "error-exit"))
       classes.push("crashloop-pods");
   }
-  if (view.phase === "Running" && !view.healthy) classes.push("not-ready");
+  // Crash-looping pods are not ready too; this class is for pods that run but fail readiness.
+  if (view.phase === "Running" && !view.healthy && view.issues.every((i) => i.kind === "not-ready")) {
+    classes.push("not-ready");
+  }
   if (
     view.events.some(
       (e) => STORAGE_EVENTS.includes(e.reason ?? "") || /persistentvolumeclaim/i.test(e.message ?? ""),
@@ -46,7 +49,11 @@ function podClasses(ctx: TriageContext, view: PodView): SymptomClass[] {
 /** Symptoms in the scope, each with its resources; classes with nothing in them are left out. */
 export function classifySymptoms(ctx: TriageContext, controlPlane: ControlPlaneHealth): Symptom[] {
   const buckets = new Map<SymptomClass, ResourceRef[]>();
-  const add = (c: SymptomClass, ref: ResourceRef) => buckets.set(c, [...(buckets.get(c) ?? []), ref]);
+  const add = (c: SymptomClass, ref: ResourceRef) => {
+    const list = buckets.get(c);
+    if (list) list.push(ref);
+    else buckets.set(c, [ref]);
+  };
   for (const view of ctx.pods) {
     if (view.healthy && view.issues.length === 0) continue;
     for (const c of new Set(podClasses(ctx, view))) add(c, view.ref);

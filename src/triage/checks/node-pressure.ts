@@ -12,7 +12,9 @@ export function checkNodePressure(ctx: TriageContext): Finding[] {
   for (const pod of ctx.snapshot.pods) {
     if (!ctx.inScope(pod.metadata.namespace) || pod.status?.reason !== "Evicted") continue;
     const node = pod.spec.nodeName ?? "";
-    evictedByNode.set(node, [...(evictedByNode.get(node) ?? []), pod]);
+    const list = evictedByNode.get(node);
+    if (list) list.push(pod);
+    else evictedByNode.set(node, [pod]);
   }
   const findings: Finding[] = [];
   for (const node of ctx.snapshot.nodes) {

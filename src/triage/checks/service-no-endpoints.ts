@@ -1,4 +1,4 @@
-import type { Ingress, Service, Workload } from "../../domain/kube.js";
+import type { Service, Workload } from "../../domain/kube.js";
 import type { ResourceRef } from "../../domain/types.js";
 import type { TriageContext } from "../context.js";
 import { type Finding, kubectl, makeFinding } from "../finding.js";
@@ -9,8 +9,7 @@ import { serviceHealth } from "../services.js";
 /** Ingresses in the namespace that route to the Service. */
 export function ingressesRoutingTo(ctx: TriageContext, service: Service): ResourceRef[] {
   const name = service.metadata.name;
-  return ctx.snapshot.ingresses
-    .filter((ing: Ingress) => ing.metadata.namespace === service.metadata.namespace)
+  return inNamespace(ctx, "ingresses", ctx.snapshot.ingresses, service.metadata.namespace)
     .filter((ing) =>
       [
         ing.spec?.defaultBackend,
@@ -20,6 +19,28 @@ export function ingressesRoutingTo(ctx: TriageContext, service: Service): Resour
     .map((ing) => refOf("Ingress", ing));
 }
 
+/** Objects of one list in one namespace, grouped once per run (no services x workloads scan). */
+function inNamespace<T extends { metadata: { namespace?: string } }>(
+  ctx: TriageContext,
+  list: string,
+  items: T[],
+  namespace: string | undefined,
+): T[] {
+  const memoKey = `by-namespace:${list}`;
+  let groups = ctx.memo.get(memoKey) as Map<string, T[]> | undefined;
+  if (!groups) {
+    groups = new Map();
+    for (const item of items) {
+      const ns = item.metadata.namespace ?? "";
+      const group = groups.get(ns);
+      if (group) group.push(item);
+      else groups.set(ns, [item]);
+    }
+    ctx.memo.set(memoKey, groups);
+  }
+  return groups.get(namespace ?? "") ?? [];
+}
+
 /** Workload templates whose labels nearly match: same keys, some value differs (a typo). */
 function nearMisses(ctx: TriageContext, service: Service): { quotes: string[]; scaledToZero: string[] } {
   const selector = service.spec?.selector ?? {};
@@ -27,12 +48,11 @@ function nearMisses(ctx: TriageContext, service: Service): { quotes: string[]; s
   const quotes: string[] = [];
   const scaledToZero: string[] = [];
   const lists: [string, Workload[]][] = [
-    ["Deployment", ctx.snapshot.deployments],
-    ["StatefulSet", ctx.snapshot.statefulSets],
+    ["Deployment", inNamespace(ctx, "deployments", ctx.snapshot.deployments, namespace)],
+    ["StatefulSet", inNamespace(ctx, "statefulSets", ctx.snapshot.statefulSets, namespace)],
   ];
   for (const [kind, list] of lists) {
     for (const workload of list) {
-      if (workload.metadata.namespace !== namespace) continue;
       const labels = workload.spec.template.metadata?.labels ?? {};
       const keys = Object.keys(selector);
       const matches = keys.filter((k) => labels[k] === selector[k]).length;
