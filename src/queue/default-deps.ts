@@ -1,0 +1,168 @@
+import type { Redis } from "ioredis";
+import { rcaFromTriage } from "../agent/fallback.js";
+import { agentConfigFromEnv, investigateWithModel } from "../agent/index.js";
+import type { Env } from "../config/env.js";
+import type { Policy } from "../config/policy.js";
+import type { Investigation, InvestigationNotifier } from "../domain/investigation.js";
+import { collectSnapshot } from "../k8s/collect.js";
+import { createClusterReader } from "../k8s/kube-reader.js";
+import { loadKubeConfig } from "../k8s/kubeconfig.js";
+import type { Logger } from "../log.js";
+import type { AuditSink } from "../remediation/audit.js";
+import { type AutomaticHistory, automaticDecision, recordAutomatic } from "../remediation/automatic.js";
+import { createExecutor } from "../remediation/executor.js";
+import { runRemediation } from "../remediation/run.js";
+import { createSlackClient } from "../slack/client.js";
+import { SlackNotifier } from "../slack/notifier.js";
+import { SlackPoster } from "../slack/poster.js";
+import { triage } from "../triage/index.js";
+import type { AuditTrail } from "./audit.js";
+import type { PipelineDeps } from "./deps.js";
+import type { InvestigationStore } from "./store.js";
+
+/** What the default wiring needs from the running worker. */
+export interface DefaultDepsRuntime {
+  store: InvestigationStore;
+  audit: AuditTrail;
+  redis: Redis;
+  logger: Logger;
+}
+
+/** Without Slack (CLI, local runs): phase changes become log lines. */
+export function logNotifier(logger: Logger): InvestigationNotifier {
+  return {
+    async notify(investigation, update) {
+      logger.info(`investigation ${update.type}`, {
+        investigationId: investigation.id,
+        namespace: investigation.trigger.namespace,
+        status: investigation.status,
+        ...(update.type === "failed" ? { error: update.error } : {}),
+      });
+    },
+  };
+}
+
+/**
+ * The real pipeline: read-only collection with the main kubeconfig, the deterministic triage,
+ * Claude when ANTHROPIC_API_KEY is set (else the RCA derived from the triage), the Slack notifier
+ * when SLACK_BOT_TOKEN is set (else log lines), and the executor with EXECUTOR_KUBECONFIG.
+ */
+export function defaultPipelineDeps(env: Env, policy: Policy, runtime: DefaultDepsRuntime): PipelineDeps {
+  const kubeConfig = loadKubeConfig({
+    ...(env.KUBECONFIG ? { kubeconfig: env.KUBECONFIG } : {}),
+    ...(env.KUBE_CONTEXT ? { context: env.KUBE_CONTEXT } : {}),
+  });
+  const reader = createClusterReader(kubeConfig);
+  const executorConfig = env.EXECUTOR_KUBECONFIG
+    ? loadKubeConfig({ kubeconfig: env.EXECUTOR_KUBECONFIG })
+    : kubeConfig;
+  const executor = createExecutor({ kubeConfig: executorConfig });
+  const agentConfig = agentConfigFromEnv(env);
+  const notifier = env.SLACK_BOT_TOKEN
+    ? new SlackNotifier({
+        poster: new SlackPoster({ client: createSlackClient(env.SLACK_BOT_TOKEN, env.SLACK_API_URL) }),
+        store: runtime.store,
+        policy,
+        logger: runtime.logger.child({ component: "slack-notifier" }),
+      })
+    : logNotifier(runtime.logger);
+
+  const auditSink =
+    (investigationId: string): AuditSink =>
+    async (entry) => {
+      await runtime.audit.append({
+        kind: entry.type === "remediation.validated" ? "validation" : "execution",
+        investigationId,
+        at: entry.at,
+        actor: entry.actor,
+        data: { ...entry },
+      });
+    };
+
+  return {
+    collect: (trigger, signal) =>
+      collectSnapshot(
+        reader,
+        trigger.namespace === "*" ? { allNamespaces: true } : { namespace: trigger.namespace },
+        {
+          signal,
+          source: {
+            type: "live",
+            server: reader.server,
+            ...(reader.context ? { context: reader.context } : {}),
+          },
+        },
+      ),
+    triage: (snapshot, { namespace }) => triage(snapshot, namespace === "*" ? {} : { namespace }),
+    analyzeUsesModel: Boolean(agentConfig.apiKey),
+    analyze: async ({ triage: result, trigger, signal }) =>
+      agentConfig.apiKey
+        ? investigateWithModel({
+            reader,
+            triage: result,
+            trigger,
+            policy,
+            signal,
+            config: agentConfig,
+            dryRun: (proposal) => executor.dryRun(proposal),
+          })
+        : rcaFromTriage(result, "no ANTHROPIC_API_KEY is set; deterministic analysis only"),
+    notifier,
+    remediate: ({ investigation, record, approvedBy, mode }) =>
+      runRemediation({
+        proposal: record.proposal,
+        actor: approvedBy,
+        mode,
+        executor,
+        reader,
+        policy,
+        investigatedNamespace: investigation.trigger.namespace,
+        audit: auditSink(investigation.id),
+      }),
+    autoApprove: (investigation) => automaticProposals(runtime, policy, investigation),
+    clock: () => new Date(),
+  };
+}
+
+/**
+ * Proposals the policy lets run without a human. The run history (rate limits, cooldowns) is
+ * kept in Redis for all workers; two workers deciding at the same instant may both pass a limit
+ * by one, which the cooldown per target then catches.
+ */
+async function automaticProposals(
+  runtime: DefaultDepsRuntime,
+  policy: Policy,
+  investigation: Investigation,
+): Promise<string[]> {
+  const signal = investigation.trigger.signal;
+  if (policy.automatic.length === 0 || !signal?.type || !signal.reason) return [];
+  const key = `${runtime.store.keys.prefix}:automatic-history`;
+  let history: AutomaticHistory = JSON.parse((await runtime.redis.get(key)) ?? '{"runs":[]}');
+  const allowed: string[] = [];
+  for (const record of investigation.proposals) {
+    if (record.state !== "pending") continue;
+    const cause =
+      investigation.triage?.rootCauses.find((candidate) => candidate.id === record.proposal.rootCauseId) ??
+      investigation.rca?.rootCauses[0];
+    if (!cause) continue;
+    const decision = automaticDecision({
+      policy,
+      event: {
+        type: signal.type,
+        reason: signal.reason,
+        kind: signal.kind ?? investigation.trigger.target?.kind ?? "",
+        namespace: investigation.trigger.namespace,
+        message: signal.message ?? investigation.trigger.text ?? "",
+      },
+      rootCause: { category: cause.category, confidence: cause.confidence },
+      proposal: record.proposal,
+      now: new Date(),
+      history,
+    });
+    if (!decision.allow) continue;
+    history = recordAutomatic(policy, history, decision.record);
+    allowed.push(record.proposal.id);
+  }
+  if (allowed.length > 0) await runtime.redis.set(key, JSON.stringify(history), "EX", 24 * 3600);
+  return allowed;
+}
