@@ -10,7 +10,13 @@ import { syntheticCluster } from "./synthetic.js";
 const pods = Number(process.argv[2] ?? "1000");
 const cluster = syntheticCluster(pods);
 const sim = await startSimCluster({
-  state: { objects: cluster.objects, logs: [], readyz: cluster.readyz, clock: cluster.clock, warnings: [] },
+  state: {
+    objects: cluster.objects,
+    logs: cluster.logs,
+    readyz: cluster.readyz,
+    clock: cluster.clock,
+    warnings: [],
+  },
   port: 0,
 });
 const counts: Record<string, number> = {};

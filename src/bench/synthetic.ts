@@ -8,6 +8,8 @@ import type { KubeEvent, KubeObject, Pod, Workload } from "../domain/kube.js";
  */
 export interface SyntheticCluster {
   objects: KubeObject[];
+  /** Previous-container logs of the crash-looping pods. */
+  logs: { namespace: string; pod: string; container: string; previous: boolean; text: string }[];
   /** Cluster time the statuses and events are relative to. */
   clock: string;
   readyz: string;
@@ -270,6 +272,7 @@ const BREAKAGES: Breakage[] = ["crash-loop", "image-pull", "unschedulable"];
 export function syntheticCluster(pods: number): SyntheticCluster {
   const objects: KubeObject[] = [];
   const events: KubeEvent[] = [];
+  const logs: SyntheticCluster["logs"] = [];
   const deployments = Math.max(1, Math.ceil(pods / REPLICAS));
   const perNamespace = PODS_PER_NAMESPACE / REPLICAS;
   const nodeCount = Math.min(500, Math.max(3, Math.ceil(pods / 100)));
@@ -343,6 +346,10 @@ export function syntheticCluster(pods: number): SyntheticCluster {
       if (breakage === "healthy")
         addresses.push({ ip: `10.1.${d % 250}.${r}`, targetRef: { kind: "Pod", name: podName, namespace } });
       events.push(...podEvents(namespace, podName, breakage));
+      if (breakage === "crash-loop") {
+        const text = `starting ${name}\nconnecting to queue at amqp://queue.${namespace}:5672\nfatal: queue unreachable: connection refused\n`;
+        logs.push({ namespace, pod: podName, container: "app", previous: true, text });
+      }
     }
     objects.push({
       apiVersion: "v1",
@@ -354,5 +361,5 @@ export function syntheticCluster(pods: number): SyntheticCluster {
   objects.push(...events);
   const readyz =
     "[+]ping ok\n[+]etcd ok\n[+]poststarthook/start-apiserver-admission-initializer ok\nreadyz check passed\n";
-  return { objects, clock: NOW, readyz, namespaces };
+  return { objects, logs, clock: NOW, readyz, namespaces };
 }
