@@ -15,12 +15,12 @@ const API_VERSIONS: Record<string, string> = {
 /** Names handed out per view, so a pod deleted and replaced at the same instant gets a new name. */
 const issued = new WeakMap<object, Set<string>>();
 
-/** A `<prefix>-<5 chars>` name free in the namespace, derived from the owner and the clock. */
+/** A `<prefix>-<5 chars>` name free in the namespace and never issued before, derived from the owner. */
 export function generatePodName(cluster: Cluster, owner: KubeObject, index: number): string {
   const namespace = owner.metadata.namespace ?? "";
   const used = issued.get(cluster.view) ?? new Set<string>();
   for (let attempt = 0; ; attempt++) {
-    const name = `${owner.metadata.name}-${suffixFrom(`${owner.metadata.uid}/${cluster.now}/${index}/${attempt}`)}`;
+    const name = `${owner.metadata.name}-${suffixFrom(`${owner.metadata.uid}/${index}/${attempt}`)}`;
     if (!cluster.pods.has(`${namespace}/${name}`) && !used.has(`${namespace}/${name}`)) return name;
   }
 }
