@@ -74,32 +74,15 @@ export function header(text: string): Block {
   return { type: "section", text: { type: "mrkdwn", text: `*${text}*` } };
 }
 
-/** Context blocks holding the given mrkdwn elements, ten per block. */
+/** Context blocks holding the given mrkdwn elements (long ones split), ten elements per block. */
 export function contexts(elements: string[]): Block[] {
+  const pieces = elements.flatMap((text) => splitText(text, LIMITS.contextElementText));
   const blocks: Block[] = [];
-  for (let i = 0; i < elements.length; i += LIMITS.contextElements) {
-    blocks.push({
-      type: "context",
-      elements: elements
-        .slice(i, i + LIMITS.contextElements)
-        .flatMap((text) =>
-          splitText(text, LIMITS.contextElementText).map((piece) => ({
-            type: "mrkdwn" as const,
-            text: piece,
-          })),
-        ),
-    });
+  for (let i = 0; i < pieces.length; i += LIMITS.contextElements) {
+    const chunk = pieces.slice(i, i + LIMITS.contextElements);
+    blocks.push({ type: "context", elements: chunk.map((text) => ({ type: "mrkdwn", text })) });
   }
-  return blocks.flatMap((block) => splitContext(block as types.ContextBlock));
-}
-
-function splitContext(block: types.ContextBlock): Block[] {
-  if (block.elements.length <= LIMITS.contextElements) return [block];
-  const out: Block[] = [];
-  for (let i = 0; i < block.elements.length; i += LIMITS.contextElements) {
-    out.push({ type: "context", elements: block.elements.slice(i, i + LIMITS.contextElements) });
-  }
-  return out;
+  return blocks;
 }
 
 export function divider(): Block {
