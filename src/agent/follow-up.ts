@@ -11,7 +11,7 @@ import { createClient, runToolLoop } from "./loop.js";
 import { loadPrompt } from "./prompts.js";
 import { followUpAnswerSchema, type SubmittedAnswer } from "./rca-schema.js";
 import { wrapUntrusted } from "./result-text.js";
-import { investigationSignal, resolveConfig } from "./runtime.js";
+import { investigationSignal, primedSecrets, resolveConfig } from "./runtime.js";
 import { scrubText } from "./scrub.js";
 import { readOnlyTools } from "./tools/index.js";
 
@@ -83,14 +83,21 @@ export async function answerFollowUp(input: FollowUpInput): Promise<FollowUpAnsw
   if (!config.apiKey) return fallback(input, "no ANTHROPIC_API_KEY is set");
   const signal = investigationSignal(config.timeoutMs, input.signal);
   try {
+    const secrets = await primedSecrets(input.reader, input.trigger.namespace, signal);
     const result = await runToolLoop({
       client: createClient(config),
       config,
       system: loadPrompt("follow-up"),
-      firstUser: brief(input),
+      firstUser: secrets.scrub(brief(input)),
       tools: readOnlyTools(),
       final: SUBMIT_ANSWER,
-      context: { reader: input.reader, namespace: input.trigger.namespace, policy: input.policy, signal },
+      context: {
+        reader: input.reader,
+        namespace: input.trigger.namespace,
+        policy: input.policy,
+        signal,
+        secrets,
+      },
       maxIterations: Math.min(config.maxIterations, FOCUSED_ITERATIONS),
       log: rootLog.child({ component: "agent-follow-up", namespace: input.trigger.namespace }),
     });

@@ -13,7 +13,7 @@ import { createClient, runToolLoop } from "./loop.js";
 import { loadPrompt } from "./prompts.js";
 import { type DryRun, mergeProposals, vetModelRemediations } from "./proposals.js";
 import { checkEvidenceSources, type SubmittedRca, submitRcaSchema } from "./rca-schema.js";
-import { investigationSignal, resolveConfig } from "./runtime.js";
+import { investigationSignal, primedSecrets, resolveConfig } from "./runtime.js";
 import { scrubValue } from "./scrub.js";
 import { investigationTools } from "./tools/index.js";
 
@@ -50,11 +50,12 @@ export async function investigateWithModel(input: InvestigateInput): Promise<Rca
   const log = rootLog.child({ component: "agent", namespace });
   const signal = investigationSignal(config.timeoutMs, input.signal);
   try {
+    const secrets = await primedSecrets(input.reader, namespace, signal);
     const result = await runToolLoop({
       client: createClient(config),
       config,
       system: loadPrompt("system"),
-      firstUser: investigationBrief(input.triage, { ...input.trigger, namespace }),
+      firstUser: secrets.scrub(investigationBrief(input.triage, { ...input.trigger, namespace })),
       tools: investigationTools(),
       final: SUBMIT_RCA,
       context: {
@@ -62,6 +63,7 @@ export async function investigateWithModel(input: InvestigateInput): Promise<Rca
         namespace,
         policy: input.policy,
         signal,
+        secrets,
         ...(input.dryRun ? { dryRun: input.dryRun } : {}),
       },
       maxIterations: config.maxIterations,

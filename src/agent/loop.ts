@@ -160,8 +160,10 @@ function validateFinal<T>(final: FinalTool<T>, raw: unknown, knownCallIds: Reado
   return final.check?.(parsed.data, knownCallIds) ?? [];
 }
 
-function errorResult(id: string, text: string): ToolResultBlockParam {
-  return { type: "tool_result", tool_use_id: id, is_error: true, content: scrubText(text).slice(0, 4000) };
+function errorResult(id: string, text: string, context?: ToolContext): ToolResultBlockParam {
+  const scrubbed = scrubText(text);
+  const content = context?.secrets ? context.secrets.scrub(scrubbed) : scrubbed;
+  return { type: "tool_result", tool_use_id: id, is_error: true, content: content.slice(0, 4000) };
 }
 
 async function runOne(
@@ -202,6 +204,6 @@ async function runOne(
       error instanceof ToolInputError
         ? errorMessage(error)
         : `the cluster read failed: ${errorMessage(error)}`;
-    return errorResult(use.id, text);
+    return errorResult(use.id, text, context);
   }
 }

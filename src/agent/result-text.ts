@@ -18,9 +18,15 @@ export function wrapUntrusted(source: string, body: string): string {
  * The text of one tool result as sent to the model: scrubbed, wrapped and cut to `tokenCap`
  * (approx). When cut, the tail tells the model how to ask for less instead of silently losing it.
  */
-export function renderToolResult(source: string, body: string, tokenCap: number, narrowHint: string): string {
+export function renderToolResult(
+  source: string,
+  body: string,
+  tokenCap: number,
+  narrowHint: string,
+  extraScrub: (text: string) => string = (text) => text,
+): string {
   const maxChars = tokenCap * 4;
-  const scrubbed = scrubText(body);
+  const scrubbed = extraScrub(scrubText(body));
   const whole = wrapUntrusted(source, scrubbed);
   if (whole.length <= maxChars) return whole;
   const note = `\n[truncated: ${scrubbed.length} chars in total, over the per-result budget of ~${tokenCap} tokens. ${narrowHint}]`;

@@ -1,5 +1,7 @@
 import { env } from "../config/env.js";
+import type { ClusterReader } from "../k8s/reader.js";
 import { type AgentConfig, agentConfigFromEnv, DEFAULT_AGENT_CONFIG } from "./config.js";
+import { SecretRegistry } from "./secrets.js";
 
 /** The effective config: environment (when it parses) under explicit overrides. */
 export function resolveConfig(overrides: Partial<AgentConfig> = {}): AgentConfig {
@@ -15,4 +17,15 @@ export function resolveConfig(overrides: Partial<AgentConfig> = {}): AgentConfig
 export function investigationSignal(timeoutMs: number, signal?: AbortSignal): AbortSignal {
   const timeout = AbortSignal.timeout(timeoutMs);
   return signal ? AbortSignal.any([signal, timeout]) : timeout;
+}
+
+/** A secret registry primed with the env values of the namespace's workloads and pods. */
+export async function primedSecrets(
+  reader: ClusterReader,
+  namespace: string,
+  signal?: AbortSignal,
+): Promise<SecretRegistry> {
+  const secrets = new SecretRegistry();
+  await secrets.harvestNamespace(reader, namespace === "*" ? undefined : namespace, signal);
+  return secrets;
 }

@@ -22,6 +22,9 @@ const TOKEN_PATTERNS: RegExp[] = [
   /\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{4,}/g,
   /\bAIza[0-9A-Za-z_-]{30,}/g,
   /\b(glpat|npm|pypi)-[A-Za-z0-9_-]{16,}/g,
+  // Stripe-style secret, restricted and webhook-signing keys.
+  /\b(sk|rk)_(live|test)_[A-Za-z0-9]{8,}/g,
+  /\bwhsec_[A-Za-z0-9]{8,}/g,
 ];
 
 /** `key=value`, `key: value`, `"key": "value"` where the key names a secret. */

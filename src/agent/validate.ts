@@ -13,7 +13,7 @@ import { createClient, runToolLoop } from "./loop.js";
 import { loadPrompt } from "./prompts.js";
 import { type SubmittedValidation, validationVerdictSchema } from "./rca-schema.js";
 import { wrapUntrusted } from "./result-text.js";
-import { investigationSignal, resolveConfig } from "./runtime.js";
+import { investigationSignal, primedSecrets, resolveConfig } from "./runtime.js";
 import { scrubText } from "./scrub.js";
 import { readOnlyTools } from "./tools/index.js";
 import { resolveKind } from "./tools/kinds.js";
@@ -66,14 +66,21 @@ export async function validateWithModel(input: ValidateInput): Promise<Validatio
   if (!config.apiKey) return readinessCheck(input, "no ANTHROPIC_API_KEY is set");
   const signal = investigationSignal(config.timeoutMs, input.signal);
   try {
+    const secrets = await primedSecrets(input.reader, input.trigger.namespace, signal);
     const result = await runToolLoop({
       client: createClient(config),
       config,
       system: loadPrompt("validation"),
-      firstUser: brief(input),
+      firstUser: secrets.scrub(brief(input)),
       tools: readOnlyTools(),
       final: SUBMIT_VALIDATION,
-      context: { reader: input.reader, namespace: input.trigger.namespace, policy: input.policy, signal },
+      context: {
+        reader: input.reader,
+        namespace: input.trigger.namespace,
+        policy: input.policy,
+        signal,
+        secrets,
+      },
       maxIterations: Math.min(config.maxIterations, FOCUSED_ITERATIONS),
       log: rootLog.child({ component: "agent-validate", namespace: input.trigger.namespace }),
     });

@@ -41,6 +41,7 @@ async function fetchObject(
   if (kind.namespaced && !namespace) throw new ToolInputError(`${kind.kind} is namespaced: give a namespace`);
   const object = await ctx.reader.get(kind.plural, name, kind.namespaced ? namespace : undefined, ctx.signal);
   if (!object) throw new ToolInputError(`${kind.kind} ${namespace ? `${namespace}/` : ""}${name} not found`);
+  ctx.secrets?.harvest(object);
   return object;
 }
 
@@ -92,6 +93,7 @@ export const listResources: AgentTool = defineTool({
       }),
       ctx,
     );
+    for (const item of items) ctx.secrets?.harvest(item);
     const sorted = kind.kind === "Event" ? sortEvents(items as KubeEvent[]).reverse() : items;
     const { header, rows } = rowsFor(kind.kind, sorted);
     if (rows.length === 0) return `No ${kind.plural} found${namespace ? ` in ${namespace}` : ""}.`;
@@ -188,6 +190,10 @@ export const podLogs: AgentTool = defineTool({
   async run(input, ctx) {
     const namespace = scopedNamespace(input.namespace, ctx);
     if (!namespace) throw new ToolInputError("pod_logs needs a namespace");
+    // The pod's own env values are the likeliest secrets to show up in its log.
+    const pod = await ctx.reader.get("pods", input.pod, namespace, ctx.signal);
+    if (!pod) throw new ToolInputError(`Pod ${namespace}/${input.pod} not found`);
+    ctx.secrets?.harvest(pod);
     const text = await ctx.reader.podLog(namespace, input.pod, {
       container: input.container,
       previous: input.previous,

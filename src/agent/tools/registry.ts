@@ -3,6 +3,7 @@ import { anyGlob } from "../../config/glob.js";
 import type { Policy } from "../../config/policy.js";
 import type { RemediationProposal } from "../../domain/actions.js";
 import type { ClusterReader } from "../../k8s/reader.js";
+import type { SecretRegistry } from "../secrets.js";
 
 /** What a tool may use: the read-only reader, the investigation's scope, the injected dry-run. */
 export interface ToolContext {
@@ -12,6 +13,8 @@ export interface ToolContext {
   policy: Policy;
   signal: AbortSignal;
   dryRun?: (proposal: RemediationProposal) => Promise<{ ok: boolean; message: string }>;
+  /** Env values seen so far; tools register what they read, the loop scrubs them from results. */
+  secrets?: SecretRegistry;
 }
 
 /** A tool failure the model should see (bad input, not found, outside scope): never a crash. */

@@ -64,3 +64,29 @@ describe("renderToolResult", () => {
     expect(renderToolResult("x", "short", 500, "")).not.toContain("truncated");
   });
 });
+
+describe("SecretRegistry", () => {
+  it("hides env values it has seen wherever they appear later, but not trivial values", async () => {
+    const { SecretRegistry } = await import("../../../src/agent/secrets.js");
+    const registry = new SecretRegistry();
+    registry.harvest({
+      kind: "Pod",
+      metadata: { name: "p" },
+      spec: {
+        containers: [
+          {
+            name: "app",
+            env: [
+              { name: "WEBHOOK_SIGNING", value: "opaque-value-123" },
+              { name: "LOG_LEVEL", value: "info" },
+              { name: "PORT", value: "80808080" },
+              { name: "SMTP_PASS", value: "abcd" },
+            ],
+          },
+        ],
+      },
+    });
+    const out = registry.scrub("signing with opaque-value-123 at level info on 80808080 pass abcd");
+    expect(out).toBe("signing with [REDACTED] at level info on 80808080 pass [REDACTED]");
+  });
+});
