@@ -46,6 +46,8 @@ export function startWatch(context: SimContext, request: ResourceRequest, onEnd:
     "Cache-Control": "no-cache, private",
     "Transfer-Encoding": "chunked",
   });
+  // Clients wait for the headers before they consider the watch started; send them now.
+  response.flushHeaders();
   request.finish(200);
 
   const encode = (object: KubeObject): string => {
