@@ -24,7 +24,7 @@ const deny = (reason: string): GateDecision => ({ allow: false, reason });
 
 /** Where and how a proposal is being considered. */
 export interface GateContext {
-  /** The namespace the investigation was about; a proposal may only change that namespace. */
+  /** The namespace the investigation was about ("*" for all); a proposal may only change that one. */
   investigatedNamespace: string;
   mode: "manual" | "automatic";
 }
@@ -47,7 +47,8 @@ export function gateProposal(proposal: RemediationProposal, policy: Policy, ctx:
     return deny(`proposal ${proposal.id} carries fields outside the catalog schema for ${proposal.action}`);
   }
   const namespace = proposal.target.namespace;
-  if (namespace !== ctx.investigatedNamespace) {
+  // "*" is an all-namespaces investigation; policy.namespaces below still bounds the target.
+  if (ctx.investigatedNamespace !== "*" && namespace !== ctx.investigatedNamespace) {
     return deny(
       `proposal ${proposal.id} targets namespace ${namespace}, but the investigation was of ${ctx.investigatedNamespace}`,
     );

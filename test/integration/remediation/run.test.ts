@@ -222,3 +222,45 @@ describe("runRemediation on the simulated cluster", () => {
     expect(await memoryLimit(h)).toBe("64Mi");
   });
 });
+
+describe("undoing a created PVC", () => {
+  it("leaves a claim the failing pod mounts in place, and says how to remove it", async () => {
+    h = await startHarness({ state: REMEDIATION_STATE });
+    const proposal = await propose(
+      h,
+      {
+        action: "create-pvc",
+        target: { kind: "PersistentVolumeClaim", namespace: "shop", name: "cache-data" },
+        params: { storageClassName: "standard", size: "1Gi", accessModes: ["ReadWriteOnce"] },
+      },
+      "missing-pvc:Deployment/shop/cache",
+    );
+    const outcome = await runRemediation({
+      proposal,
+      actor: "U0ALICE",
+      mode: "manual",
+      executor: h.executor,
+      reader: h.reader,
+      policy: policy(true),
+      clock: h.clock,
+      sleep: h.sleep,
+    });
+    // The claim bound (progress) but the pod still crashes: partial, so nothing is undone unasked.
+    expect(outcome.validation?.verdict).toBe("partially-resolved");
+    expect(outcome.rollback).toEqual({
+      status: "manual",
+      message:
+        "the bot created PersistentVolumeClaim shop/cache-data; if it is not wanted, delete it once unused: kubectl -n shop delete pvc cache-data",
+    });
+    // Even when asked, the executor does not delete a claim a pod mounts.
+    const uid = (outcome.after as { metadata: { uid: string } }).metadata.uid;
+    h.sim.clearRequests();
+    const removal = await h.executor.removeCreatedClaim(
+      { namespace: "shop", name: "cache-data", uid },
+      { actor: "U0ALICE", mode: "manual", proposalId: `undo:${proposal.id}` },
+    );
+    expect(removal).toMatchObject({ status: "refused", code: "CLAIM_IN_USE" });
+    expect(removal.message).toMatch(/^PersistentVolumeClaim shop\/cache-data is mounted by cache-/);
+    expect(writes(h.sim.requests)).toEqual([]);
+  });
+});

@@ -2,7 +2,8 @@
  * A small cluster for the remediation tests, with the behaviour declared for the simulated model:
  * `api` uses 100Mi of memory under a 64Mi limit (OOMKilled until the limit is raised), `db` mounts
  * a claim that does not exist (Pending until it is created), `pay` has a good revision 1 and a
- * crashing revision 2 (fixed by rolling back).
+ * crashing revision 2 (fixed by rolling back), `cache` mounts a missing claim but also crashes
+ * on its own (creating the claim is not enough).
  */
 export const REMEDIATION_STATE = `
 apiVersion: triage.sim/v1alpha1
@@ -98,4 +99,22 @@ spec:
         - name: app
           image: registry.example.com/shop/pay:1.9.0
           env: [{name: API_TOKEN, value: tok-abc123-do-not-leak}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: cache, namespace: shop, labels: {app: cache}}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: cache}}
+  template:
+    metadata:
+      labels: {app: cache}
+      annotations: {triage.sim/exit-code: "1"}
+    spec:
+      containers:
+        - name: redis
+          image: redis:7
+      volumes:
+        - name: data
+          persistentVolumeClaim: {claimName: cache-data}
 `;

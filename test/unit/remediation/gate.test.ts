@@ -59,6 +59,14 @@ describe("gateProposal", () => {
     );
   });
 
+  it("accepts any policy namespace for an all-namespaces investigation", () => {
+    expect(reason(proposal, policy, { ...ctx, investigatedNamespace: "*" })).toBe("allow");
+    const elsewhere = { ...proposal, target: { ...proposal.target, namespace: "kube-system" } };
+    expect(reason(elsewhere, policy, { ...ctx, investigatedNamespace: "*" })).toContain(
+      "outside the policy's namespaces",
+    );
+  });
+
   it("refuses namespaces outside policy.namespaces", () => {
     const elsewhere = { ...proposal, target: { ...proposal.target, namespace: "kube-system" } };
     expect(reason(elsewhere, policy, { ...ctx, investigatedNamespace: "kube-system" })).toBe(
