@@ -40,7 +40,7 @@ export class SecretRegistry {
           ...(namespace ? { namespace } : {}),
           ...(signal ? { signal } : {}),
         });
-        items.forEach((item) => this.harvest(item));
+        for (const item of items) this.harvest(item);
       } catch {
         // Unreadable kinds just contribute nothing; pattern redaction still applies.
       }

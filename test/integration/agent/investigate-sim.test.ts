@@ -224,7 +224,9 @@ text: |
 
     expect(report.source).toBe("model");
     expect(report.proposals.map((p) => p.id)).toEqual(["rollback:prod-api/payment-service"]);
-    expect(report.proposals.every((p) => p.target.namespace === NS && p.target.kind !== "Secret")).toBe(true);
+    expect(
+      report.proposals.every((p) => p.target.namespace === NS && (p.target.kind as string) !== "Secret"),
+    ).toBe(true);
     const reasons = report.dropped.map((d) => `${d.description} => ${d.reason}`);
     expect(reasons).toHaveLength(6);
     expect(reasons[0]).toMatch(/^delete-namespace .* => not a valid catalog action/);
