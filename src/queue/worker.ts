@@ -128,6 +128,7 @@ export async function startPipelineWorkers(options: PipelineWorkerOptions): Prom
       (job: Job, _token?: string, signal?: AbortSignal) => processRemediation(ctx, job, signal),
       workerOptions,
     );
+    watchTerminalFailures(remediations, ctx);
     workers.push(remediations);
   }
   for (const worker of workers) {
