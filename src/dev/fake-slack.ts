@@ -126,6 +126,11 @@ export class FakeSlack {
     });
   }
 
+  /** A response_url for a slash command or action payload; what is posted there is recorded as `response_url`. */
+  responseUrl(id = randomBytes(6).toString("hex")): string {
+    return `${this.base}/respond/${id}`;
+  }
+
   /** Channels, their messages and thread replies in order. */
   transcript(): TranscriptChannel[] {
     return this.workspace.transcript();
@@ -148,6 +153,15 @@ export class FakeSlack {
       }
       upload.content = await uploadedText(req, body);
       res.writeHead(200, { "content-type": "text/plain" }).end(`OK - ${body.length}`);
+      return;
+    }
+    if (url.pathname.startsWith("/respond/")) {
+      // A slash command's response_url: Bolt's respond() posts JSON here.
+      const params = parseParams("application/json", body);
+      const call: FakeSlackCall = { method: "response_url", params, status: 200, response: { ok: true } };
+      this.calls.push(call);
+      for (const listener of this.listeners) listener(call);
+      res.writeHead(200, { "content-type": "application/json" }).end('{"ok":true}');
       return;
     }
     const method = url.pathname.replace(/^\/api\//, "");
