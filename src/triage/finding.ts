@@ -19,8 +19,8 @@ export interface Finding extends RootCause {
   fix?: FixHint;
   /** Objects this cause waits on; their own root cause becomes `causedBy`. */
   dependsOn?: ResourceRef[];
-  /** Pods counted as impact (affected may also list non-pod objects). */
-  impactPods?: number;
+  /** A symptom-level cause (rollout-stuck): dropped when another cause names the same resource. */
+  fallback?: boolean;
 }
 
 /** One check per root-cause category: pure over the context, O(objects). */
@@ -50,6 +50,7 @@ export interface FindingInput {
   commands?: string[];
   fix?: FixHint;
   dependsOn?: ResourceRef[];
+  fallback?: boolean;
 }
 
 export function makeFinding(input: FindingInput): Finding {
@@ -68,10 +69,10 @@ export function makeFinding(input: FindingInput): Finding {
     confidence: Math.max(0, Math.min(1, Math.round(input.confidence * 100) / 100)),
     nextSteps: input.nextSteps ?? [],
     commands: input.commands ?? [],
-    impactPods: affected.filter((ref) => ref.kind === "Pod").length,
   };
   if (input.fix) finding.fix = input.fix;
   if (input.dependsOn) finding.dependsOn = input.dependsOn;
+  if (input.fallback) finding.fallback = true;
   return finding;
 }
 

@@ -5,6 +5,7 @@ import { buildContext } from "./context.js";
 import { parseReadyz } from "./control-plane.js";
 import type { Finding } from "./finding.js";
 import { linkDependencies } from "./link.js";
+import { refKey } from "./owners.js";
 import { proposeRemediations } from "./proposals/index.js";
 import { rankFindings } from "./ranking.js";
 import { severityOf } from "./severity.js";
@@ -24,8 +25,14 @@ export interface TriageOptions {
 }
 
 function toRootCause(finding: Finding): RootCause {
-  const { fix: _fix, dependsOn: _dependsOn, impactPods: _impact, ...cause } = finding;
+  const { fix: _fix, dependsOn: _dependsOn, fallback: _fallback, ...cause } = finding;
   return cause;
+}
+
+/** Symptom-level findings give way to a real cause found for the same resource. */
+function dropFallbacks(findings: Finding[]): Finding[] {
+  const named = new Set(findings.filter((f) => !f.fallback).map((f) => refKey(f.resource)));
+  return findings.filter((f) => !f.fallback || !named.has(refKey(f.resource)));
 }
 
 /**
@@ -35,7 +42,7 @@ function toRootCause(finding: Finding): RootCause {
 export function triage(snapshot: Snapshot, options: TriageOptions = {}): TriageResult {
   const ctx = buildContext(snapshot, options);
   const controlPlane = parseReadyz(snapshot.readyz);
-  const findings: Finding[] = Object.values(CHECKS).flatMap((check) => check(ctx));
+  const findings = dropFallbacks(Object.values(CHECKS).flatMap((check) => check(ctx)));
   linkDependencies(findings);
   const ranked = rankFindings(ctx, findings);
   const radius = blastRadius(ctx, ranked, controlPlane);

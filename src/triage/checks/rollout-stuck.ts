@@ -5,8 +5,8 @@ import { refOf } from "../owners.js";
 import { availabilityOf } from "../workloads.js";
 
 /**
- * rollout-stuck: a Deployment past its progress deadline when none of its current pods shows a
- * more specific cause (those checks name the cause; this one would only name the symptom).
+ * rollout-stuck: a Deployment past its progress deadline. It is a fallback: when another check
+ * names a cause for the same Deployment, that cause is kept and this symptom dropped.
  */
 export function checkRolloutStuck(ctx: TriageContext): Finding[] {
   const findings: Finding[] = [];
@@ -16,21 +16,6 @@ export function checkRolloutStuck(ctx: TriageContext): Finding[] {
     if (progressing?.status !== "False" || progressing.reason !== "ProgressDeadlineExceeded") continue;
     const ref = refOf("Deployment", deployment);
     const pods = podsOf(ctx, ref);
-    if (
-      pods.some(
-        (view) =>
-          view.issues.length > 0 ||
-          !view.scheduled ||
-          view.events.some((e) => e.reason === "FailedScheduling"),
-      )
-    ) {
-      continue;
-    }
-    const current = ctx.owners.currentReplicaSetOf(deployment);
-    const failedCreate = current
-      ? ctx.events("ReplicaSet", current).some((e) => e.reason === "FailedCreate")
-      : false;
-    if (failedCreate) continue;
     const status = deployment.status ?? {};
     const a = availabilityOf("Deployment", deployment);
     findings.push(
@@ -47,6 +32,7 @@ export function checkRolloutStuck(ctx: TriageContext): Finding[] {
         nextSteps: [
           "Look at the new ReplicaSet's pods and events; roll back if the new version cannot become ready.",
         ],
+        fallback: true,
         commands: [
           `${kubectl(ref.namespace)} rollout status deployment/${ref.name}`,
           `${kubectl(ref.namespace)} rollout history deployment/${ref.name}`,
