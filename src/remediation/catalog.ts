@@ -145,12 +145,20 @@ function requestFor(
       }
       const { template } = revisionTemplate(target, context.replicaSets, action.params.toRevision);
       // A JSON patch replaces the template wholesale, as `kubectl rollout undo` does; a strategic
-      // merge would keep env vars or volumes the bad revision added.
+      // merge would keep env vars or volumes the bad revision added. The `test` ops make the
+      // server refuse atomically if the Deployment was replaced or its spec changed after the read.
+      const tests = [
+        ["/metadata/uid", target.metadata.uid],
+        ["/metadata/generation", target.metadata.generation],
+      ].filter(([, value]) => value !== undefined);
       return {
         method: "PATCH",
         path: objectPath(kind, namespace, name),
         contentType: PatchType.json,
-        body: [{ op: "replace", path: "/spec/template", value: template }],
+        body: [
+          ...tests.map(([path, value]) => ({ op: "test", path, value })),
+          { op: "replace", path: "/spec/template", value: template },
+        ],
       };
     }
     case "rollout-restart": {

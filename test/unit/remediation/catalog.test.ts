@@ -106,7 +106,7 @@ describe("buildRequest", () => {
     });
   });
 
-  it("rollback replaces the template with the revision's, minus pod-template-hash (JSON patch)", () => {
+  it("rollback replaces the template with the revision's, minus pod-template-hash, guarded by test ops", () => {
     const action: RemediationAction = { action: "rollback", target: dep, params: { toRevision: 2 } };
     const replicaSets = [replicaSet(2, "registry/analytics:1.2"), replicaSet(3, "registry/analytics:1.3")];
     expect(buildRequest(action, deployment(), { replicaSets })).toEqual({
@@ -114,6 +114,8 @@ describe("buildRequest", () => {
       path: "/apis/apps/v1/namespaces/prod-api/deployments/analytics-service",
       contentType: "application/json-patch+json",
       body: [
+        { op: "test", path: "/metadata/uid", value: "uid-dep" },
+        { op: "test", path: "/metadata/generation", value: 3 },
         {
           op: "replace",
           path: "/spec/template",
