@@ -128,6 +128,29 @@ describe("deployment controller", () => {
     expect((view.get("Deployment", "default", "pay") as Workload).metadata.annotations?.[REVISION]).toBe("3");
   });
 
+  it("recognizes an old template after the API server filled in its defaults", () => {
+    const view = cluster([deployment("pay", { image: "ghcr.io/acme/pay:v2.0.3" })], base);
+    patchDeployment(view, "default", "pay", setImage("company-registry.io/pay:v2.1.0"));
+    const [first] = replicaSets(view);
+    patchDeployment(view, "default", "pay", (current) => {
+      const template = withoutHash(first!.spec.template);
+      const container = template.spec.containers[0]!;
+      Object.assign(container, {
+        imagePullPolicy: "IfNotPresent",
+        terminationMessagePath: "/dev/termination-log",
+        resources: {},
+      });
+      Object.assign(template.spec, {
+        restartPolicy: "Always",
+        dnsPolicy: "ClusterFirst",
+        securityContext: {},
+      });
+      current.spec.template = template;
+    });
+    expect(replicaSets(view)).toHaveLength(2);
+    expect(replicaSets(view)[1]?.metadata.name).toBe(first?.metadata.name);
+  });
+
   it("scales up and down", () => {
     const view = cluster([deployment("web", { replicas: 1 })], base);
     patchDeployment(view, "default", "web", (current) => {

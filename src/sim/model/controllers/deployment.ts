@@ -1,8 +1,9 @@
 import type { PodTemplateSpec, Workload } from "../../../domain/kube.js";
 import type { Cluster } from "../cluster.js";
-import { canonicalJson, fnv32a, safeEncode } from "../util/hash.js";
+import { fnv32a, safeEncode } from "../util/hash.js";
 import { matchesSelector } from "../util/selectors.js";
 import { formatTime, parseTime } from "../util/time.js";
+import { templateKey } from "./template.js";
 import {
   activePods,
   controllerUid,
@@ -16,18 +17,11 @@ const SOURCE = { component: "deployment-controller" };
 export const REVISION = "deployment.kubernetes.io/revision";
 const HASH_LABEL = "pod-template-hash";
 
-/** The template without the pod-template-hash label (what a Deployment's template looks like). */
-export function withoutHash(template: PodTemplateSpec): PodTemplateSpec {
-  const labels = { ...template.metadata?.labels };
-  delete labels[HASH_LABEL];
-  return { ...template, metadata: { ...template.metadata, labels } };
-}
+export { withoutHash } from "./template.js";
 
 /** The pod-template-hash of a Deployment template (FNV-32a, safe-encoded, like ComputeHash). */
 export function templateHash(template: PodTemplateSpec, collisionCount = 0): string {
-  return safeEncode(
-    fnv32a(canonicalJson(withoutHash(template)) + (collisionCount > 0 ? String(collisionCount) : "")),
-  );
+  return safeEncode(fnv32a(templateKey(template) + (collisionCount > 0 ? String(collisionCount) : "")));
 }
 
 /** The revision annotation as a number (0 when absent). */
@@ -38,8 +32,8 @@ export function revisionOf(object: { metadata: { annotations?: Record<string, st
 
 /** The ReplicaSet whose template equals the Deployment's, ignoring the hash label. */
 export function currentReplicaSet(deployment: Workload, owned: Workload[]): Workload | undefined {
-  const wanted = canonicalJson(withoutHash(deployment.spec.template));
-  return owned.find((rs) => canonicalJson(withoutHash(rs.spec.template)) === wanted);
+  const wanted = templateKey(deployment.spec.template);
+  return owned.find((rs) => templateKey(rs.spec.template) === wanted);
 }
 
 function newReplicaSet(

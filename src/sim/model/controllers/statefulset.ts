@@ -1,11 +1,12 @@
-import type { PersistentVolumeClaim, Pod, Workload } from "../../../domain/kube.js";
+import type { PersistentVolumeClaim, Pod, PodTemplateSpec, Workload } from "../../../domain/kube.js";
 import type { Cluster } from "../cluster.js";
 import { isNodeReady } from "../nodes.js";
 import { jsonEqual } from "../util/equal.js";
-import { canonicalJson, fnv32a, safeEncode } from "../util/hash.js";
+import { fnv32a, safeEncode } from "../util/hash.js";
 import { formatTime } from "../util/time.js";
 import { createPod, podFromTemplate } from "./pod-factory.js";
 import { quotaRejection } from "./quota.js";
+import { templateKey } from "./template.js";
 import { activePods, creationTimeFor, deletePod, desiredReplicas, isPodReady } from "./workloads.js";
 
 const SOURCE = { component: "statefulset-controller" };
@@ -28,11 +29,13 @@ interface ControllerRevision {
  * status.updateRevision for the template it has, so its pods' revision labels still match.
  */
 function resolveRevision(cluster: Cluster, sts: Workload, revisions: ControllerRevision[]): string {
-  const wanted = canonicalJson(sts.spec.template);
+  const wanted = templateKey(sts.spec.template);
   const owned = revisions.filter((revision) =>
     revision.metadata.ownerReferences?.some((owner) => owner.uid === sts.metadata.uid),
   );
-  const match = owned.find((revision) => canonicalJson(revision.data?.spec?.template) === wanted);
+  const match = owned.find(
+    (revision) => templateKey(revision.data?.spec?.template as PodTemplateSpec) === wanted,
+  );
   if (match?.metadata.name) return match.metadata.name;
   const adopted =
     owned.length === 0 ? (sts.status as { updateRevision?: string } | undefined)?.updateRevision : undefined;
