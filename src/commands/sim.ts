@@ -6,7 +6,7 @@ import { errorMessage, InputError } from "../errors.js";
 import { startSimCluster } from "../sim/index.js";
 import { listScenarios } from "../sim/scenarios/index.js";
 
-const USAGE = `usage: k8s-triage sim (--scenario NAME | --state FILE) [--port N] [--kubeconfig PATH] [--history N]
+const USAGE = `usage: k8s-triage sim (--scenario NAME | --state FILE) [--port N] [--kubeconfig PATH] [--history N] [--no-model]
 
 Serves a simulated Kubernetes cluster on https://127.0.0.1 and writes a kubeconfig for it with the
 contexts sim-admin (current), sim-reader and sim-executor. Runs until interrupted.
@@ -15,7 +15,8 @@ contexts sim-admin (current), sim-reader and sim-executor. Runs until interrupte
   --state FILE        a cluster-state file (YAML stream of objects, PodLog, APIServerHealth, Clock)
   --port N            port to listen on (default: a free one)
   --kubeconfig PATH   where to write the kubeconfig (default: <tmp>/k8s-triage-sim-<port>.kubeconfig)
-  --history N         changes kept for watch resumption (default 1000)`;
+  --history N         changes kept for watch resumption (default 1000)
+  --no-model          serve the state exactly as given: no simulated kubelet/scheduler/controllers`;
 
 function parse(args: string[]) {
   return parseArgs({
@@ -28,6 +29,7 @@ function parse(args: string[]) {
       port: { type: "string" },
       kubeconfig: { type: "string" },
       history: { type: "string" },
+      "no-model": { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
   }).values;
@@ -81,6 +83,7 @@ export async function run(args: string[]): Promise<number> {
 
   const sim = await startSimCluster({
     tls: true,
+    ...(values["no-model"] ? { reconciler: null } : {}),
     ...(values.state ? { state: values.state } : { scenario: values.scenario! }),
     ...(port !== undefined ? { port } : {}),
     ...(historyLimit !== undefined ? { historyLimit } : {}),

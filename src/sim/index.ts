@@ -8,7 +8,6 @@ import type { SimContext } from "./http/context.js";
 import { type DefaultIdentities, defaultIdentities, type Identity } from "./identities.js";
 import { kubeConfigFor, writeKubeconfigFile } from "./kubeconfig.js";
 import { exportParsedState, loadState, startTime } from "./load.js";
-import { reconcileCluster } from "./model/index.js";
 import type { RecordedRequest } from "./requests.js";
 import { scenarioPath } from "./scenarios/index.js";
 import { createSimServer } from "./server.js";
@@ -108,7 +107,11 @@ function resolveState(options: SimClusterOptions): ParsedState | undefined {
 /** Starts a simulated cluster on loopback. */
 export async function startSimCluster(options: SimClusterOptions = {}): Promise<SimCluster> {
   const state = resolveState(options);
-  const reconciler = options.reconciler === undefined ? reconcileCluster : options.reconciler;
+  // Loaded lazily: a cluster served without the model does not depend on it at all.
+  const reconciler =
+    options.reconciler === undefined
+      ? (await import("./model/index.js")).reconcileCluster
+      : options.reconciler;
   let store: SimStore | undefined;
   let reconciling = false;
   const reconcile = () => {
