@@ -5,7 +5,6 @@ import { ensureRedis, type LocalRedis, pingRedis } from "../dev/local-redis.js";
 import { ConfigError, InputError } from "../errors.js";
 import { log } from "../log.js";
 import { requireRedisUrl } from "../queue/connection.js";
-import { defaultPipelineDeps } from "../queue/default-deps.js";
 import { QUEUE_NAMES } from "../queue/keys.js";
 import { startPipelineWorkers } from "../queue/worker.js";
 
@@ -92,6 +91,8 @@ export async function run(args: string[]): Promise<number> {
     }
   }
 
+  // Loaded only now: the real wiring pulls in the Kubernetes client, the agent and Slack.
+  const { defaultPipelineDeps } = await import("../queue/default-deps.js");
   const stopped = untilSignal();
   const workers = await startPipelineWorkers({
     redisUrl,
