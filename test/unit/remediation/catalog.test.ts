@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { RemediationAction } from "../../../src/domain/actions.js";
 import { RemediationRefused } from "../../../src/errors.js";
-import { buildRequest, parseAction, proposalFromAction } from "../../../src/remediation/catalog.js";
+import { buildRequest, parseAction } from "../../../src/remediation/catalog.js";
 import { deployment, pod, replicaSet } from "./fixtures.js";
 
 const dep = { kind: "Deployment", namespace: "prod-api", name: "analytics-service" } as const;
@@ -246,73 +246,5 @@ describe("parseAction", () => {
         }),
       ).code,
     ).toBe("NOT_IN_CATALOG");
-  });
-});
-
-describe("proposalFromAction", () => {
-  it("fills id, risk by rule, summary, exact change and preconditions", () => {
-    const proposal = proposalFromAction(
-      { action: "set-resources", target: dep, params: { container: "app", limits: { memory: "256Mi" } } },
-      deployment(),
-      "oom-killed:Deployment/prod-api/analytics-service",
-    );
-    expect(proposal).toMatchObject({
-      id: "set-resources:prod-api/analytics-service/app",
-      rootCauseId: "oom-killed:Deployment/prod-api/analytics-service",
-      risk: "medium",
-      change: "containers[app].resources.limits.memory: 64Mi -> 256Mi",
-      preconditions: {
-        resourceVersion: "100",
-        expected: {
-          "metadata.uid": "uid-dep",
-          "spec.template.spec.containers[name=app].resources.limits.memory": "64Mi",
-        },
-      },
-    });
-    expect(proposal.summary).toContain("container 'app'");
-  });
-
-  it("rates delete-pod by whether a controller recreates the pod", () => {
-    const action = {
-      action: "delete-pod" as const,
-      target: { kind: "Pod" as const, namespace: "prod-api", name: "web-abc" },
-      params: {},
-    };
-    expect(proposalFromAction(action, pod(true), "rc").risk).toBe("low");
-    expect(proposalFromAction(action, pod(false), "rc").risk).toBe("high");
-  });
-
-  it("shows the image change of a rollback and refuses one that cannot apply", () => {
-    const action = { action: "rollback" as const, target: dep, params: { toRevision: 2 } };
-    const replicaSets = [replicaSet(2, "registry/analytics:1.2"), replicaSet(3, "registry/analytics:1.3")];
-    const proposal = proposalFromAction(action, deployment(), "rc", { replicaSets });
-    expect(proposal.change).toBe(
-      "spec.template: revision 3 -> template of revision 2 (containers[app].image: registry/analytics:1.3 -> registry/analytics:1.2)",
-    );
-    expect(proposal.preconditions.expected).toEqual({
-      "metadata.uid": "uid-dep",
-      "metadata.generation": 3,
-      'metadata.annotations["deployment.kubernetes.io/revision"]': "3",
-    });
-    expect(
-      refusal(() =>
-        proposalFromAction({ ...action, params: { toRevision: 9 } }, deployment(), "rc", { replicaSets }),
-      ).code,
-    ).toBe("NO_SUCH_REVISION");
-  });
-
-  it("create-pvc expects the claim not to exist", () => {
-    const proposal = proposalFromAction(
-      {
-        action: "create-pvc",
-        target: { kind: "PersistentVolumeClaim", namespace: "a-team", name: "postgres-pvc" },
-        params: { storageClassName: "standard", size: "1Gi", accessModes: ["ReadWriteOnce"] },
-      },
-      undefined,
-      "missing-pvc:x",
-    );
-    expect(proposal.preconditions).toEqual({ mustNotExist: true });
-    expect(proposal.risk).toBe("low");
-    expect(proposal.id).toBe("create-pvc:a-team/postgres-pvc");
   });
 });
