@@ -1,5 +1,5 @@
 import type { BlastRadius } from "../domain/types.js";
-import { isDegraded, workloadAvailability } from "./availability.js";
+import { workloadAvailability } from "./availability.js";
 import type { TriageContext } from "./context.js";
 import type { ControlPlaneHealth } from "./control-plane.js";
 import type { Finding } from "./finding.js";
@@ -34,7 +34,6 @@ export function blastRadius(
   if (only.resource.kind === "Pod") return "single-pod";
   const pods = new Set(findings.flatMap((f) => f.affected.filter((r) => r.kind === "Pod").map(refKey)));
   const availability = workloadAvailability(ctx, only.resource);
-  if (pods.size === 1 && availability && availability.available > 0 && isDegraded(availability))
-    return "single-pod";
+  if (pods.size === 1 && availability && availability.available > 0) return "single-pod";
   return "single-workload";
 }
