@@ -54,10 +54,10 @@ export interface SlackApp {
  * the same server as `/slack/events`.
  */
 export async function createSlackApp(deps: SlackDeps, options: SlackAppOptions): Promise<SlackApp> {
-  const probe = createSlackClient(options.botToken, options.apiUrl);
+  const client = createSlackClient(options.botToken, options.apiUrl);
   let identity: { userId: string; botId: string; teamId?: string };
   try {
-    const auth = await probe.auth.test();
+    const auth = await client.auth.test();
     if (!auth.user_id || !auth.bot_id)
       throw new Error("auth.test did not name a bot user (is this a bot token?)");
     identity = {
