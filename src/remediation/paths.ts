@@ -1,13 +1,14 @@
 /**
  * The small path language preconditions use to name a field of an object:
  * `spec.template.spec.containers[name=app].resources.limits.memory`,
- * `metadata.annotations["deployment.kubernetes.io/revision"]`. `[name=x]` picks the list element
- * whose `name` is x, so a reordered container list is not mistaken for drift.
+ * `metadata.annotations["deployment.kubernetes.io/revision"]`. `[name=x]` (or `[x]`) picks the
+ * list element whose `name` is x, so a reordered container list is not mistaken for drift.
  */
 
-type Segment = { key: string } | { byName: string };
+type Segment = { key: string } | { byName: string } | { index: number };
 
-const TOKEN = /\.?([A-Za-z0-9_$-]+)|\[name=([^\]]+)\]|\["([^"]+)"\]/y;
+// `[name=app]` and the shorthand `[app]` (what triage writes) both select by name; `[0]` by index.
+const TOKEN = /\.?([A-Za-z0-9_$-]+)|\[name=([^\]]+)\]|\["([^"]+)"\]|\[([0-9]+)\]|\[([a-z0-9][-a-z0-9.]*)\]/y;
 
 /** Splits a path into segments; throws on anything it does not understand. */
 export function parsePath(path: string): Segment[] {
@@ -17,7 +18,9 @@ export function parsePath(path: string): Segment[] {
     const start = TOKEN.lastIndex;
     const match = TOKEN.exec(path);
     if (!match || match.index !== start) throw new Error(`bad field path '${path}' at ${start}`);
-    if (match[2] !== undefined) segments.push({ byName: match[2] });
+    if (match[2] !== undefined || match[5] !== undefined)
+      segments.push({ byName: match[2] ?? match[5] ?? "" });
+    else if (match[4] !== undefined) segments.push({ index: Number(match[4]) });
     else segments.push({ key: match[1] ?? match[3] ?? "" });
   }
   return segments;
@@ -27,7 +30,9 @@ export function parsePath(path: string): Segment[] {
 export function readPath(object: unknown, path: string): unknown {
   let node: unknown = object;
   for (const segment of parsePath(path)) {
-    if ("byName" in segment) {
+    if ("index" in segment) {
+      node = Array.isArray(node) ? node[segment.index] : undefined;
+    } else if ("byName" in segment) {
       if (!Array.isArray(node)) return undefined;
       node = node.find(
         (item: unknown) =>
