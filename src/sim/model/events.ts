@@ -65,6 +65,22 @@ export class EventSink {
     this.writes++;
   }
 
+  /**
+   * Records one occurrence at `atMs`: as an occurrence when that is now, or, for something a
+   * backdated object did in the past, as a single event dated then.
+   */
+  occurredAt(
+    involved: KubeObject,
+    type: "Normal" | "Warning",
+    reason: string,
+    message: string,
+    source: EventSource,
+    atMs: number,
+  ): void {
+    if (atMs >= this.#nowMs) this.occurred(involved, type, reason, message, source);
+    else this.timeline(involved, type, reason, message, source, { count: 1, firstMs: atMs, lastMs: atMs });
+  }
+
   /** Makes sure an event exists with at least `options.count` occurrences. */
   timeline(
     involved: KubeObject,

@@ -3,6 +3,7 @@ import type { Cluster } from "../cluster.js";
 import { isNodeReady } from "../nodes.js";
 import { jsonEqual } from "../util/equal.js";
 import { matchesNodeAffinity, type Taint, untoleratedTaint } from "../util/selectors.js";
+import { parseTime } from "../util/time.js";
 import { createPod, generatePodName, podFromTemplate } from "./pod-factory.js";
 import { activePods, creationTimeFor, deletePod, isPodReady } from "./workloads.js";
 
@@ -61,12 +62,13 @@ export function runDaemonSets(cluster: Cluster, daemonSets: Workload[]): void {
         },
       });
       const stored = createPod(cluster, pod);
-      cluster.events.occurred(
+      cluster.events.occurredAt(
         ds,
         "Normal",
         "SuccessfulCreate",
         `Created pod: ${stored.metadata.name}`,
         SOURCE,
+        parseTime(stored.metadata.creationTimestamp) ?? cluster.nowMs,
       );
     }
     const current = activePods(cluster, ds);

@@ -50,12 +50,13 @@ function newReplicaSet(
   }
   const labels = { ...deployment.spec.template.metadata?.labels, [HASH_LABEL]: hash };
   const progressing = deployment.status?.conditions?.find((condition) => condition.type === "Progressing");
-  // A shorthand Deployment that already has history was rolled out when its status says.
+  // A shorthand Deployment was rolled out when its status says (else when it was created).
+  const rolledOutMs = parseTime(progressing?.lastUpdateTime ?? progressing?.lastTransitionTime);
   const createdMs =
-    owned.length === 0
-      ? creationTimeFor(cluster, deployment)
-      : isUnobserved(deployment)
-        ? Math.min(parseTime(progressing?.lastTransitionTime) ?? cluster.nowMs, cluster.nowMs)
+    isUnobserved(deployment) && rolledOutMs !== undefined
+      ? Math.min(rolledOutMs, cluster.nowMs)
+      : owned.length === 0
+        ? creationTimeFor(cluster, deployment)
         : cluster.nowMs;
   const desired = String(desiredReplicas(deployment));
   return {
@@ -103,12 +104,16 @@ function scale(cluster: Cluster, deployment: Workload, rs: Workload, replicas: n
   };
   const stored = cluster.save(rs);
   const direction = replicas > from ? "up" : "down";
-  cluster.events.occurred(
+  cluster.events.occurredAt(
     deployment,
     "Normal",
     "ScalingReplicaSet",
     `Scaled ${direction} replica set ${rs.metadata.name} from ${from} to ${replicas}`,
     SOURCE,
+    // A ReplicaSet no controller has reported on yet was just made: date its first scale-up with it.
+    from === 0 && isUnobserved(rs)
+      ? (parseTime(rs.metadata.creationTimestamp) ?? cluster.nowMs)
+      : cluster.nowMs,
   );
   return stored;
 }

@@ -130,12 +130,13 @@ export function runJobs(cluster: Cluster, jobs: Job[]): void {
             },
           );
           const stored = createPod(cluster, pod);
-          cluster.events.occurred(
+          cluster.events.occurredAt(
             job,
             "Normal",
             "SuccessfulCreate",
             `Created pod: ${stored.metadata.name}`,
             SOURCE,
+            parseTime(stored.metadata.creationTimestamp) ?? cluster.nowMs,
           );
         }
       }

@@ -1,6 +1,7 @@
 import type { Workload } from "../../../domain/kube.js";
 import type { Cluster } from "../cluster.js";
 import { isNodeReady } from "../nodes.js";
+import { parseTime } from "../util/time.js";
 import { createPod, generatePodName, podFromTemplate } from "./pod-factory.js";
 import { quotaRejection } from "./quota.js";
 import { activePods, creationTimeFor, deletePod, deletionRank, desiredReplicas } from "./workloads.js";
@@ -36,12 +37,13 @@ export function runReplicaSets(cluster: Cluster, replicaSets: Workload[], failur
         break;
       }
       const stored = createPod(cluster, pod);
-      cluster.events.occurred(
+      cluster.events.occurredAt(
         rs,
         "Normal",
         "SuccessfulCreate",
         `Created pod: ${stored.metadata.name}`,
         SOURCE,
+        parseTime(stored.metadata.creationTimestamp) ?? cluster.nowMs,
       );
     }
     if (pods.length > desired) {
