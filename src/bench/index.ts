@@ -13,6 +13,7 @@ export type { BenchContext, BenchRow, BenchSection, BenchSectionResult } from ".
  */
 export const SECTIONS: readonly { name: string; load: () => Promise<{ default: BenchSection }> }[] = [
   { name: "triage", load: () => import("./triage.js") },
+  { name: "agent-tokens", load: () => import("./agent-tokens.js") },
   { name: "pipeline", load: () => import("./pipeline.js") },
 ];
 

@@ -147,6 +147,19 @@ export async function collectSnapshot(
   try {
     snapshot.serverVersion = await reader.version(signal);
   } catch (error) {
+    // A server that does not answer the cheapest request, or rejects our credentials, would turn
+    // every list into the same failure after a timeout each: say so once, now.
+    if (error instanceof ClusterError && error.code === "TIMEOUT") {
+      throw new ClusterError("CLUSTER_UNREACHABLE", `cannot reach the cluster: ${error.message}`, {
+        cause: error,
+      });
+    }
+    if (error instanceof ClusterError && error.code === "UNAUTHORIZED") {
+      throw new ClusterError("UNAUTHORIZED", `the cluster rejected the credentials: ${error.message}`, {
+        cause: error,
+        permanent: true,
+      });
+    }
     snapshot.gaps.push(toGap(error, "version", "read"));
   }
 

@@ -11,7 +11,10 @@ import { collectedKinds } from "./kinds.js";
  */
 export function snapshotToStateFile(snapshot: Snapshot): string {
   const objects: KubeObject[] = [];
-  for (const kind of collectedKinds()) objects.push(...(snapshot[kind.snapshotKey] as KubeObject[]));
+  // Item by item: spreading a 50k-element list into push() overflows the call stack.
+  for (const kind of collectedKinds()) {
+    for (const object of snapshot[kind.snapshotKey] as KubeObject[]) objects.push(object);
+  }
   return serializeState({
     objects,
     logs: snapshot.logs.map((log) => ({ ...log })),
