@@ -37,10 +37,10 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
-function kubeConfig(): KubeConfig {
+function kubeConfig(server = url): KubeConfig {
   const kc = new KubeConfig();
   kc.loadFromOptions({
-    clusters: [{ name: "c", server: url }],
+    clusters: [{ name: "c", server }],
     users: [{ name: "u", token: "secret-token" }],
     contexts: [{ name: "ctx", cluster: "c", user: "u" }],
     currentContext: "ctx",
@@ -75,5 +75,41 @@ describe("gateway errors", () => {
     reader.close();
     expect(error).toBeInstanceOf(ClusterError);
     expect((error as ClusterError).code).toBe("ABORTED");
+  });
+
+  it("fails fast, once, when the server does not answer or rejects the credentials", async () => {
+    const silent = createServer(() => {});
+    const rejecting = createServer((_req, res) => {
+      res.statusCode = 401;
+      res.end(JSON.stringify({ kind: "Status", message: "Unauthorized" }));
+    });
+    const listen = async (s: Server) => {
+      await new Promise<void>((resolve) => s.listen(0, "127.0.0.1", resolve));
+      return `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
+    };
+    try {
+      const quiet = createClusterReader(kubeConfig(await listen(silent)), { timeoutMs: 200 });
+      const timeout = await collectSnapshot(quiet, { namespace: "shop" }).catch((e: unknown) => e);
+      quiet.close();
+      expect((timeout as ClusterError).code).toBe("CLUSTER_UNREACHABLE");
+      expect((timeout as ClusterError).message).toMatch(
+        /^cannot reach the cluster: no answer from .* within 200 ms for GET \/version/,
+      );
+      expect(quiet.requestCount).toBe(1);
+
+      const denied = createClusterReader(kubeConfig(await listen(rejecting)));
+      const rejected = await collectSnapshot(denied, { namespace: "shop" }).catch((e: unknown) => e);
+      denied.close();
+      expect((rejected as ClusterError).code).toBe("UNAUTHORIZED");
+      expect((rejected as ClusterError).message).toContain(
+        "the cluster rejected the credentials: read /version: HTTP 401: Unauthorized",
+      );
+      expect(denied.requestCount).toBe(1);
+    } finally {
+      for (const s of [silent, rejecting]) {
+        s.closeAllConnections();
+        await new Promise((resolve) => s.close(resolve));
+      }
+    }
   });
 });
