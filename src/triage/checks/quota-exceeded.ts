@@ -7,7 +7,7 @@ import { objectKey } from "../snapshot-index.js";
 import { label } from "./common.js";
 import { controllerEvents } from "./controller-events.js";
 
-const QUOTA = /exceeded quota: ([a-z0-9.-]+)|must specify (?:limits|requests)[\w.,]*/i;
+const QUOTA = /(?:exceeded|failed) quota: ([a-z0-9.-]+)|must specify (?:limits|requests)[\w.,]*/i;
 
 /** `ResourceQuota prod-api/compute-quota: pods 10/10, requests.memory 2Gi/2Gi` (used/hard). */
 export function quotaLine(quota: ResourceQuota): string {
