@@ -74,6 +74,8 @@ export const policySchema = z
         /** Roll back automatically when validation fails (else propose the rollback for approval). */
         autoRollback: z.boolean().default(false),
         validationTimeoutSeconds: z.number().int().positive().max(3600).default(300),
+        /** How long validation criteria must keep holding (no restarts, no new Warning events). */
+        settleSeconds: z.number().int().min(0).max(600).default(30),
       })
       .strict()
       .default({
@@ -83,6 +85,7 @@ export const policySchema = z
         approvalTtlMinutes: 30,
         autoRollback: false,
         validationTimeoutSeconds: 300,
+        settleSeconds: 30,
       }),
     automatic: z
       .array(

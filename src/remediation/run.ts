@@ -33,7 +33,7 @@ export interface RunRemediationOptions {
   audit?: AuditSink;
   clock?: Clock;
   sleep?: (ms: number) => Promise<void>;
-  /** Settle window of validation (default 30 s). */
+  /** Settle window of validation (default policy.remediation.settleSeconds). */
   settleMs?: number;
 }
 
@@ -81,7 +81,7 @@ export async function runRemediation(options: RunRemediationOptions): Promise<Ex
     proposal,
     reader,
     timeoutMs: policy.remediation.validationTimeoutSeconds * 1000,
-    ...(options.settleMs === undefined ? {} : { settleMs: options.settleMs }),
+    settleMs: options.settleMs ?? policy.remediation.settleSeconds * 1000,
     clock,
     sleep,
     ...(asObject(outcome.before) ? { before: asObject(outcome.before) } : {}),
