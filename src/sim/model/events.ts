@@ -44,6 +44,8 @@ export class EventSink {
   readonly #nowMs: number;
   /** aggregation key -> stored Event; built on first use. */
   #index: Map<string, KubeEvent> | undefined;
+  /** Keys recorded through the view since the index was built. */
+  readonly #recorded = new Set<string>();
   writes = 0;
 
   constructor(view: ClusterView, nowMs: number) {
@@ -61,7 +63,8 @@ export class EventSink {
     fieldPath?: string,
   ): void {
     this.#view.recordEvent(involved, type, reason, message, source.component, fieldPath);
-    this.#index = undefined;
+    // The index misses this event now; only a timeline write of the very same event needs it.
+    this.#recorded.add(this.#key(involved, type, reason, message));
     this.writes++;
   }
 
@@ -91,23 +94,17 @@ export class EventSink {
     options: TimelineEvent,
   ): void {
     if (options.count <= 0) return;
-    const namespace = involved.metadata.namespace || "default";
     const reference = {
       kind: involved.kind,
       namespace: involved.metadata.namespace,
       name: involved.metadata.name,
       uid: involved.metadata.uid,
     };
-    const key = [
-      namespace,
-      reference.kind,
-      reference.namespace,
-      reference.name,
-      reference.uid,
-      type,
-      reason,
-      message,
-    ].join("\u0000");
+    const key = this.#key(involved, type, reason, message);
+    if (this.#recorded.has(key)) {
+      this.#index = undefined;
+      this.#recorded.clear();
+    }
     const index = this.#events();
     const existing = index.get(key);
     const last = formatTime(Math.min(options.lastMs ?? this.#nowMs, this.#nowMs));
@@ -131,7 +128,7 @@ export class EventSink {
       kind: "Event",
       metadata: {
         name: `${involved.metadata.name ?? "unknown"}.${hexFrom(key, 16)}`,
-        namespace,
+        namespace: involved.metadata.namespace || "default",
         creationTimestamp: first,
       },
       involvedObject,
@@ -149,6 +146,21 @@ export class EventSink {
     };
     index.set(key, this.#view.upsert(event) as KubeEvent);
     this.writes++;
+  }
+
+  /** The aggregation key the API server's recorder uses (namespace, involved object, type, reason, message). */
+  #key(involved: KubeObject, type: string, reason: string, message: string): string {
+    const metadata = involved.metadata;
+    return [
+      metadata.namespace || "default",
+      involved.kind,
+      metadata.namespace,
+      metadata.name,
+      metadata.uid,
+      type,
+      reason,
+      message,
+    ].join("\u0000");
   }
 
   #events(): Map<string, KubeEvent> {

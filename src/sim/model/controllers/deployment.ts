@@ -160,7 +160,9 @@ export function runDeployments(
     const maxRevision = Math.max(0, ...owned.map(revisionOf));
     let current = currentReplicaSet(deployment, owned);
     if (!current) {
-      current = cluster.save(newReplicaSet(cluster, deployment, owned, maxRevision + 1));
+      // A shorthand Deployment states its revision; its first ReplicaSet takes it.
+      const stated = isUnobserved(deployment) ? revisionOf(deployment) : 0;
+      current = cluster.save(newReplicaSet(cluster, deployment, owned, Math.max(maxRevision + 1, stated)));
       owned.push(current);
     } else if (revisionOf(current) < maxRevision || revisionOf(current) === 0) {
       // A rollback: the old ReplicaSet is current again, under the next revision number.
