@@ -26,8 +26,11 @@ export interface SlackAppOptions {
   port?: number;
   /** Listen address (default all interfaces; tests use 127.0.0.1). */
   host?: string;
-  /** Extra routes on the same server, e.g. `/alertmanager` and `/metrics`. */
-  customRoutes?: CustomRoute[];
+  /**
+   * Extra routes on the same server, e.g. `/alertmanager` and `/metrics`; the function form gets
+   * the app's poster (the Alertmanager route posts alerts through it).
+   */
+  customRoutes?: CustomRoute[] | ((slack: { poster: SlackPoster }) => CustomRoute[]);
   /** Slash command name (default `/triage`). */
   commandName?: string;
   /** Poster tuning (pacing, retries); tests shorten the waits. */
@@ -71,7 +74,13 @@ export async function createSlackApp(deps: SlackDeps, options: SlackAppOptions):
     });
   }
   const logger = deps.logger.child({ component: "slack" });
-  const routes = [...healthRoutes(deps), ...(options.customRoutes ?? [])];
+  // Listeners, routes and workers all post through one poster, so per-channel pacing is shared.
+  const poster = new SlackPoster({ client, logger, ...options.poster });
+  const extra =
+    typeof options.customRoutes === "function"
+      ? options.customRoutes({ poster })
+      : (options.customRoutes ?? []);
+  const routes = [...healthRoutes(deps), ...extra];
   const socketMode = Boolean(options.appToken);
   const app = new App({
     token: options.botToken,
@@ -84,7 +93,6 @@ export async function createSlackApp(deps: SlackDeps, options: SlackAppOptions):
       ? { socketMode: true, appToken: options.appToken, port: options.port ?? 3000 }
       : { signingSecret: options.signingSecret, port: options.port ?? 3000 }),
   });
-  const poster = new SlackPoster({ client: app.client, logger, ...options.poster });
   const notifier = new SlackNotifier({
     poster,
     store: deps.store,

@@ -20,7 +20,11 @@ let record: ProposalRecord;
 let messageTs: string;
 
 beforeEach(async () => {
-  h = await startSlackHarness({ redisUrl: inject("redisUrl"), policy: POLICY, usergroups: { S0SRE: ["U0DAVE"] } });
+  h = await startSlackHarness({
+    redisUrl: inject("redisUrl"),
+    policy: POLICY,
+    usergroups: { S0SRE: ["U0DAVE"] },
+  });
   await h.send.command({ text: "prod-api", responseUrl: h.fake.responseUrl() });
   const parent = await h.fake.waitFor((call) => call.method === "chat.postMessage");
   const [queued] = await waitFor(async () => {
@@ -44,7 +48,14 @@ afterEach(async () => {
 });
 
 function click(user: string, actionId = APPROVE_ACTION_ID, value = record.token) {
-  return h.send.action({ actionId, value, user, channel: "C0OPS", messageTs, responseUrl: h.fake.responseUrl() });
+  return h.send.action({
+    actionId,
+    value,
+    user,
+    channel: "C0OPS",
+    messageTs,
+    responseUrl: h.fake.responseUrl(),
+  });
 }
 
 async function stored(): Promise<ProposalRecord> {
@@ -58,7 +69,9 @@ function ephemeralsFor(user: string): string[] {
 describe("Approve / Deny", () => {
   it("an authorized approval decides once, enqueues the remediation and replaces the buttons", async () => {
     expect((await click("U0BOB")).status).toBe(200);
-    const update = await h.fake.waitFor((call) => call.method === "chat.update" && call.params.ts === messageTs);
+    const update = await h.fake.waitFor(
+      (call) => call.method === "chat.update" && call.params.ts === messageTs,
+    );
     expect(JSON.stringify(update.params.blocks)).not.toContain(APPROVE_ACTION_ID);
     expect(JSON.stringify(update.params.blocks)).toContain("✅ Approved by <@U0BOB>");
     expect(await stored()).toMatchObject({ state: "approved", decidedBy: "U0BOB" });
@@ -99,7 +112,8 @@ describe("Approve / Deny", () => {
     const loser = final.decidedBy === "U0BOB" ? "U0CAROL" : "U0BOB";
     const refusals = h.fake.workspace.ephemerals.map((e) => e.text);
     expect(refusals).toHaveLength(3);
-    for (const text of refusals) expect(text).toMatch(new RegExp(`^Already approved by <@${final.decidedBy}>`));
+    for (const text of refusals)
+      expect(text).toMatch(new RegExp(`^Already approved by <@${final.decidedBy}>`));
     expect(ephemeralsFor(loser).length).toBeGreaterThan(0);
     expect(await h.producer.remediations.count()).toBe(1);
   });
@@ -123,7 +137,9 @@ describe("Approve / Deny", () => {
     await click("U0BOB");
     const refusal = await h.fake.waitFor((call) => call.method === "chat.postEphemeral");
     expect(String(refusal.params.text)).toMatch(/^This proposal expired/);
-    const update = await h.fake.waitFor((call) => call.method === "chat.update" && call.params.ts === messageTs);
+    const update = await h.fake.waitFor(
+      (call) => call.method === "chat.update" && call.params.ts === messageTs,
+    );
     expect(JSON.stringify(update.params.blocks)).toContain("⌛ Expired");
     expect(JSON.stringify(update.params.blocks)).not.toContain(APPROVE_ACTION_ID);
     expect(await h.producer.remediations.count()).toBe(0);
@@ -153,7 +169,11 @@ describe("Approve / Deny", () => {
         first.outcome = {
           status: "succeeded",
           message: "deployment patched",
-          validation: { verdict: "resolved", evidence: ["3/3 pods Ready for 5m"], checkedAt: new Date().toISOString() },
+          validation: {
+            verdict: "resolved",
+            evidence: ["3/3 pods Ready for 5m"],
+            checkedAt: new Date().toISOString(),
+          },
         };
       }
       current.status = "resolved";
