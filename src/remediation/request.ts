@@ -139,10 +139,26 @@ export function assertAllowedRequest(request: KubeRequest): RequestTarget {
   ) {
     throw new RemediationRefused("FORBIDDEN_RESOURCE", `refused ${what}: the body is a ${kind}`);
   }
+  if (request.method === "POST" && !createsWhatPathSays(request.body, target)) {
+    throw new RemediationRefused(
+      "REQUEST_BODY",
+      `refused ${what}: the body must be a ${CREATE_KINDS[target.plural] ?? "?"} in namespace ${target.namespace}`,
+    );
+  }
   if (request.method !== "DELETE" && request.body === undefined) {
     throw new RemediationRefused("REQUEST_BODY", `refused ${what}: no body`);
   }
   return target;
+}
+
+/** The kind a POST to each creatable collection must carry. */
+const CREATE_KINDS: Record<string, string> = { persistentvolumeclaims: "PersistentVolumeClaim" };
+
+function createsWhatPathSays(body: unknown, target: RequestTarget): boolean {
+  if (typeof body !== "object" || body === null) return false;
+  const { kind, metadata } = body as { kind?: unknown; metadata?: { namespace?: unknown } };
+  const namespace = metadata?.namespace;
+  return kind === CREATE_KINDS[target.plural] && (namespace === undefined || namespace === target.namespace);
 }
 
 function bodyKind(body: unknown): string | undefined {

@@ -56,8 +56,16 @@ describe("assertAllowedRequest", () => {
     expect(code({ method: "PATCH", path: "/apis/apps/v1/namespaces/a/deployments/x" })).toBe("REQUEST_BODY");
   });
 
+  it("refuses a create whose body is not the collection's kind or names another namespace", () => {
+    const path = "/api/v1/namespaces/a/persistentvolumeclaims";
+    expect(code({ method: "POST", path, body: { kind: "ConfigMap" } })).toBe("REQUEST_BODY");
+    const elsewhere = { kind: "PersistentVolumeClaim", metadata: { namespace: "b" } };
+    expect(code({ method: "POST", path, body: elsewhere })).toBe("REQUEST_BODY");
+  });
+
   it("allows exactly the catalog's requests", () => {
-    expect(code({ method: "POST", path: "/api/v1/namespaces/a/persistentvolumeclaims", body })).toBe(
+    const pvc = { kind: "PersistentVolumeClaim", metadata: { namespace: "a" } };
+    expect(code({ method: "POST", path: "/api/v1/namespaces/a/persistentvolumeclaims", body: pvc })).toBe(
       "allowed",
     );
     expect(code({ method: "DELETE", path: "/api/v1/namespaces/a/persistentvolumeclaims/p" })).toBe("allowed");
