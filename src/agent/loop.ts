@@ -1,6 +1,6 @@
 import Anthropic, { APIError, APIUserAbortError } from "@anthropic-ai/sdk";
 import type { MessageParam, ToolResultBlockParam, ToolUseBlock } from "@anthropic-ai/sdk/resources/messages";
-import { z } from "zod";
+import type { z } from "zod";
 import type { ModelUsage } from "../domain/rca.js";
 import { errorMessage } from "../errors.js";
 import type { Logger } from "../log.js";
@@ -9,6 +9,7 @@ import { assistantTurn, buildRequest, callKey, toolDefinitions } from "./convers
 import { renderToolResult } from "./result-text.js";
 import { scrubText } from "./scrub.js";
 import { type AgentTool, formatIssues, type ToolContext, ToolInputError } from "./tools/registry.js";
+import { advertisedSchema } from "./tools/schema.js";
 import { UsageMeter } from "./usage.js";
 
 /** The tool that ends the loop; its input is the loop's answer once it validates. */
@@ -149,9 +150,7 @@ export async function runToolLoop<T>(input: LoopInput<T>): Promise<LoopResult<T>
 }
 
 function finalSchema<T>(final: FinalTool<T>): { type: "object"; [key: string]: unknown } {
-  const json = z.toJSONSchema(final.schema, { io: "input" }) as Record<string, unknown>;
-  delete json.$schema;
-  return { ...json, type: "object" };
+  return advertisedSchema(final.schema);
 }
 
 function validateFinal<T>(final: FinalTool<T>, raw: unknown, knownCallIds: ReadonlySet<string>): string[] {

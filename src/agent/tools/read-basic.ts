@@ -12,11 +12,12 @@ import {
   ToolInputError,
 } from "./registry.js";
 
-const kindField = z
+const kindField = z.string().min(1).max(64).describe("Kind, e.g. Pod, Deployment, PersistentVolumeClaim");
+const kindListField = z
   .string()
   .min(1)
   .max(64)
-  .describe(`Kind, e.g. ${READABLE_KIND_NAMES.join(", ")}`);
+  .describe(`One of ${READABLE_KIND_NAMES.join(", ")}`);
 const namespaceField = namespaceName.optional().describe("Namespace; defaults to the investigated one");
 const limitField = (max: number, fallback: number) => z.number().int().min(1).max(max).default(fallback);
 
@@ -76,7 +77,7 @@ export const listResources: AgentTool = defineTool({
   description:
     "List objects of one kind as compact table rows (like kubectl get). Use labelSelector to narrow. Secrets show names and type only.",
   input: z.object({
-    kind: kindField,
+    kind: kindListField,
     namespace: namespaceField,
     labelSelector: z.string().max(256).optional().describe("e.g. app=api,tier!=cache"),
     limit: limitField(200, 50),

@@ -1,9 +1,10 @@
-import { z } from "zod";
+import type { z } from "zod";
 import { anyGlob } from "../../config/glob.js";
 import type { Policy } from "../../config/policy.js";
 import type { RemediationProposal } from "../../domain/actions.js";
 import type { ClusterReader } from "../../k8s/reader.js";
 import type { SecretRegistry } from "../secrets.js";
+import { advertisedSchema } from "./schema.js";
 
 /** What a tool may use: the read-only reader, the investigation's scope, the injected dry-run. */
 export interface ToolContext {
@@ -39,12 +40,10 @@ export function defineTool<S extends z.ZodObject>(spec: {
   narrowHint?: string;
   run: (input: z.output<S>, context: ToolContext) => Promise<string>;
 }): AgentTool {
-  const jsonSchema = z.toJSONSchema(spec.input, { io: "input" }) as Record<string, unknown>;
-  delete jsonSchema.$schema;
   return {
     name: spec.name,
     description: spec.description,
-    inputSchema: { ...jsonSchema, type: "object" },
+    inputSchema: advertisedSchema(spec.input),
     narrowHint: spec.narrowHint ?? "Ask for less (a narrower filter or a smaller limit).",
     async run(raw, context) {
       const parsed = spec.input.safeParse(raw ?? {});
