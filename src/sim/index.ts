@@ -11,7 +11,7 @@ import { exportParsedState, loadState, startTime } from "./load.js";
 import type { RecordedRequest } from "./requests.js";
 import { scenarioPath } from "./scenarios/index.js";
 import { createSimServer } from "./server.js";
-import { type ParsedState, parseStateFile, serializeState } from "./state-file.js";
+import { type ParsedState, parseStateFile, type SerializeOptions, serializeState } from "./state-file.js";
 import { SimStore } from "./store.js";
 import { createServingCertificate } from "./tls.js";
 import type { ClusterView, Reconciler } from "./types.js";
@@ -25,7 +25,7 @@ import type { ClusterView, Reconciler } from "./types.js";
 export type { AccessDenial, AccessRule, Identity } from "./identities.js";
 export type { RecordedRequest } from "./requests.js";
 export { isMutating } from "./requests.js";
-export type { ParsedState, PodLogEntry } from "./state-file.js";
+export type { ParsedState, PodLogEntry, SerializeOptions } from "./state-file.js";
 export { parseStateFile, serializeState } from "./state-file.js";
 
 /** Name of one of the default identities. */
@@ -81,8 +81,8 @@ export interface SimCluster {
   reconcile(): void;
   /** Warnings from loading the state (unknown kinds, duplicates). */
   readonly warnings: readonly string[];
-  /** The whole store as a state file (YAML stream). */
-  exportState(): string;
+  /** The whole store as a state file (YAML stream; `{style: "json"}` for big states). */
+  exportState(options?: SerializeOptions): string;
   /** The whole store as a parsed state. */
   exportParsedState(): ParsedState;
   /** Ends watches and stops the server. */
@@ -170,7 +170,7 @@ export async function startSimCluster(options: SimClusterOptions = {}): Promise<
         requests.length = 0;
       },
       advance: (ms) => clock.advance(ms),
-      exportState: () => serializeState(exportParsed()),
+      exportState: (style) => serializeState(exportParsed(), { style }),
     },
   });
   const host = options.host ?? "127.0.0.1";
@@ -215,7 +215,7 @@ export async function startSimCluster(options: SimClusterOptions = {}): Promise<
     view: readyStore,
     reconcile,
     warnings,
-    exportState: () => serializeState(exportParsed()),
+    exportState: (serializeOptions) => serializeState(exportParsed(), serializeOptions),
     exportParsedState: exportParsed,
     close: () => {
       closed ??= new Promise<void>((resolve, reject) => {

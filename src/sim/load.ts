@@ -24,12 +24,17 @@ export function startTime(state: ParsedState | undefined): string {
   return Number.isFinite(latest) ? new Date(latest).toISOString() : DEFAULT_SIM_TIME;
 }
 
-/** Loads objects and logs into the store; returns warnings (e.g. duplicates). */
+/**
+ * Loads objects and logs into the store; returns warnings (e.g. duplicates). The state's objects
+ * are shared with the store, not deep-copied (loading 300k objects must stay fast).
+ */
 export function loadState(store: SimStore, state: ParsedState): string[] {
   const warnings: string[] = [];
   const now = store.now();
   for (const original of state.objects) {
-    const object: KubeObject = copyObject(original);
+    // Shallow copy: only metadata is written here; the nested spec/status are shared with the
+    // parsed state, which the cluster owns from now on (callers must not mutate it afterwards).
+    const object: KubeObject = { ...original, metadata: { ...original.metadata } };
     const spec = kindForObject(object.apiVersion, object.kind);
     if (spec && !object.apiVersion) object.apiVersion = groupVersion(spec);
     const bucket = bucketOf(object);

@@ -30,7 +30,7 @@ export interface SimControl {
   requests(): RecordedRequest[];
   clearRequests(): void;
   advance(ms: number): void;
-  exportState(): string;
+  exportState(style: "yaml" | "json"): string;
 }
 
 /** Everything the HTTP server needs. */
@@ -75,8 +75,10 @@ function controlReply(
     return { status: 200, body: { now: context.clock.now() } };
   }
   if (path === "/sim/clock" && method === "GET") return { status: 200, body: { now: context.clock.now() } };
-  if (path === "/sim/state" && method === "GET")
-    return { status: 200, raw: control.exportState(), contentType: "application/yaml" };
+  if (path === "/sim/state" && method === "GET") {
+    const style = url.searchParams.get("style") === "json" ? "json" : "yaml";
+    return { status: 200, raw: control.exportState(style), contentType: "application/yaml" };
+  }
   if (["/sim/requests", "/sim/advance", "/sim/clock", "/sim/state"].includes(path)) throw methodNotAllowed();
   throw pathNotFound();
 }

@@ -94,10 +94,19 @@ describe("parseStateFile", () => {
     expect(parseError("x: 1").code).toBe("STATE_FILE_INVALID");
   });
 
-  it("serializes to a stream that parses back to the same state", () => {
+  it("serializes to a stream that parses back to the same state, in YAML or JSON style", () => {
     const state = parseStateFile(simFixture("shop.yaml"));
     const again = parseStateFile(serializeState(state));
     expect(again).toEqual(state);
+    const json = serializeState(state, { style: "json" });
+    expect(json.split("\n---\n")[0]?.startsWith("{")).toBe(true);
+    expect(parseStateFile(json)).toEqual(state);
+  });
+
+  it("reports JSON-style documents by index too", () => {
+    const text =
+      '{"apiVersion":"v1","kind":"Pod","metadata":{"name":"a"}}\n---\n{"apiVersion":"v1","kind":"Pod","metadata":{}}\n';
+    expect(parseError(text).message).toBe("cluster.yaml: document 2: Pod is missing metadata.name");
   });
 });
 
