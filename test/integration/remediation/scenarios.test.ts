@@ -1,0 +1,118 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { parsePolicy } from "../../../src/config/policy.js";
+import type { RemediationProposal } from "../../../src/domain/actions.js";
+import type { Pod } from "../../../src/domain/kube.js";
+import type { TriageResult } from "../../../src/domain/types.js";
+import { collectSnapshot } from "../../../src/k8s/collect.js";
+import { runRemediation } from "../../../src/remediation/run.js";
+import { listScenarios } from "../../../src/sim/scenarios/index.js";
+import { triage } from "../../../src/triage/index.js";
+import { type Harness, startHarness, writes } from "./fixture.js";
+
+/**
+ * The built-in scenarios end to end: the deterministic triage proposes, the executor applies
+ * (with its own identity, dry run first), the validator waits on the simulated clock.
+ */
+const policy = parsePolicy(`
+namespaces: ["*"]
+approvers: [{namespaces: ["*"], users: ["U0ALICE"]}]
+remediation: {maxRisk: medium, autoRollback: true, validationTimeoutSeconds: 300}
+`);
+
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+async function triageOf(harness: Harness, namespace: string): Promise<TriageResult> {
+  const snapshot = await collectSnapshot(harness.reader, { namespace }, { source: { type: "live" } });
+  return triage(snapshot, { namespace });
+}
+
+function find(result: TriageResult, action: string, name: string): RemediationProposal {
+  const found = result.remediations.find((p) => p.action === action && p.target.name === name);
+  if (!found) {
+    throw new Error(
+      `no ${action} for ${name}; triage proposed: ${result.remediations.map((p) => p.id).join(", ")}`,
+    );
+  }
+  return found;
+}
+
+const run = (harness: Harness, proposal: RemediationProposal, namespace: string) =>
+  runRemediation({
+    proposal,
+    actor: "U0ALICE",
+    mode: "manual",
+    executor: harness.executor,
+    reader: harness.reader,
+    policy,
+    investigatedNamespace: namespace,
+    audit: harness.sink,
+    clock: harness.clock,
+    sleep: harness.sleep,
+  });
+
+const has = (name: string) => listScenarios().includes(name);
+
+describe.skipIf(!has("a-team-missing-pvc"))("scenario a-team-missing-pvc", () => {
+  it("creates the missing PVC; postgres-db runs; validated resolved", async () => {
+    h = await startHarness({ scenario: "a-team-missing-pvc" });
+    const result = await triageOf(h, "a-team");
+    const proposal = result.remediations.find((p) => p.action === "create-pvc");
+    if (!proposal)
+      throw new Error(`no create-pvc proposed: ${result.remediations.map((p) => p.id).join(", ")}`);
+    h.sim.clearRequests();
+    const outcome = await run(h, proposal, "a-team");
+    expect(outcome.status).toBe("succeeded");
+    expect(outcome.validation?.verdict).toBe("resolved");
+    expect(writes(h.sim.requests)).toEqual([
+      "executor create persistentvolumeclaims/ dryRun 201",
+      "executor create persistentvolumeclaims/ 201",
+    ]);
+    const pods = (await h.reader.list("pods", { namespace: "a-team" })) as Pod[];
+    const postgres = pods.filter((pod) => pod.metadata.name?.startsWith("postgres-db"));
+    expect(postgres.length).toBeGreaterThan(0);
+    expect(postgres.every((pod) => pod.status?.phase === "Running")).toBe(true);
+  });
+});
+
+describe.skipIf(!has("prod-api-outage"))("scenario prod-api-outage", () => {
+  it("raises analytics-service's memory limit; Running and validated", async () => {
+    h = await startHarness({ scenario: "prod-api-outage" });
+    const result = await triageOf(h, "prod-api");
+    const proposal = find(result, "set-resources", "analytics-service");
+    h.sim.clearRequests();
+    const outcome = await run(h, proposal, "prod-api");
+    expect(outcome.validation?.verdict).toBe("resolved");
+    expect(writes(h.sim.requests)).toEqual([
+      "executor patch deployments/analytics-service dryRun 200",
+      "executor patch deployments/analytics-service 200",
+    ]);
+  });
+
+  it("rolls payment-service back to its last working revision; validated", async () => {
+    h = await startHarness({ scenario: "prod-api-outage" });
+    const result = await triageOf(h, "prod-api");
+    const proposal = find(result, "rollback", "payment-service");
+    h.sim.clearRequests();
+    const outcome = await run(h, proposal, "prod-api");
+    expect(outcome.validation?.verdict).toBe("resolved");
+    expect(writes(h.sim.requests)).toEqual([
+      "executor patch deployments/payment-service dryRun 200",
+      "executor patch deployments/payment-service 200",
+    ]);
+  });
+
+  it("leaves a missing Secret to humans: no proposal for it, nothing executes", async () => {
+    h = await startHarness({ scenario: "prod-api-outage" });
+    const result = await triageOf(h, "prod-api");
+    const secretCauses = result.rootCauses.filter((cause) => cause.category === "missing-secret");
+    expect(secretCauses.length).toBeGreaterThan(0);
+    const ids = new Set(secretCauses.map((cause) => cause.id));
+    expect(result.remediations.filter((p) => ids.has(p.rootCauseId))).toEqual([]);
+    expect(secretCauses.every((cause) => cause.nextSteps.length > 0)).toBe(true);
+    expect(writes(h.sim.requests)).toEqual([]);
+  });
+});
