@@ -38,11 +38,13 @@ export function checkImagePull(ctx: TriageContext): Finding[] {
       if (image) images[value.container] = image;
     }
     const imageList = [...new Set(Object.values(images))];
+    // The kubelet's "Failed to pull image" carries the registry's answer: quote it first.
+    const informative = (q: string) => Number(/Failed to pull image/.test(q));
     const events = podEventQuotes(
       views,
       ["Failed", "ErrImagePull", "BackOff", "InspectFailed"],
       /image|pull/i,
-    );
+    ).sort((a, b) => informative(b) - informative(a));
     const states = group.items.map((item) => item.value.quote);
     const registry = registryOf(imageList[0] ?? "");
     const diagnosis = diagnosePull([...events, ...states], registry);
