@@ -42,7 +42,8 @@ export type ScriptTurn =
   | { kind: "tool_use"; calls: { name: string; input: unknown; id?: string }[]; text?: string }
   | { kind: "final"; name?: string; input: unknown; id?: string }
   | { kind: "text"; text: string; stopReason?: "end_turn" | "refusal" | "max_tokens" }
-  | { kind: "error"; status: number; retryAfterSeconds?: number; retryAfterMs?: number; message?: string };
+  | { kind: "error"; status: number; retryAfterSeconds?: number; retryAfterMs?: number; message?: string }
+  | { kind: "hang" };
 
 /** A turn, or a function of the request that computes it (e.g. an RCA built from tool results). */
 export type ScriptStep = ScriptTurn | ((request: RecordedRequest, index: number) => ScriptTurn);
@@ -142,6 +143,10 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions): Promise
         type: "error",
         error: { type: "invalid_request_error", message: "fake script exhausted" },
       });
+      return;
+    }
+    if (turn.kind === "hang") {
+      // Never answers (until the client gives up or the server closes): a stuck upstream.
       return;
     }
     if (turn.kind === "error") {

@@ -244,6 +244,41 @@ describe("investigation loop over the fake Messages API", () => {
     expect(report.fallbackReason).toMatch(/token budget/);
   });
 
+  it("stops at the wall-clock limit when the API hangs", async () => {
+    const { report } = await run([{ kind: "hang" }], { timeoutMs: 300, maxRetries: 0 });
+    expect(report.source).toBe("deterministic");
+    expect(report.fallbackReason).toMatch(/timed out/);
+  });
+
+  it("cuts an oversized tool result to its cap and says how to narrow it", async () => {
+    fake = await startFakeAnthropic({
+      script: [
+        {
+          kind: "tool_use",
+          calls: [{ name: "pod_logs", input: { pod: "api-7d9f-1", tailLines: 500 }, id: "big" }],
+        },
+        { kind: "final", input: rca("big") },
+      ],
+    });
+    const noisy = Array.from(
+      { length: 400 },
+      (_, i) => `2026-11-21T08:00:${i} INFO request ${i} served in 3ms`,
+    ).join("\n");
+    const report = await investigateWithModel({
+      reader: new MemoryReader(objects(), { [`${NS}/api-7d9f-1`]: noisy }),
+      triage: triage(),
+      trigger: trigger(),
+      policy: defaultPolicy(),
+      config: { apiKey: "k", baseURL: fake.url, model: "claude-sonnet-5-5", resultTokenCap: 400 },
+    });
+    expect(report.source).toBe("model");
+    const [result] = toolResultsOf(fake.requests[1]!);
+    const text = resultText(result!);
+    expect(text.length).toBeLessThanOrEqual(400 * 4);
+    expect(text).toContain("[truncated:");
+    expect(text).toContain("Lower tailLines or add grep.");
+  });
+
   it("stops when the caller aborts", async () => {
     const controller = new AbortController();
     controller.abort();
