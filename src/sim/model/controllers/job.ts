@@ -80,7 +80,7 @@ export function runJobs(cluster: Cluster, jobs: Job[]): void {
         lastProbeTime: at,
         lastTransitionTime: at,
       });
-      cluster.events.occurred(job, "Normal", "Completed", "Job completed", SOURCE);
+      cluster.events.occurredAt(job, "Normal", "Completed", "Job completed", SOURCE, Date.parse(at));
     } else if (failed > backoffLimit) {
       const at = formatTime(Math.max(0, ...failedPods.map(finishedMs)) || cluster.nowMs);
       for (const pod of active)
@@ -101,12 +101,13 @@ export function runJobs(cluster: Cluster, jobs: Job[]): void {
         lastProbeTime: at,
         lastTransitionTime: at,
       });
-      cluster.events.occurred(
+      cluster.events.occurredAt(
         job,
         "Warning",
         "BackoffLimitExceeded",
         "Job has reached the specified backoff limit",
         SOURCE,
+        Date.parse(at),
       );
     } else {
       const wanted = Math.min(parallelism, completions - succeeded.length) - active.length;
