@@ -74,8 +74,11 @@ export const policySchema = z
         /** Roll back automatically when validation fails (else propose the rollback for approval). */
         autoRollback: z.boolean().default(false),
         validationTimeoutSeconds: z.number().int().positive().max(3600).default(300),
-        /** How long validation criteria must keep holding (no restarts, no new Warning events). */
-        settleSeconds: z.number().int().min(0).max(600).default(30),
+        /**
+         * How long validation criteria must keep holding (no restarts, no new Warning events).
+         * Long enough to see a container that dies after warming up (an OOM under load).
+         */
+        settleSeconds: z.number().int().min(0).max(600).default(120),
       })
       .strict()
       .default({
@@ -85,7 +88,7 @@ export const policySchema = z
         approvalTtlMinutes: 30,
         autoRollback: false,
         validationTimeoutSeconds: 300,
-        settleSeconds: 30,
+        settleSeconds: 120,
       }),
     automatic: z
       .array(

@@ -35,7 +35,7 @@ export interface ValidateOptions {
   /** Read-only access (the analysis identity is enough). */
   reader: ClusterReader;
   timeoutMs: number;
-  /** How long the criteria must keep holding (default 30 s). */
+  /** How long the criteria must keep holding (default 120 s, policy remediation.settleSeconds). */
   settleMs?: number;
   /** First poll interval (default 2 s), doubled up to `maxIntervalMs` (default 30 s). */
   intervalMs?: number;
@@ -99,7 +99,7 @@ export async function validateRemediation(options: ValidateOptions): Promise<Val
     target: options.proposal.target,
     params: options.proposal.params,
   });
-  const settleMs = options.settleMs ?? 30_000;
+  const settleMs = options.settleMs ?? 120_000;
   const maxInterval = options.maxIntervalMs ?? 30_000;
   const deadline = clockMs(options.clock) + options.timeoutMs;
   let interval = options.intervalMs ?? 2_000;

@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { parsePolicy } from "../../../src/config/policy.js";
 import type { RemediationProposal } from "../../../src/domain/actions.js";
-import type { Pod } from "../../../src/domain/kube.js";
+import type { Pod, Workload } from "../../../src/domain/kube.js";
 import type { TriageResult } from "../../../src/domain/types.js";
 import { collectSnapshot } from "../../../src/k8s/collect.js";
+import { proposalFromAction } from "../../../src/remediation/catalog.js";
 import { runRemediation } from "../../../src/remediation/run.js";
 import { listScenarios } from "../../../src/sim/scenarios/index.js";
 import { triage } from "../../../src/triage/index.js";
@@ -79,14 +80,59 @@ describe.skipIf(!has("a-team-missing-pvc"))("scenario a-team-missing-pvc", () =>
 });
 
 describe.skipIf(!has("prod-api-outage"))("scenario prod-api-outage", () => {
-  it("raises analytics-service's memory limit; Running and validated", async () => {
+  // Triage proposes no raise here (2x the limit would still be below usage); the model's
+  // suggestion goes through proposalFromAction, as the agent does.
+  const raise = async (harness: Harness, memory: string) => {
+    const current = await harness.reader.get("deployments", "analytics-service", "prod-api");
+    return proposalFromAction(
+      {
+        action: "set-resources",
+        target: { kind: "Deployment", namespace: "prod-api", name: "analytics-service" },
+        params: { container: "analytics-service", limits: { memory } },
+      },
+      current,
+      "oom-killed:Deployment/prod-api/analytics-service",
+    );
+  };
+  const analyticsLimit = async (harness: Harness) => {
+    const deployment = (await harness.reader.get("deployments", "analytics-service", "prod-api")) as Workload;
+    return deployment.spec.template.spec.containers[0]?.resources?.limits?.memory;
+  };
+
+  it("raises analytics-service's memory limit above usage; Running and validated", async () => {
     h = await startHarness({ scenario: "prod-api-outage" });
-    const result = await triageOf(h, "prod-api");
-    const proposal = find(result, "set-resources", "analytics-service");
+    const proposal = await raise(h, "512Mi");
+    expect(proposal.change).toBe("containers[analytics-service].resources.limits.memory: 128Mi -> 512Mi");
     h.sim.clearRequests();
     const outcome = await run(h, proposal, "prod-api");
     expect(outcome.validation?.verdict).toBe("resolved");
     expect(writes(h.sim.requests)).toEqual([
+      "executor patch deployments/analytics-service dryRun 200",
+      "executor patch deployments/analytics-service 200",
+    ]);
+    const pods = (await h.reader.list("pods", {
+      namespace: "prod-api",
+      labelSelector: "app=analytics-service",
+    })) as Pod[];
+    expect(pods.map((pod) => pod.status?.phase)).toEqual(["Running"]);
+  });
+
+  it("rolls back a raise still below usage (256Mi < 300Mi): the prior limit is restored", async () => {
+    h = await startHarness({ scenario: "prod-api-outage" });
+    const proposal = await raise(h, "256Mi");
+    h.sim.clearRequests();
+    const outcome = await run(h, proposal, "prod-api");
+    expect(outcome.validation?.verdict).toBe("not-resolved");
+    expect(outcome.validation?.evidence.join("\n")).toContain("OOMKilled");
+    expect(outcome.rollback).toMatchObject({
+      status: "succeeded",
+      proposal: { action: "rollback", params: { toRevision: 3 } },
+    });
+    expect(outcome.rolledBack).toBe(true);
+    expect(await analyticsLimit(h)).toBe("128Mi");
+    expect(writes(h.sim.requests)).toEqual([
+      "executor patch deployments/analytics-service dryRun 200",
+      "executor patch deployments/analytics-service 200",
       "executor patch deployments/analytics-service dryRun 200",
       "executor patch deployments/analytics-service 200",
     ]);
