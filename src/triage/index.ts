@@ -14,7 +14,9 @@ import { classifySymptoms } from "./symptoms.js";
 
 export { actionRisk } from "../domain/risk.js";
 export { CHECKS } from "./checks/index.js";
+export { buildContext, type TriageContext } from "./context.js";
 export { type ControlPlaneHealth, parseReadyz } from "./control-plane.js";
+export type { Check, Finding, FixHint } from "./finding.js";
 
 /** Options of one triage run. */
 export interface TriageOptions {
@@ -64,7 +66,7 @@ export function triage(snapshot: Snapshot, options: TriageOptions = {}): TriageR
     rootCauses: ranked.map(toRootCause),
     remediations: proposeRemediations(ctx, ranked),
     healthy: healthyWorkloads(ctx, ranked),
-    gaps: snapshot.gaps.filter((gap) => gap.namespace === undefined || ctx.inScope(gap.namespace)),
+    gaps: [...snapshot.gaps],
     stats: {
       pods: inScope(snapshot.pods),
       events: inScope(snapshot.events),

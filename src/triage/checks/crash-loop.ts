@@ -38,7 +38,7 @@ export function checkCrashLoop(ctx: TriageContext): Finding[] {
       affected: views.map((v) => v.ref),
       evidence: [...group.items.map((item) => item.value.quote), ...probeKills.slice(0, 3), ...logs],
       confidence: logs.length > 0 || probeKills.length > 0 ? 0.85 : 0.7,
-      summary: `${label(w)} container ${container} is crash-looping: ${why}`,
+      summary: `${label(w)} container ${container} ${worst?.value.kind === "error-exit" ? "terminated with an error" : "is crash-looping"}: ${why}`,
       nextSteps: [
         logs.length > 0
           ? "Fix what the log says (configuration, dependency, code) and roll out; a restart alone will crash again."

@@ -28,7 +28,8 @@ export function checkDependencyUnavailable(ctx: TriageContext): Finding[] {
       resource: w,
       affected: views.map((v) => v.ref),
       evidence: [down.quote, down.health.state, ...group.items.map((item) => item.value.issue.quote)],
-      confidence: down.failure === "refused" ? 0.85 : 0.75,
+      // Inferred from a log line plus the Service's state: strong, not kubelet-certain.
+      confidence: down.failure === "refused" ? 0.8 : 0.7,
       summary: `${label(w)} ${how} because Service ${service.name} it calls is down (${down.health.state.replace(/^Service \S+ /, "")})`,
       nextSteps: [
         `Fix ${service.name} first (see its own root cause); ${w.name} should recover on its own once ${service.name} has ready endpoints.`,

@@ -26,7 +26,7 @@ export function checkNetworkPolicy(ctx: TriageContext): Finding[] {
       resource: ref,
       affected: [...group.map((g) => g.view.owner.workload), ...group.map((g) => g.view.ref)],
       evidence: group.flatMap((g) => g.block!.quotes),
-      confidence: 0.75,
+      confidence: 0.7,
       summary: `NetworkPolicy ${ref.name} blocks ${workloads.join(", ")} from reaching what it calls (connections time out while the target is up)`,
       nextSteps: [
         "Add an ingress/egress rule that allows this path (and DNS egress to kube-system on port 53 if egress is restricted).",

@@ -51,7 +51,8 @@ export function checkRbacForbidden(ctx: TriageContext): Finding[] {
       resource: w,
       affected: [w, ...pods],
       evidence: items.map((i) => i.quote),
-      confidence: 0.9,
+      // The API's own refusal on a controller is certain; an app's log line saying so is nearly.
+      confidence: items.some((i) => i.pod === undefined) ? 0.9 : 0.8,
       summary: missingAccount
         ? `${label(w)} cannot create pods: its ServiceAccount does not exist (${missingAccount[0]})`
         : `${label(w)} is denied by RBAC${sa ? ` (ServiceAccount ${sa})` : ""}: ${/cannot \w+ resource "?[^"\s]*"?/i.exec(messages)?.[0] ?? "forbidden"}`,

@@ -16,7 +16,8 @@ export interface RollbackChoice {
 
 function imagesOf(rs: Workload): Record<string, string> {
   const images: Record<string, string> = {};
-  for (const c of rs.spec.template.spec.containers) if (c.image) images[c.name] = c.image;
+  const spec = rs.spec.template.spec;
+  for (const c of [...(spec.initContainers ?? []), ...spec.containers]) if (c.image) images[c.name] = c.image;
   return images;
 }
 
@@ -63,12 +64,14 @@ export function proposeRollback(
   if (!choice) return [];
   const expected: Record<string, unknown> = {};
   const changes: string[] = [];
-  for (const container of deployment.spec.template.spec.containers) {
+  const spec = deployment.spec.template.spec;
+  for (const container of [...(spec.initContainers ?? []), ...spec.containers]) {
     const now = container.image;
     const then = choice.images[container.name];
     if (!now || !then || now === then) continue;
-    expected[`${containerPath(container.name)}.image`] = now;
-    changes.push(`${containerPath(container.name)}.image: ${now} -> ${then}`);
+    const path = `${containerPath(container.name, spec.initContainers?.includes(container) === true)}.image`;
+    expected[path] = now;
+    changes.push(`${path}: ${now} -> ${then}`);
   }
   if (changes.length === 0) return [];
   const proposal = finalize({

@@ -132,6 +132,29 @@ describe("dependency-unavailable", () => {
   });
 });
 
+describe("dependency cycles", () => {
+  it("two services that wait on each other: both reported, the chain is never closed", () => {
+    const a = app("alpha", { namespace: "x", state: crashLoop(1) });
+    const b = app("beta", { namespace: "x", state: crashLoop(1) });
+    const logs = [
+      log(a.pods[0]!, "alpha", "dial tcp beta:80: connect: connection refused"),
+      log(b.pods[0]!, "beta", "dial tcp alpha:80: connect: connection refused"),
+    ];
+    const services = [
+      service("alpha", { app: "alpha" }, { namespace: "x" }),
+      service("beta", { app: "beta" }, { namespace: "x" }),
+    ];
+    const result = triage(snapshot("x", a.part, b.part, { services, logs }));
+    expect(result.rootCauses.map((c) => c.category)).toEqual([
+      "dependency-unavailable",
+      "dependency-unavailable",
+    ]);
+    const linked = result.rootCauses.filter((c) => c.causedBy !== undefined);
+    expect(linked).toHaveLength(1);
+    expect(result.rootCauses[0]?.id).toBe(linked[0]?.causedBy);
+  });
+});
+
 describe("network-policy", () => {
   it("a default-deny ingress policy in front of a healthy Service the client times out on", () => {
     const db = app("postgres", { namespace: "shop" });
