@@ -3,7 +3,7 @@ import { errorMessage } from "../errors.js";
 import { collectSnapshot } from "../k8s/collect.js";
 import { createClusterReader } from "../k8s/kube-reader.js";
 import { renderText, shouldColor } from "../report/index.js";
-import { startSimCluster } from "../sim/index.js";
+import { isMutating, startSimCluster } from "../sim/index.js";
 import { triage } from "../triage/index.js";
 
 /** The built-in scenarios the demo walks through, and the namespace each incident lives in. */
@@ -55,11 +55,16 @@ export async function run(args: string[]): Promise<number> {
       result.stats.apiRequests = snapshot.requestCount;
       result.stats.durationMs = Math.round(performance.now() - started);
       process.stdout.write(renderText(result, { color }));
+      const writes = sim.requests.filter(isMutating).length;
+      const identities = [...new Set(sim.requests.map((request) => request.identity))].join(", ");
+      console.log(
+        `\nThe simulated API server recorded ${sim.requests.length} requests from ${identities}: ${writes === 0 ? "all reads" : `${writes} WRITES`}.`,
+      );
+      if (writes > 0) return 1;
     } finally {
       reader.close();
       await sim.close();
     }
   }
-  console.log("\nEverything above was read with GET requests only, as the reader identity.");
   return 0;
 }
