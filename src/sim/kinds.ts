@@ -24,6 +24,8 @@ export interface KindSpec {
   viewOf?: string;
   /** Field labels the server accepts in fieldSelector besides metadata.name/namespace. */
   fieldLabels?: string[];
+  /** A create-only review resource answered on the spot and never stored (access reviews). */
+  review?: boolean;
 }
 
 const ALL_VERBS = ["create", "delete", "get", "list", "patch", "update", "watch"];
@@ -384,6 +386,15 @@ export const KINDS: readonly KindSpec[] = [
     kind: "ClusterRoleBinding",
     namespaced: false,
   },
+  {
+    group: "authorization.k8s.io",
+    version: "v1",
+    plural: "selfsubjectaccessreviews",
+    singular: "selfsubjectaccessreview",
+    kind: "SelfSubjectAccessReview",
+    namespaced: false,
+    review: true,
+  },
 ];
 
 /** "apps/v1" or "v1". */
@@ -393,6 +404,7 @@ export function groupVersion(spec: Pick<KindSpec, "group" | "version">): string 
 
 /** Verbs discovery advertises for a kind. */
 export function kindVerbs(spec: KindSpec): string[] {
+  if (spec.review) return ["create"];
   return spec.viewOf ? READ_VERBS : ALL_VERBS;
 }
 

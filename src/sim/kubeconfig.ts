@@ -48,7 +48,9 @@ export function kubeconfigYaml(
   const cluster: Record<string, string> = { server };
   if (caPem) cluster["certificate-authority-data"] = Buffer.from(caPem).toString("base64");
   // Plain http: client-node needs the flag to accept the URL (kubectl sends no token over http).
-  const clusterEntry: Record<string, unknown> = caPem ? cluster : { ...cluster, "insecure-skip-tls-verify": true };
+  const clusterEntry: Record<string, unknown> = caPem
+    ? cluster
+    : { ...cluster, "insecure-skip-tls-verify": true };
   return stringify({
     apiVersion: "v1",
     kind: "Config",

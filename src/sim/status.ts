@@ -187,13 +187,13 @@ export function tooLarge(): ApiError {
   return new ApiError(body(413, "RequestEntityTooLarge", "Request entity too large: limit is 3145728", {}));
 }
 
-/** 415 for a patch/body content type we do not understand. */
-export function unsupportedMediaType(type: string): ApiError {
+/** 415 for a body content type we do not understand (protobuf, CBOR, unknown patch types). */
+export function unsupportedMediaType(type: string, accepted: string[]): ApiError {
   return new ApiError(
     body(
       415,
       "UnsupportedMediaType",
-      `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json (got ${type})`,
+      `the body of the request was in an unknown format - accepted media types include: ${accepted.join(", ")} (got ${type})`,
       {},
     ),
   );

@@ -4,6 +4,7 @@ import { type Reply, type ResourceRequest, type SimContext, STREAMED } from "./c
 import { listObjects } from "./list.js";
 import { getLog } from "./logs.js";
 import { createObject, deleteObject, getObject, patchObject, updateObject } from "./resources.js";
+import { accessReview } from "./review.js";
 import type { ResourceRoute } from "./route.js";
 import { getScale, patchScale, updateScale } from "./scale.js";
 import { startWatch } from "./watch.js";
@@ -52,6 +53,11 @@ export async function dispatchResource(
   const { spec } = route;
   if (spec.namespaced && route.namespace === undefined && route.name !== undefined) throw pathNotFound();
   checkSubresource(route, verb);
+  // Every authenticated identity may ask what it is allowed to do.
+  if (spec.review) {
+    if (verb === "create" && route.name === undefined) return accessReview(request);
+    throw methodNotAllowed();
+  }
   const access = {
     verb,
     group: spec.group,

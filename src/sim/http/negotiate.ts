@@ -1,6 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import { parse as parseYaml } from "yaml";
-import { badRequest, notAcceptable, tooLarge } from "../status.js";
+import { badRequest, notAcceptable, tooLarge, unsupportedMediaType } from "../status.js";
 
 /**
  * Content negotiation and request bodies. kubectl and client-node offer several media types in
@@ -51,8 +51,8 @@ export function negotiate(header: string | undefined): ResponseForm {
 /** Largest request body accepted (the real server's default is 3 MiB). */
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
-/** Reads the raw request body, enforcing the size limit. */
-export async function readBody(request: IncomingMessage): Promise<string> {
+/** Reads the raw request body as bytes, enforcing the size limit. */
+export async function readBodyBuffer(request: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request) {
@@ -61,12 +61,19 @@ export async function readBody(request: IncomingMessage): Promise<string> {
     if (size > MAX_BODY_BYTES) throw tooLarge();
     chunks.push(buffer);
   }
-  return Buffer.concat(chunks).toString("utf8");
+  return Buffer.concat(chunks);
+}
+
+/** Reads the request body as UTF-8 text, enforcing the size limit. */
+export async function readBody(request: IncomingMessage): Promise<string> {
+  return (await readBodyBuffer(request)).toString("utf8");
 }
 
 /** Parses a JSON (or, for YAML content types, YAML) body into a value. */
 export function parseBody(text: string, contentType: string | undefined): unknown {
   const type = (contentType ?? "application/json").split(";")[0]!.trim().toLowerCase();
+  if (type.includes("protobuf") || type.includes("cbor"))
+    throw unsupportedMediaType(type, ["application/json", "application/yaml"]);
   if (text.trim() === "") throw badRequest("the body of the request is empty");
   try {
     if (type.endsWith("yaml")) return parseYaml(text);

@@ -122,7 +122,14 @@ export async function patchBody(
 ): Promise<{ type: NonNullable<ReturnType<typeof patchTypeOf>>; patch: unknown }> {
   const contentType = request.request.headers["content-type"];
   const type = patchTypeOf(contentType);
-  if (!type) throw unsupportedMediaType(contentType ?? "");
+  if (!type) {
+    throw unsupportedMediaType(contentType ?? "", [
+      "application/json-patch+json",
+      "application/merge-patch+json",
+      "application/apply-patch+yaml",
+      "application/strategic-merge-patch+json",
+    ]);
+  }
   const text = await readBody(request.request);
   try {
     return { type, patch: type === "apply" ? parseYaml(text) : JSON.parse(text) };

@@ -152,4 +152,28 @@ describe.skipIf(!hasKubectl)("the real kubectl against the simulated API server"
     ]);
     expect(deployment.metadata.generation).toBe(5);
   });
+
+  it("auth can-i answers from the identity's rules", async () => {
+    expect((await kubectl("auth", "can-i", "delete", "pods", "-n", "shop")).stdout.trim()).toBe("yes");
+    const reader = await kubectl("--context", "sim-reader", "auth", "can-i", "delete", "pods", "-n", "shop");
+    expect(reader.stdout.trim()).toBe("no");
+    const executor = await kubectl(
+      "--context",
+      "sim-executor",
+      "auth",
+      "can-i",
+      "patch",
+      "deployments.apps",
+      "-n",
+      "shop",
+    );
+    expect(executor.stdout.trim()).toBe("yes");
+  });
+
+  it("refuses protobuf bodies with 415 rather than misreading them", async () => {
+    const created = await kubectl("create", "deployment", "nginx", "--image=nginx:1.27", "-n", "shop");
+    expect(created.code).not.toBe(0);
+    expect(created.stderr).toContain("unknown format");
+    expect(sim.view.get("Deployment", "shop", "nginx")).toBeUndefined();
+  });
 });

@@ -128,8 +128,8 @@ describe("JSON patch (RFC 6902)", () => {
     expect(result.spec?.paused).toBe(5);
     expect(result.spec?.minReadySeconds).toBeUndefined();
     expect(result.metadata?.annotations).toEqual({ "example.com/restarted": "now" });
-    const containers = (result.spec?.template as { spec: { containers: { env: unknown[] }[] } }).spec
-      .containers;
+    const template = result.spec?.template as { spec: { containers: { env: unknown[] }[] } } | undefined;
+    const containers = template?.spec.containers ?? [];
     expect(containers).toHaveLength(1);
     expect(containers[0]?.env).toHaveLength(3);
   });
