@@ -15,11 +15,13 @@ export const SECTIONS: readonly { name: string; load: () => Promise<{ default: B
   { name: "triage", load: () => import("./triage.js") },
   { name: "agent-tokens", load: () => import("./agent-tokens.js") },
   { name: "pipeline", load: () => import("./pipeline.js") },
+  { name: "slack-ack", load: () => import("./slack-ack.js") },
 ];
 
 /** Where results land, relative to the working directory. */
 export const RESULTS_PATH = ".bench/results.json";
 
+/** What `runBench` runs and where it writes. */
 export interface BenchOptions {
   /** Section names to run (default: all). */
   only?: string[];

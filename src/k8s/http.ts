@@ -17,6 +17,7 @@ export interface HttpResponse {
   headers: Record<string, string | string[] | undefined>;
 }
 
+/** Options of one GET. */
 export interface GetOptions {
   query?: Record<string, string | number | boolean | undefined>;
   accept?: string;
