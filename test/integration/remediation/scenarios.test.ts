@@ -1,12 +1,12 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { parsePolicy } from "../../../src/config/policy.js";
 import type { RemediationProposal } from "../../../src/domain/actions.js";
-import type { Pod, Workload } from "../../../src/domain/kube.js";
+import type { KubeEvent, Pod, Workload } from "../../../src/domain/kube.js";
 import type { TriageResult } from "../../../src/domain/types.js";
 import { collectSnapshot } from "../../../src/k8s/collect.js";
+import { automaticDecision, recordAutomatic } from "../../../src/remediation/automatic.js";
 import { proposalFromAction } from "../../../src/remediation/catalog.js";
 import { runRemediation } from "../../../src/remediation/run.js";
-import { listScenarios } from "../../../src/sim/scenarios/index.js";
 import { triage } from "../../../src/triage/index.js";
 import { type Harness, startHarness, writes } from "./fixture.js";
 
@@ -55,9 +55,7 @@ const run = (harness: Harness, proposal: RemediationProposal, namespace: string)
     sleep: harness.sleep,
   });
 
-const has = (name: string) => listScenarios().includes(name);
-
-describe.skipIf(!has("a-team-missing-pvc"))("scenario a-team-missing-pvc", () => {
+describe("scenario a-team-missing-pvc", () => {
   it("creates the missing PVC; postgres-db runs; validated resolved", async () => {
     h = await startHarness({ scenario: "a-team-missing-pvc" });
     const result = await triageOf(h, "a-team");
@@ -79,7 +77,67 @@ describe.skipIf(!has("a-team-missing-pvc"))("scenario a-team-missing-pvc", () =>
   });
 });
 
-describe.skipIf(!has("prod-api-outage"))("scenario prod-api-outage", () => {
+describe("scenario a-team-missing-pvc in automatic mode", () => {
+  it("the policy's selector lets the claim be created without a human, once per cooldown", async () => {
+    h = await startHarness({ scenario: "a-team-missing-pvc" });
+    const auto = parsePolicy(`
+namespaces: ["*"]
+remediation: {maxRisk: medium}
+automatic:
+  - selector: {type: Warning, reason: FailedScheduling, kind: Pod, namespace: "a-team", message: "persistentvolumeclaim"}
+    mode: automatic
+    confidenceThreshold: 0.85
+    maxRiskLevel: low
+`);
+    const result = await triageOf(h, "a-team");
+    const proposal = result.remediations.find((p) => p.action === "create-pvc");
+    const cause = result.rootCauses.find((c) => c.id === proposal?.rootCauseId);
+    const events = (await h.reader.list("events", { namespace: "a-team" })) as KubeEvent[];
+    const event = events.find((e) => e.type === "Warning" && e.reason === "FailedScheduling");
+    if (!proposal || !cause || !event) throw new Error("scenario lacks the create-pvc proposal or its event");
+    const input = {
+      policy: auto,
+      event: {
+        type: event.type ?? "",
+        reason: event.reason ?? "",
+        kind: event.involvedObject.kind ?? "",
+        namespace: "a-team",
+        message: event.message ?? "",
+      },
+      rootCause: { category: cause.category, confidence: cause.confidence },
+      proposal,
+      now: h.sim.clock.nowMs(),
+      history: { runs: [] },
+    };
+    const decision = automaticDecision(input);
+    expect(decision.allow).toBe(true);
+    if (!decision.allow) return;
+    expect(decision.reason).toMatch(
+      /^automatic: selector #0 matched FailedScheduling in a-team, confidence 0\.\d+ ≥ 0\.85, risk low ≤ low$/,
+    );
+    const outcome = await runRemediation({
+      proposal,
+      actor: "automatic",
+      mode: "automatic",
+      executor: h.executor,
+      reader: h.reader,
+      policy: auto,
+      investigatedNamespace: "a-team",
+      clock: h.clock,
+      sleep: h.sleep,
+    });
+    expect(outcome.validation?.verdict).toBe("resolved");
+    // The same target again within the cooldown is left to a human.
+    const again = automaticDecision({
+      ...input,
+      history: recordAutomatic(auto, { runs: [] }, decision.record),
+    });
+    expect(again.allow).toBe(false);
+    expect(again.reason).toContain("cooldown 15 min");
+  });
+});
+
+describe("scenario prod-api-outage", () => {
   // Triage proposes no raise here (2x the limit would still be below usage); the model's
   // suggestion goes through proposalFromAction, as the agent does.
   const raise = async (harness: Harness, memory: string) => {
