@@ -32,8 +32,11 @@ export function startWatch(context: SimContext, request: ResourceRequest, onEnd:
   if (!Number.isFinite(timeoutSeconds) || timeoutSeconds < 0)
     throw badRequest(`invalid value for timeoutSeconds: ${query.timeoutSeconds}`);
   const rvParam = query.resourceVersion;
+  // sendInitialEvents (streaming lists) always starts from the current state.
   const fromVersion =
-    rvParam === undefined || rvParam === "" || rvParam === "0" ? undefined : Number(rvParam);
+    rvParam === undefined || rvParam === "" || rvParam === "0" || query.sendInitialEvents === "true"
+      ? undefined
+      : Number(rvParam);
   if (fromVersion !== undefined && (!Number.isInteger(fromVersion) || fromVersion < 0)) {
     throw badRequest(`invalid resource version: ${rvParam}`);
   }

@@ -95,6 +95,20 @@ describe("SimStore as a ClusterView", () => {
     expect(store.get("Pod", "ns", "kept")?.metadata.ownerReferences).toBeUndefined();
   });
 
+  it("deletes a namespace's contents with it", () => {
+    const { store } = newStore();
+    store.upsert({ apiVersion: "v1", kind: "Namespace", metadata: { name: "ns" } });
+    store.upsert(pod("a"));
+    store.upsert({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "c", namespace: "ns" } });
+    store.upsert(pod("b", "other"));
+    expect(store.namespaceExists("ns")).toBe(true);
+    store.remove("Namespace", "", "ns");
+    expect(store.list("Pod").map((object) => object.metadata.name)).toEqual(["b"]);
+    expect(store.list("ConfigMap")).toEqual([]);
+    expect(store.namespaceExists("ns")).toBe(false);
+    expect(store.namespaceExists("other")).toBe(true);
+  });
+
   it("aggregates repeated events into count and lastTimestamp", () => {
     const { store, clock } = newStore();
     const target = store.upsert(pod("a"));
