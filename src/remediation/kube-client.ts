@@ -3,7 +3,7 @@ import { request as httpsRequest, type RequestOptions } from "node:https";
 import type { KubeConfig } from "@kubernetes/client-node";
 import type { KubeObject } from "../domain/kube.js";
 import { ClusterError, errorMessage } from "../errors.js";
-import { assertAllowedRequest, type KubeRequest } from "./request.js";
+import { assertAllowedRequest, assertNotForbidden, type KubeRequest } from "./request.js";
 
 /**
  * The executor's HTTP client: the only code in the project that sends mutating requests to a
@@ -60,6 +60,7 @@ export class KubeWriteClient {
 
   /** GETs one object; undefined on 404, ClusterError on any other failure. */
   async get(path: string): Promise<KubeObject | undefined> {
+    assertNotForbidden("GET", path);
     const response = await this.send("GET", path, {});
     if (response.status === 404) return undefined;
     if (response.status !== 200) {
@@ -72,6 +73,7 @@ export class KubeWriteClient {
 
   /** GETs a collection (one page is enough for one namespace's ReplicaSets or pods). */
   async list(path: string, labelSelector?: string): Promise<KubeObject[]> {
+    assertNotForbidden("GET", path);
     const query: Record<string, string> = {};
     if (labelSelector) query.labelSelector = labelSelector;
     const response = await this.send("GET", path, query);

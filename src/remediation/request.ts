@@ -103,22 +103,32 @@ function compact(target: RequestTarget): RequestTarget {
 }
 
 /**
+ * Throws RemediationRefused when a path names Secrets, ServiceAccounts or RBAC objects. Applied to
+ * the executor's reads as well: its identity has no business looking at them either.
+ */
+export function assertNotForbidden(method: string, path: string): void {
+  // Checked on the raw (decoded) path so even an unparseable path naming a secret is caught.
+  const segments = decodeURIComponentSafe(path.split("?")[0] ?? "")
+    .toLowerCase()
+    .split("/");
+  for (const forbidden of FORBIDDEN_RESOURCES) {
+    if (segments.includes(forbidden)) {
+      throw new RemediationRefused(
+        "FORBIDDEN_RESOURCE",
+        `refused ${method} ${path}: the bot never creates, modifies or reads ${forbidden} with its write identity`,
+      );
+    }
+  }
+}
+
+/**
  * Throws RemediationRefused unless the request is one the executor may send: a namespaced path,
  * never a Secret, ServiceAccount (or its token) or RBAC object, and only the resource/verb pairs
  * the catalog needs. Returns the parsed target.
  */
 export function assertAllowedRequest(request: KubeRequest): RequestTarget {
   const what = `${request.method} ${request.path}`;
-  // Checked on the raw path first so even an unparseable path naming a secret gets the clear reason.
-  const lowered = decodeURIComponentSafe(request.path).toLowerCase();
-  for (const forbidden of FORBIDDEN_RESOURCES) {
-    if (lowered.split("/").includes(forbidden)) {
-      throw new RemediationRefused(
-        "FORBIDDEN_RESOURCE",
-        `refused ${what}: the bot never creates or modifies ${forbidden}`,
-      );
-    }
-  }
+  assertNotForbidden(request.method, request.path);
   const target = parseRequestPath(request.path);
   if (!target) {
     throw new RemediationRefused("REQUEST_PATH", `refused ${what}: not a namespaced object path`);

@@ -237,6 +237,8 @@ describe("identities", () => {
         admin.write({ method: "POST", path, body: { kind: "Secret" } }, { dryRun: false, fieldManager: "x" }),
       ).rejects.toBeInstanceOf(RemediationRefused);
     }
+    await expect(admin.get("/api/v1/namespaces/shop/secrets/db")).rejects.toBeInstanceOf(RemediationRefused);
+    await expect(admin.list("/api/v1/namespaces/shop/secrets")).rejects.toBeInstanceOf(RemediationRefused);
     expect(h.sim.requests).toEqual([]);
   });
 
