@@ -71,6 +71,8 @@ export async function run(args: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
+  // Listen first: a stop requested while starting is honoured as soon as the workers are up.
+  const stopped = untilSignal();
   const env = parseEnv();
   const policy = loadPolicy(env.TRIAGE_POLICY_FILE);
   const queues = parseQueues(values.queues);
@@ -93,7 +95,6 @@ export async function run(args: string[]): Promise<number> {
 
   // Loaded only now: the real wiring pulls in the Kubernetes client, the agent and Slack.
   const { defaultPipelineDeps } = await import("../queue/default-deps.js");
-  const stopped = untilSignal();
   const workers = await startPipelineWorkers({
     redisUrl,
     prefix: env.QUEUE_PREFIX,
@@ -108,5 +109,10 @@ export async function run(args: string[]): Promise<number> {
   log.info("stopping workers", { signal });
   await workers.close(env.WORKER_SHUTDOWN_GRACE_SECONDS * 1000);
   await devRedis?.stop();
+  // Everything is closed; should a library still hold a handle, do not hang the pod's shutdown.
+  setTimeout(() => {
+    log.warn("handles still open after shutdown; exiting");
+    process.exit(0);
+  }, 5000).unref();
   return 0;
 }

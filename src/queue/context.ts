@@ -92,14 +92,23 @@ export function isPermanent(error: unknown): boolean {
  */
 export async function failInvestigation(ctx: PipelineContext, id: string, error: unknown): Promise<void> {
   const message = errorMessage(error);
-  const current = await ctx.store.get(id);
-  if (!current || isFinal(current.status)) return;
-  const failed = await ctx.store.transition(id, "failed", ctx.deps.clock(), {
-    note: message,
-    patch: (record) => {
-      record.error = message;
-    },
+  let failed: Investigation | undefined;
+  // The status check and the change are one compare-and-swap: of several callers (the processor,
+  // the stalled-job listeners of several workers) exactly one moves it to failed and notifies.
+  const at = ctx.deps.clock().toISOString();
+  const record = await ctx.store.get(id);
+  if (!record) return;
+  await ctx.store.update(id, (current) => {
+    failed = undefined;
+    if (isFinal(current.status)) return undefined;
+    current.status = "failed";
+    current.error = message;
+    current.updatedAt = at;
+    current.timeline.push({ status: "failed", at, note: message });
+    failed = current;
+    return current;
   });
+  if (!failed) return;
   await ctx.audit.append({
     kind: "failure",
     investigationId: id,

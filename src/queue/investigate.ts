@@ -103,6 +103,8 @@ async function runPhases(
     const rca = await deps.analyze({ investigation, trigger: investigation.trigger, triage, policy, signal });
     const now = deps.clock();
     const proposals = proposalRecords(rca.proposals, now, policy.remediation.approvalTtlMinutes);
+    // Tokens resolve before anyone can see the proposals, so no button press finds them unknown.
+    await store.registerTokens({ id: investigation.id, proposals });
     investigation = await enterPhase(ctx, investigation.id, proposals.length > 0 ? "proposed" : "completed", {
       quiet: true,
       patch: (current) => {

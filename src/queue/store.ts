@@ -180,8 +180,11 @@ export class InvestigationStore {
     return raws.filter((raw): raw is string => raw !== null).map((raw) => JSON.parse(raw) as Investigation);
   }
 
-  /** Makes the proposals' tokens resolvable (call after the proposals are stored). */
-  async registerTokens(investigation: Investigation): Promise<void> {
+  /**
+   * Makes the proposals' tokens resolvable. Idempotent; safe before the proposals are stored (a
+   * token whose proposal is not in the record yet is simply refused as unknown).
+   */
+  async registerTokens(investigation: Pick<Investigation, "id" | "proposals">): Promise<void> {
     if (investigation.proposals.length === 0) return;
     const multi = this.redis.multi();
     for (const record of investigation.proposals) {

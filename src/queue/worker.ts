@@ -1,4 +1,4 @@
-import { type Job, Queue, UnrecoverableError, Worker } from "bullmq";
+import { type Job, Queue, QueueEvents, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Policy } from "../config/policy.js";
 import { errorMessage } from "../errors.js";
@@ -73,6 +73,7 @@ export async function startPipelineWorkers(options: PipelineWorkerOptions): Prom
   const store = new InvestigationStore(redis, { prefix, retentionHours });
   const audit = new AuditTrail(redis, { prefix, retentionSeconds: store.retentionSeconds, logger });
   const remediationQueue = new Queue(QUEUE_NAMES.remediations, { connection: bullConnection, prefix });
+  const investigationQueue = new Queue(QUEUE_NAMES.investigations, { connection: bullConnection, prefix });
 
   const deps =
     typeof options.deps === "function" ? options.deps({ store, audit, redis, logger }) : options.deps;
@@ -119,7 +120,6 @@ export async function startPipelineWorkers(options: PipelineWorkerOptions): Prom
       (job: Job, _token?: string, signal?: AbortSignal) => processInvestigation(ctx, job, signal),
       workerOptions,
     );
-    watchTerminalFailures(investigations, ctx);
     workers.push(investigations);
   }
   if (wanted.has("remediations")) {
@@ -128,9 +128,22 @@ export async function startPipelineWorkers(options: PipelineWorkerOptions): Prom
       (job: Job, _token?: string, signal?: AbortSignal) => processRemediation(ctx, job, signal),
       workerOptions,
     );
-    watchTerminalFailures(remediations, ctx);
     workers.push(remediations);
   }
+  // QueueEvents blocks on XREAD, so it gets a connection of its own.
+  const eventsConnection = createWorkerConnection(options.redisUrl, "events");
+  const eventConnections: Redis[] = [];
+  const queueEvents: QueueEvents[] = workers.map((worker) => {
+    const connection = eventsConnection.duplicate();
+    eventConnections.push(connection);
+    const events = new QueueEvents(worker.name, { connection, prefix });
+    const queue = worker.name === QUEUE_NAMES.remediations ? remediationQueue : investigationQueue;
+    events.on("error", (error) =>
+      logger.warn("queue events error", { queue: worker.name, error: errorMessage(error) }),
+    );
+    watchStalledFailures(events, queue, ctx);
+    return events;
+  });
   for (const worker of workers) {
     worker.on("error", (error) =>
       logger.warn("worker error", { queue: worker.name, error: errorMessage(error) }),
@@ -140,7 +153,10 @@ export async function startPipelineWorkers(options: PipelineWorkerOptions): Prom
       .run()
       .catch((error: unknown) => logger.error("worker stopped", { error: errorMessage(error) }));
   }
-  await Promise.all(workers.map((worker) => worker.waitUntilReady()));
+  await Promise.all([
+    ...workers.map((worker) => worker.waitUntilReady()),
+    ...queueEvents.map((events) => events.waitUntilReady()),
+  ]);
   logger.info("workers started", { prefix, queues: [...wanted], concurrency: workerOptions.concurrency });
 
   let closing: Promise<void> | undefined;
@@ -157,8 +173,12 @@ export async function startPipelineWorkers(options: PipelineWorkerOptions): Prom
         logger.warn("grace period over: closing with jobs still active (they will be recovered)");
         await Promise.all(workers.map((worker) => worker.close(true)));
       }
-      await remediationQueue.close();
-      await Promise.allSettled([redis.quit(), bullConnection.quit()]);
+      await Promise.allSettled(queueEvents.map((events) => events.close()));
+      await Promise.all([remediationQueue.close(), investigationQueue.close()]);
+      // BullMQ leaves connections it was handed open; they are ours to close.
+      const connections = [redis, bullConnection, eventsConnection, ...eventConnections];
+      await Promise.allSettled(connections.map((connection) => connection.quit()));
+      for (const connection of connections) connection.disconnect();
       logger.info("workers stopped");
     })();
     return closing;
@@ -167,20 +187,27 @@ export async function startPipelineWorkers(options: PipelineWorkerOptions): Prom
 }
 
 /**
- * A job can fail without the processor seeing it (it stalled more often than allowed); make sure
- * its investigation is then recorded as failed and the humans are told.
+ * A job can fail without the processor seeing it: it stalled (its worker died) more often than
+ * allowed, and BullMQ's stalled checker failed it. Only the queue's event stream reports that, so
+ * listen there; record it on the investigation and tell the humans (failInvestigation is
+ * idempotent, so several workers hearing the same event post once). Every other failure went
+ * through the processor, which recorded what it means (a forged remediation job, for one, must
+ * not fail the investigation it names).
  */
-function watchTerminalFailures(worker: Worker, ctx: PipelineContext): void {
-  worker.on("failed", (job, error) => {
-    if (!job) return;
-    const terminal =
-      error instanceof UnrecoverableError ||
-      job.attemptsMade >= (job.opts.attempts ?? 1) ||
-      /stalled more than allowable limit/.test(error.message);
-    const id = (job.data as { investigationId?: unknown }).investigationId;
-    if (!terminal || typeof id !== "string") return;
-    failInvestigation(ctx, id, error).catch((cause: unknown) =>
-      ctx.logger.warn("could not record a failed job", { investigationId: id, error: errorMessage(cause) }),
+function watchStalledFailures(events: QueueEvents, queue: Queue, ctx: PipelineContext): void {
+  events.on("failed", ({ jobId, failedReason }) => {
+    if (!/stalled more than allowable limit/.test(failedReason)) return;
+    void (async () => {
+      const job = await queue.getJob(jobId);
+      const id = (job?.data as { investigationId?: unknown } | undefined)?.investigationId;
+      if (typeof id !== "string") return;
+      await failInvestigation(
+        ctx,
+        id,
+        new Error(`${queue.name} job stalled too often (its worker died): ${failedReason}`),
+      );
+    })().catch((cause: unknown) =>
+      ctx.logger.warn("could not record a stalled-out job", { jobId, error: errorMessage(cause) }),
     );
   });
 }

@@ -4,7 +4,7 @@
  * `<prefix>:test:gate` exists, so a test can kill the process mid-job. Every notification is
  * recorded in the list `<prefix>:test:posts`, shared by all processes of one test.
  *
- * Env: REDIS_URL, QUEUE_PREFIX, LOCK_DURATION_MS, STALLED_INTERVAL_MS, CONCURRENCY.
+ * Env: REDIS_URL, QUEUE_PREFIX, LOCK_DURATION_MS, STALLED_INTERVAL_MS, MAX_STALLED_COUNT, CONCURRENCY.
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { Redis } from "ioredis";
@@ -22,6 +22,7 @@ const workers = await startPipelineWorkers({
   concurrency: Number(process.env.CONCURRENCY ?? 4),
   lockDuration: Number(process.env.LOCK_DURATION_MS ?? 30_000),
   stalledInterval: Number(process.env.STALLED_INTERVAL_MS ?? 15_000),
+  maxStalledCount: Number(process.env.MAX_STALLED_COUNT ?? 2),
   retentionHours: 1,
   deps: scriptedDeps({
     notifier: redisListNotifier(redis, `${prefix}:test:posts`),

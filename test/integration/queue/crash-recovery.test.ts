@@ -51,10 +51,11 @@ describe("a worker process killed mid-job", () => {
     const second = await startChildWorker(env);
     children.push(second);
 
+    // A job completes after its last post, so a completed job means every post is in.
     for (const id of ids) {
       await waitFor(
-        async () => (await producer.store.get(id))?.status === "proposed",
-        `${id} to be proposed`,
+        async () => (await (await producer.investigations.getJob(id))?.getState()) === "completed",
+        `${id} to complete`,
       );
     }
     const analyses = await observer.lrange(started, 0, -1);
@@ -80,5 +81,52 @@ describe("a worker process killed mid-job", () => {
       expect(record.timeline.map((t) => t.status)).toEqual(["queued", "collecting", "analyzing", "proposed"]);
     }
     expect(await second.kill("SIGTERM")).toBe(0);
+  });
+
+  it("is recorded as failed, and told once, when a job stalls more often than allowed", async () => {
+    const url = inject("redisUrl");
+    const prefix = uniquePrefix("stalled");
+    const redis = createProducerConnection(url);
+    await waitReady(redis);
+    const observer = new Redis(url);
+    const producer = new Producer({ redis, prefix, retentionHours: 1 });
+    cleanup.push(
+      () => redis.quit(),
+      () => observer.quit(),
+      () => producer.close(),
+    );
+    const env = {
+      REDIS_URL: url,
+      QUEUE_PREFIX: prefix,
+      LOCK_DURATION_MS: "1500",
+      STALLED_INTERVAL_MS: "500",
+      MAX_STALLED_COUNT: "0",
+    };
+    const children: ChildWorker[] = [];
+    cleanup.push(() => Promise.all(children.map((c) => c.kill("SIGKILL"))));
+    const { investigation } = await producer.submitTrigger(trigger("shop"));
+    const first = await startChildWorker(env);
+    children.push(first);
+    await waitFor(
+      async () => (await observer.llen(`${prefix}:test:analyze-started`)) === 1,
+      "the analysis to start",
+    );
+    await first.kill("SIGKILL");
+    children.push(await startChildWorker(env));
+
+    const failed = await waitFor(async () => {
+      const record = await producer.store.get(investigation.id);
+      return record?.status === "failed" ? record : undefined;
+    }, "the stalled-out investigation to be recorded as failed");
+    expect(failed.error).toMatch(/stalled/);
+    expect(await (await producer.investigations.getJob(investigation.id))?.getState()).toBe("failed");
+    // The failure is posted right after it is recorded.
+    const posts = await waitFor(async () => {
+      const all = await observer.lrange(`${prefix}:test:posts`, 0, -1);
+      return all.includes(`${investigation.id} failed`) ? all : undefined;
+    }, "the failure to be posted");
+    expect(posts.filter((p) => p === `${investigation.id} failed`)).toHaveLength(1);
+    // The dedup slot is free again: the next alert for the namespace starts afresh.
+    expect((await producer.submitTrigger(trigger("shop"))).joined).toBe(false);
   });
 });

@@ -1,81 +1,30 @@
-import type { Redis } from "ioredis";
 import { afterEach, describe, expect, inject, it } from "vitest";
-import type { Investigation, InvestigationUpdate } from "../../../src/domain/investigation.js";
 import { readAudit } from "../../../src/queue/audit.js";
 import { createProducerConnection, waitReady } from "../../../src/queue/connection.js";
 import type { PipelineDeps } from "../../../src/queue/deps.js";
-import { Producer } from "../../../src/queue/producer.js";
 import { type ProgressEvent, subscribeProgress } from "../../../src/queue/progress.js";
 import { createRateLimiter } from "../../../src/queue/rate-limit.js";
-import { type PipelineWorkers, startPipelineWorkers } from "../../../src/queue/worker.js";
 import {
-  policyFor,
-  restartProposal,
-  scriptedDeps,
-  scriptedRca,
-  stepOf,
-  trigger,
-  uniquePrefix,
-  waitFor,
-} from "../../support/queue-helpers.js";
+  type Harness,
+  type HarnessOptions,
+  jobFinished,
+  settled,
+  startHarness,
+} from "../../support/queue-harness.js";
+import { restartProposal, scriptedRca, trigger, uniquePrefix, waitFor } from "../../support/queue-helpers.js";
 
 const cleanup: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
   while (cleanup.length) await cleanup.pop()?.();
 });
 
-interface Harness {
-  producer: Producer;
-  workers: PipelineWorkers;
-  redis: Redis;
-  prefix: string;
-  posts: string[];
-}
-
-/** A producer and an in-process worker on a fresh prefix; `posts` lists every notification. */
 async function harness(
   overrides: Partial<PipelineDeps> = {},
-  options: { namespaces?: string[]; attempts?: number } = {},
+  options: HarnessOptions = {},
 ): Promise<Harness> {
-  const prefix = uniquePrefix("pipe");
-  const redis = createProducerConnection(inject("redisUrl"));
-  await waitReady(redis);
-  const producer = new Producer({
-    redis,
-    prefix,
-    retentionHours: 1,
-    retry: { attempts: options.attempts ?? 3, backoffMs: 10 },
-  });
-  const posts: string[] = [];
-  const notifier = {
-    async notify(investigation: Investigation, update: InvestigationUpdate) {
-      posts.push(`${investigation.id} ${stepOf(update, investigation.status)}`);
-    },
-  };
-  const workers = await startPipelineWorkers({
-    redisUrl: inject("redisUrl"),
-    prefix,
-    deps: scriptedDeps({ notifier, ...overrides }),
-    policy: policyFor(options.namespaces),
-    concurrency: 2,
-    retentionHours: 1,
-  });
-  cleanup.push(
-    () => redis.quit(),
-    () => producer.close(),
-    () => workers.close(5000),
-  );
-  return { producer, workers, redis, prefix, posts };
-}
-
-async function settled(h: Harness, id: string, statuses: Investigation["status"][]): Promise<Investigation> {
-  return waitFor(
-    async () => {
-      const record = await h.producer.store.get(id);
-      return record && statuses.includes(record.status) ? record : undefined;
-    },
-    `investigation ${id} to reach ${statuses.join("|")}`,
-  );
+  const h = await startHarness(inject("redisUrl"), overrides, options);
+  cleanup.push(() => h.close());
+  return h;
 }
 
 describe("the investigation pipeline", () => {
@@ -87,7 +36,8 @@ describe("the investigation pipeline", () => {
     const unsubscribe = await subscribeProgress(h.redis, (event) => events.push(event), { prefix: h.prefix });
     cleanup.push(unsubscribe);
     const { investigation } = await h.producer.submitTrigger(trigger("shop", { requestedBy: "U1" }));
-    const done = await settled(h, investigation.id, ["proposed", "failed"]);
+    await jobFinished(h, investigation.id);
+    const done = await h.producer.store.require(investigation.id);
 
     expect(done.status).toBe("proposed");
     expect(done.timeline.map((t) => t.status)).toEqual(["queued", "collecting", "analyzing", "proposed"]);
