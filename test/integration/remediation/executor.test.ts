@@ -250,6 +250,10 @@ describe("identities", () => {
       (r) => r.identity === "executor" && r.verb !== "get" && r.verb !== "list",
     );
     expect(executorWrites.length).toBeGreaterThan(0);
+    expect(executorWrites.map((request) => request.query)).toEqual([
+      { dryRun: "All", fieldManager: "k8s-triage-bot" },
+      { fieldManager: "k8s-triage-bot" },
+    ]);
     executorWrites.forEach((request, index) => {
       if (request.dryRun) return;
       const previous = executorWrites[index - 1];
