@@ -2,7 +2,7 @@ import type { Trigger } from "../domain/investigation.js";
 import type { RcaReport } from "../domain/rca.js";
 import type { ResourceRef, TriageResult } from "../domain/types.js";
 import { wrapUntrusted } from "./result-text.js";
-import { scrubText } from "./scrub.js";
+import { scrubText, scrubTokens } from "./scrub.js";
 
 /**
  * First user turns: the deterministic findings in a compact form (names and verbatim evidence,
@@ -23,8 +23,9 @@ function refs(list: ResourceRef[]): string {
   return list.length > MAX_REFS ? `${shown} (+${list.length - MAX_REFS} more)` : shown;
 }
 
+/** A free-text field (summary, evidence, change), flattened, scrubbed and shortened. */
 function quote(text: string): string {
-  const flat = text.replace(/\s+/g, " ").trim();
+  const flat = scrubText(text.replace(/\s+/g, " ").trim());
   return flat.length > MAX_QUOTE ? `${flat.slice(0, MAX_QUOTE)}…` : flat;
 }
 
@@ -32,7 +33,7 @@ function quote(text: string): string {
 export function triageDigest(triage: TriageResult): string {
   const lines = [
     `namespace: ${triage.namespace}   collected: ${triage.collectedAt}`,
-    `headline: ${triage.headline}`,
+    `headline: ${quote(triage.headline)}`,
     `severity: ${triage.severity}   blast radius: ${triage.blastRadius}   control plane: ${triage.controlPlane.status}${triage.controlPlane.failing?.length ? ` (failing: ${triage.controlPlane.failing.join(", ")})` : ""}`,
     `pods: ${triage.stats.pods}   events: ${triage.stats.events}`,
   ];
@@ -64,12 +65,15 @@ export function triageDigest(triage: TriageResult): string {
 
 function triggerText(trigger: Trigger): string {
   const head = `source: ${trigger.source}${trigger.target ? `   target: ${ref(trigger.target)}` : ""}`;
-  return trigger.text ? `${head}\n${trigger.text.slice(0, 2000)}` : head;
+  return trigger.text ? `${head}\n${scrubText(trigger.text.slice(0, 2000))}` : head;
 }
 
-/** First turn of an investigation. */
+/**
+ * First turn of an investigation. Free-text fields were scrubbed one by one; the whole text only
+ * gets the token scan, so ids like `missing-secret:Deployment/…` survive.
+ */
 export function investigationBrief(triage: TriageResult, trigger: Trigger): string {
-  return scrubText(
+  return scrubTokens(
     [
       `Investigate namespace '${trigger.namespace}'. Remediations may only target this namespace.`,
       "The request that started this investigation (operator's words or alert text):",
@@ -84,6 +88,7 @@ export function investigationBrief(triage: TriageResult, trigger: Trigger): stri
 /** The stored RCA as compact lines (for validation and follow-up). */
 export function rcaDigest(rca: RcaReport): string {
   const lines = [`summary: ${quote(rca.summary)}`, `severity: ${rca.severity}   source: ${rca.source}`];
+  // Names come from the model or the engine; quote() scrubs them like any free text.
   for (const c of rca.rootCauses) {
     lines.push(
       `- root cause ${c.category} "${c.name}" at ${ref(c.resource)} (confidence ${c.confidence}): ${quote(c.summary)}`,
@@ -93,7 +98,7 @@ export function rcaDigest(rca: RcaReport): string {
   for (const p of rca.proposals) lines.push(`- proposal [${p.id}] risk ${p.risk}: ${quote(p.change)}`);
   if (rca.validationPlan.length) {
     lines.push("validation plan:");
-    lines.push(...rca.validationPlan.map((criterion, i) => `  ${i + 1}. ${criterion}`));
+    lines.push(...rca.validationPlan.map((criterion, i) => `  ${i + 1}. ${quote(criterion)}`));
   }
   return lines.join("\n");
 }

@@ -12,7 +12,7 @@ import { loadPrompt } from "./prompts.js";
 import { followUpAnswerSchema, type SubmittedAnswer } from "./rca-schema.js";
 import { wrapUntrusted } from "./result-text.js";
 import { investigationSignal, primedSecrets, resolveConfig } from "./runtime.js";
-import { scrubText } from "./scrub.js";
+import { scrubText, scrubTokens } from "./scrub.js";
 import { readOnlyTools } from "./tools/index.js";
 
 /** One earlier question and answer in the thread. */
@@ -62,16 +62,16 @@ export const SUBMIT_ANSWER = {
 function brief(input: FollowUpInput): string {
   const history = (input.history ?? [])
     .slice(-MAX_HISTORY)
-    .map((turn) => `Q: ${turn.question.slice(0, 1000)}\nA: ${turn.answer.slice(0, 2000)}`)
+    .map((turn) => scrubText(`Q: ${turn.question.slice(0, 1000)}\nA: ${turn.answer.slice(0, 2000)}`))
     .join("\n\n");
-  return scrubText(
+  return scrubTokens(
     [
       `Incident in namespace '${input.trigger.namespace}'. Stored analysis:`,
       wrapUntrusted("rca", rcaDigest(input.rca)),
       ...(input.triage ? [wrapUntrusted("triage", triageDigest(input.triage))] : []),
       ...(history ? ["Earlier in this thread:", wrapUntrusted("thread", history)] : []),
       "The engineer's question:",
-      wrapUntrusted("question", input.question.slice(0, 2000)),
+      wrapUntrusted("question", scrubText(input.question.slice(0, 2000))),
       "Answer it (use tools if fresh facts are needed), then call submit_answer.",
     ].join("\n\n"),
   );

@@ -1,4 +1,4 @@
-import { scrubText } from "./scrub.js";
+import { scrubText, scrubTokens } from "./scrub.js";
 
 /** Rough token count (chars / 4), the unit of every budget in the agent. */
 export function approxTokens(text: string): number {
@@ -15,8 +15,9 @@ export function wrapUntrusted(source: string, body: string): string {
 }
 
 /**
- * The text of one tool result as sent to the model: scrubbed, wrapped and cut to `tokenCap`
- * (approx). When cut, the tail tells the model how to ask for less instead of silently losing it.
+ * The text of one tool result as sent to the model: scrubbed (token shapes only for structured
+ * output whose fields were redacted one by one; every pattern for free text), wrapped and cut to
+ * `tokenCap` (approx). When cut, the tail tells the model how to ask for less instead of silently losing it.
  */
 export function renderToolResult(
   source: string,
@@ -24,9 +25,10 @@ export function renderToolResult(
   tokenCap: number,
   narrowHint: string,
   extraScrub: (text: string) => string = (text) => text,
+  structured = false,
 ): string {
   const maxChars = tokenCap * 4;
-  const scrubbed = extraScrub(scrubText(body));
+  const scrubbed = extraScrub(structured ? scrubTokens(body) : scrubText(body));
   const whole = wrapUntrusted(source, scrubbed);
   if (whole.length <= maxChars) return whole;
   const note = `\n[truncated: ${scrubbed.length} chars in total, over the per-result budget of ~${tokenCap} tokens. ${narrowHint}]`;

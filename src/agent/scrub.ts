@@ -29,7 +29,7 @@ const TOKEN_PATTERNS: RegExp[] = [
 
 /** `key=value`, `key: value`, `"key": "value"` where the key names a secret. */
 const KEY_VALUE =
-  /(\b[\w.-]*(?:pass(?:word|wd)?|secret|token|api[-_]?key|apikey|private[-_]?key|credential|auth)[\w.-]*["']?\s*[:=]\s*)("[^"\n]*"|'[^'\n]*'|[^\s,;&"'}\]]+)/gi;
+  /(\b([\w.-]*(?:pass(?:word|wd)?|secret|token|api[-_]?key|apikey|private[-_]?key|credential|auth)[\w.-]*)["']?[ \t]*[:=][ \t]*)("[^"\n]*"|'[^'\n]*'|[^\s,;&"'}\]]+)/gi;
 
 /** `Authorization: Bearer xyz`, `Basic xyz`. */
 const BEARER = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/g;
@@ -37,17 +37,32 @@ const BEARER = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/g;
 /** Credentials in URLs: `scheme://user:password@host`. */
 const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)([^\s@/]+)(@)/gi;
 
-/** Scrubs secret-looking values from free text: the read path's redaction, then ours. Idempotent. */
-export function scrubText(text: string): string {
-  let out = redactText(text);
+/**
+ * Scrubs token shapes only (API keys, JWTs, private keys, bearer and URL credentials). Safe on
+ * structured text such as YAML, where `key: value` matching would cross lines and hide names
+ * like `secretName: db-credentials` that the diagnosis needs; structured values were already
+ * redacted field by field.
+ */
+export function scrubTokens(text: string): string {
+  let out = text;
   for (const pattern of TOKEN_PATTERNS) out = out.replace(pattern, REDACTED);
   out = out.replace(BEARER, (_match, scheme: string) => `${scheme} ${REDACTED}`);
-  out = out.replace(
+  return out.replace(
     URL_CREDENTIALS,
     (_m, head: string, _secret: string, at: string) => `${head}${REDACTED}${at}`,
   );
-  out = out.replace(KEY_VALUE, (match, head: string, value: string) =>
-    value.includes(REDACTED) || /^["']?\[?REDACTED/.test(value) ? match : `${head}${REDACTED}`,
+}
+
+/** Root-cause categories (`missing-secret:`) and references (`secretName:`) are not secrets. */
+const NOT_A_SECRET_KEY = /^(missing-|[\w.-]*(name|names|ref|kind|type|path|mode|seconds|file)$)/i;
+
+/** Scrubs secret-looking values from free text: the read path's redaction, then ours. Idempotent. */
+export function scrubText(text: string): string {
+  let out = scrubTokens(redactText(text));
+  out = out.replace(KEY_VALUE, (match, head: string, key: string, value: string) =>
+    NOT_A_SECRET_KEY.test(key) || value.includes(REDACTED) || /^["']?\[?REDACTED/.test(value)
+      ? match
+      : `${head}${REDACTED}`,
   );
   return out;
 }

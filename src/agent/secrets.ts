@@ -1,5 +1,6 @@
 import type { KubeObject } from "../domain/kube.js";
 import type { ClusterReader } from "../k8s/reader.js";
+import { isSecretEnv } from "../k8s/redact.js";
 import { isSensitiveKey, REDACTED } from "./scrub.js";
 
 /**
@@ -9,21 +10,31 @@ import { isSensitiveKey, REDACTED } from "./scrub.js";
  */
 export class SecretRegistry {
   private readonly values = new Set<string>();
+  /** Names of objects and containers seen: never treated as secrets (that would hide the diagnosis). */
+  private readonly names = new Set<string>();
 
-  /** Registers a value; short or trivial ones (info, true, 8080) would redact ordinary text. */
-  add(value: string, sensitiveName = false): void {
+  /** Registers a value as secret; trivial ones (true, 8080) and short ones would hide ordinary text. */
+  add(value: string): void {
     const trimmed = value.trim();
-    if (trimmed.length < (sensitiveName ? 4 : 8)) return;
-    if (/^(true|false|yes|no|\d+(\.\d+)?)$/i.test(trimmed)) return;
+    if (trimmed.length < 6 || /^(true|false|yes|no|\d+(\.\d+)?)$/i.test(trimmed)) return;
     this.values.add(trimmed);
   }
 
-  /** Collects env literal values from an object's containers (pod spec or pod template). */
+  /**
+   * Collects secret-looking env literal values from an object's containers: values of variables
+   * whose name says secret (PASSWORD, TOKEN, KEY, SIGNING, URL…) or that look like random tokens.
+   * Ordinary configuration (LOG_LEVEL=info, SERVICE_NAME=user-service) is left alone: it is
+   * redacted in the object itself but may legitimately appear elsewhere as a name.
+   */
   harvest(object: KubeObject): void {
+    if (object.metadata?.name) this.names.add(object.metadata.name);
     for (const container of containersOf(object)) {
+      if (container.name) this.names.add(container.name);
       for (const env of container.env ?? []) {
-        if (typeof env.value === "string")
-          this.add(env.value, isSensitiveKey(env.name) || /key|sign|pass|token/i.test(env.name));
+        if (typeof env.value !== "string") continue;
+        const secretName =
+          isSecretEnv(env.name, env.value) || isSensitiveKey(env.name) || /sign|key|pass/i.test(env.name);
+        if (secretName || looksLikeToken(env.value)) this.add(env.value);
       }
     }
   }
@@ -34,23 +45,23 @@ export class SecretRegistry {
     namespace: string | undefined,
     signal?: AbortSignal,
   ): Promise<void> {
-    for (const plural of ["pods", "deployments", "statefulsets", "daemonsets", "cronjobs", "jobs"]) {
-      try {
-        const items = await reader.list(plural, {
-          ...(namespace ? { namespace } : {}),
-          ...(signal ? { signal } : {}),
-        });
-        for (const item of items) this.harvest(item);
-      } catch {
-        // Unreadable kinds just contribute nothing; pattern redaction still applies.
-      }
-    }
+    const plurals = ["pods", "deployments", "statefulsets", "daemonsets", "cronjobs", "jobs"];
+    const lists = await Promise.all(
+      plurals.map((plural) =>
+        reader
+          .list(plural, { ...(namespace ? { namespace } : {}), ...(signal ? { signal } : {}) })
+          // Unreadable kinds contribute nothing; pattern redaction still applies.
+          .catch(() => [] as KubeObject[]),
+      ),
+    );
+    for (const item of lists.flat()) this.harvest(item);
   }
 
   /** Replaces every known value, longest first so a value containing another is hidden whole. */
   scrub(text: string): string {
     let out = text;
     for (const value of [...this.values].sort((a, b) => b.length - a.length)) {
+      if (this.names.has(value)) continue;
       if (out.includes(value)) out = out.split(value).join(REDACTED);
     }
     return out;
@@ -61,7 +72,19 @@ export class SecretRegistry {
   }
 }
 
+/** Long, unbroken, letters and digits mixed: an API key or password more than a word or a host. */
+function looksLikeToken(value: string): boolean {
+  return (
+    value.length >= 20 &&
+    !/\s/.test(value) &&
+    /[A-Za-z]/.test(value) &&
+    /\d/.test(value) &&
+    !/^[a-z0-9.-]+$/.test(value)
+  );
+}
+
 interface EnvHolder {
+  name?: string;
   env?: { name: string; value?: string }[];
 }
 

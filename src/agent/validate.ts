@@ -14,7 +14,7 @@ import { loadPrompt } from "./prompts.js";
 import { type SubmittedValidation, validationVerdictSchema } from "./rca-schema.js";
 import { wrapUntrusted } from "./result-text.js";
 import { investigationSignal, primedSecrets, resolveConfig } from "./runtime.js";
-import { scrubText } from "./scrub.js";
+import { scrubText, scrubTokens } from "./scrub.js";
 import { readOnlyTools } from "./tools/index.js";
 import { resolveKind } from "./tools/kinds.js";
 
@@ -48,10 +48,10 @@ function brief(input: ValidateInput): string {
   const executed = input.executed
     ? `Applied: ${input.executed.proposal.id} — ${input.executed.proposal.change}${input.executed.outcome ? ` (${input.executed.outcome.status}: ${input.executed.outcome.message})` : ""}`
     : "Applied: (not recorded)";
-  return scrubText(
+  return scrubTokens(
     [
       `Validate the fix of the incident in namespace '${input.trigger.namespace}'.`,
-      wrapUntrusted("rca", `${rcaDigest(input.rca)}\n${executed}`),
+      wrapUntrusted("rca", `${rcaDigest(input.rca)}\n${scrubText(executed)}`),
       "Check each criterion of the validation plan with the tools, then call submit_validation.",
     ].join("\n\n"),
   );

@@ -9,7 +9,7 @@ import type {
   Service,
   Workload,
 } from "../../domain/kube.js";
-import { scrubValue } from "../scrub.js";
+import { scrubText, scrubValue } from "../scrub.js";
 
 /**
  * Compact renderings of Kubernetes objects for the model: table rows like `kubectl get`, and
@@ -136,7 +136,8 @@ export function eventRow(event: KubeEvent): string[] {
     event.reason ?? "",
     `${involved.kind ?? ""}/${involved.name ?? ""}`,
     String(event.count ?? 1),
-    (event.message ?? "").replace(/\s+/g, " ").slice(0, 300),
+    // Event messages are free text (they can quote env or command lines): scrub each one.
+    scrubText((event.message ?? "").replace(/\s+/g, " ").slice(0, 300)),
   ];
 }
 

@@ -74,6 +74,7 @@ function limited(rows: string[][], limit: number): { rows: string[][]; note: str
 
 export const listResources: AgentTool = defineTool({
   name: "list_resources",
+  structured: true,
   description:
     "List objects of one kind as compact table rows (like kubectl get). Use labelSelector to narrow. Secrets show names and type only.",
   input: z.object({
@@ -109,6 +110,7 @@ export const listResources: AgentTool = defineTool({
 
 export const getResource: AgentTool = defineTool({
   name: "get_resource",
+  structured: true,
   description:
     "One object as YAML with noise (managedFields, last-applied) removed and secret values redacted.",
   input: z.object({ kind: kindField, name: kubeName, namespace: namespaceField }),
@@ -127,6 +129,7 @@ export const getResource: AgentTool = defineTool({
 
 export const describeResource: AgentTool = defineTool({
   name: "describe",
+  structured: true,
   description: "An object (trimmed YAML) followed by the events about it, like kubectl describe.",
   input: z.object({ kind: kindField, name: kubeName, namespace: namespaceField }),
   narrowHint: "Use get_events with filters or get_resource for the object alone.",
@@ -146,6 +149,7 @@ export const describeResource: AgentTool = defineTool({
 
 export const getEvents: AgentTool = defineTool({
   name: "get_events",
+  structured: true,
   description: "Events in a namespace, newest first, filtered by type, reason, involved kind/name.",
   input: z.object({
     namespace: namespaceField,

@@ -19,6 +19,7 @@ function ref(object: KubeObject, kind: string): string {
 
 export const ownerChain: AgentTool = defineTool({
   name: "owner_chain",
+  structured: true,
   description: "Follow ownerReferences up from an object (e.g. Pod -> ReplicaSet -> Deployment).",
   input: z.object({ kind: z.string().min(1).max(64), name: kubeName, namespace: namespaceField }),
   async run(input, ctx) {
@@ -52,6 +53,7 @@ export const ownerChain: AgentTool = defineTool({
 
 export const serviceEndpoints: AgentTool = defineTool({
   name: "service_endpoints",
+  structured: true,
   description:
     "A Service's selector and ports, its ready/not-ready endpoint addresses, and the pods its selector matches.",
   input: z.object({ service: kubeName, namespace: namespaceField }),
@@ -90,6 +92,7 @@ export const serviceEndpoints: AgentTool = defineTool({
 
 export const rolloutHistory: AgentTool = defineTool({
   name: "rollout_history",
+  structured: true,
   description: "ReplicaSets of a Deployment with revision, images, desired/ready replicas, newest first.",
   input: z.object({ deployment: kubeName, namespace: namespaceField }),
   async run(input, ctx) {
@@ -121,6 +124,7 @@ export const rolloutHistory: AgentTool = defineTool({
 
 export const storageClasses: AgentTool = defineTool({
   name: "storage_classes",
+  structured: true,
   description: "StorageClasses with provisioner, binding mode and which one is the default.",
   input: z.object({}),
   async run(_input, ctx) {

@@ -28,6 +28,8 @@ export interface AgentTool {
   inputSchema: { type: "object"; [key: string]: unknown };
   /** What to tell the model when its result was cut. */
   narrowHint: string;
+  /** True when the output is built from objects redacted field by field (YAML, tables). */
+  structured: boolean;
   /** Validates raw input with zod, then runs. Throws ToolInputError for problems the model caused. */
   run(raw: unknown, context: ToolContext): Promise<string>;
 }
@@ -38,6 +40,8 @@ export function defineTool<S extends z.ZodObject>(spec: {
   description: string;
   input: S;
   narrowHint?: string;
+  /** Output built from field-redacted objects; free text (logs) must leave this unset. */
+  structured?: boolean;
   run: (input: z.output<S>, context: ToolContext) => Promise<string>;
 }): AgentTool {
   return {
@@ -45,6 +49,7 @@ export function defineTool<S extends z.ZodObject>(spec: {
     description: spec.description,
     inputSchema: advertisedSchema(spec.input),
     narrowHint: spec.narrowHint ?? "Ask for less (a narrower filter or a smaller limit).",
+    structured: spec.structured ?? false,
     async run(raw, context) {
       const parsed = spec.input.safeParse(raw ?? {});
       if (!parsed.success) throw new ToolInputError(`invalid input: ${formatIssues(parsed.error)}`);

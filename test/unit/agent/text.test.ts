@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { renderToolResult, wrapUntrusted } from "../../../src/agent/result-text.js";
-import { REDACTED, scrubText, scrubValue } from "../../../src/agent/scrub.js";
+import { REDACTED, scrubText, scrubTokens, scrubValue } from "../../../src/agent/scrub.js";
 
 describe("scrubText", () => {
   it.each([
@@ -16,6 +16,13 @@ describe("scrubText", () => {
     const out = scrubText(text);
     expect(out).not.toContain(secret);
     expect(out).toContain("REDACTED");
+  });
+
+  it("keeps references and ids that merely mention secrets", () => {
+    expect(scrubTokens("[missing-secret:Deployment/prod-api/user-service] x")).toContain("user-service");
+    expect(scrubText("secretName: db-credentials")).toBe("secretName: db-credentials");
+    expect(scrubTokens("secretKeyRef:\n  name: db-credentials\n  key: password")).toContain("db-credentials");
+    expect(scrubTokens("token sk-live-abcdef0123456789")).not.toContain("sk-live-abcdef0123456789");
   });
 
   it("leaves ordinary diagnostics alone and is idempotent", () => {
@@ -66,7 +73,7 @@ describe("renderToolResult", () => {
 });
 
 describe("SecretRegistry", () => {
-  it("hides env values it has seen wherever they appear later, but not trivial values", async () => {
+  it("hides secret-looking env values it has seen wherever they appear later, not names or trivia", async () => {
     const { SecretRegistry } = await import("../../../src/agent/secrets.js");
     const registry = new SecretRegistry();
     registry.harvest({
@@ -81,12 +88,19 @@ describe("SecretRegistry", () => {
               { name: "LOG_LEVEL", value: "info" },
               { name: "PORT", value: "80808080" },
               { name: "SMTP_PASS", value: "abcd" },
+              { name: "SERVICE_NAME", value: "user-service" },
+              { name: "UPSTREAM_TOKEN", value: "app" },
+              { name: "INTERNAL", value: "Zx81Qm29Lp47Rt65Vb03" },
             ],
           },
         ],
       },
     });
-    const out = registry.scrub("signing with opaque-value-123 at level info on 80808080 pass abcd");
-    expect(out).toBe("signing with [REDACTED] at level info on 80808080 pass [REDACTED]");
+    const out = registry.scrub(
+      "signing with opaque-value-123 at level info on 80808080 pass abcd for user-service app Zx81Qm29Lp47Rt65Vb03",
+    );
+    expect(out).toBe(
+      "signing with [REDACTED] at level info on 80808080 pass abcd for user-service app [REDACTED]",
+    );
   });
 });
