@@ -1,4 +1,5 @@
 import type { Service } from "../domain/kube.js";
+import type { PodLog } from "../domain/types.js";
 import type { TriageContext } from "./context.js";
 import { CONNECTION_REFUSED, CONNECTION_TIMEOUT, errorLines, hostMentions, quoteLog } from "./logs.js";
 import type { PodView } from "./pod-view.js";
@@ -8,7 +9,7 @@ import { objectKey } from "./snapshot-index.js";
 /** A Service that a pod's logs or events say it could not reach. */
 export interface DependencyMention {
   health: ServiceHealth;
-  /** The verbatim line naming it. */
+  /** The verbatim line(s) naming it and saying what failed. */
   quote: string;
   /** Which container said it (undefined for event messages). */
   container?: string;
@@ -16,6 +17,7 @@ export interface DependencyMention {
 }
 
 const DNS_FAILURE = /no such host|server misbehaving|NXDOMAIN|Name or service not known|getaddrinfo/i;
+const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
 
 function failureOf(line: string): DependencyMention["failure"] | undefined {
   if (CONNECTION_REFUSED.test(line)) return "refused";
@@ -24,39 +26,75 @@ function failureOf(line: string): DependencyMention["failure"] | undefined {
   return undefined;
 }
 
-/** The Service a host name means, seen from `namespace` (`db`, `db.ns`, `db.ns.svc.cluster.local`). */
+/** Services by ClusterIP, built once per run (apps often log the IP they dialled, not the name). */
+function servicesByIp(ctx: TriageContext): Map<string, Service> {
+  let map = ctx.memo.get("services-by-ip") as Map<string, Service> | undefined;
+  if (!map) {
+    map = new Map();
+    for (const service of ctx.snapshot.services) {
+      const ip = service.spec?.clusterIP;
+      if (ip && ip !== "None") map.set(ip, service);
+    }
+    ctx.memo.set("services-by-ip", map);
+  }
+  return map;
+}
+
+/**
+ * The Service a host means, seen from `namespace`: its ClusterIP, `db` (only when written as a
+ * host: `db:5432`, `//db`, `@db`), `db.ns`, or `db.ns.svc.<cluster domain>`.
+ */
 function serviceFor(
   ctx: TriageContext,
   namespace: string,
   host: string,
   explicit: boolean,
 ): Service | undefined {
+  if (IPV4.test(host)) return servicesByIp(ctx).get(host);
   const parts = host.split(".");
   const [name, ns, svc] = parts;
   if (!name) return undefined;
-  if (parts.length === 1) {
-    return explicit
-      ? (ctx.index.byKey.get(objectKey("Service", namespace, name)) as Service | undefined)
-      : undefined;
-  }
-  if (ns && (parts.length === 2 || svc === "svc")) {
-    return ctx.index.byKey.get(objectKey("Service", ns, name)) as Service | undefined;
-  }
+  const lookup = (n: string, s: string) =>
+    ctx.index.byKey.get(objectKey("Service", s, n)) as Service | undefined;
+  if (parts.length === 1) return explicit ? lookup(name, namespace) : undefined;
+  if (ns && (parts.length === 2 || svc === "svc")) return lookup(name, ns);
   return undefined;
+}
+
+function servicesIn(ctx: TriageContext, namespace: string, text: string, explicitOnly: boolean): Service[] {
+  const found: Service[] = [];
+  for (const mention of hostMentions(text)) {
+    if (explicitOnly && !mention.explicit && !mention.host.includes(".")) continue;
+    const service = serviceFor(ctx, namespace, mention.host, mention.explicit);
+    if (service?.metadata.name !== undefined) found.push(service);
+  }
+  return found;
+}
+
+interface Line {
+  quote: string;
+  text: string;
+  container?: string;
+  /** The whole log the line came from: a failure line naming no Service borrows from it. */
+  log?: PodLog;
 }
 
 /**
  * Services that this pod failed to reach, from its logs (error lines) and event messages, in the
- * order they were mentioned. Memoized per pod.
+ * order they were mentioned. A failure line that names no Service (`dial tcp <ip>: connection
+ * refused` after `connecting to redis://redis.payments…`) is attributed to the Services the same
+ * log names as hosts elsewhere. Memoized per pod.
  */
 export function dependencyMentions(ctx: TriageContext, view: PodView): DependencyMention[] {
   const memoKey = `deps:${view.ref.namespace}/${view.ref.name}`;
   const cached = ctx.memo.get(memoKey) as DependencyMention[] | undefined;
   if (cached) return cached;
-  const lines: { quote: string; text: string; container?: string }[] = [];
+  const namespace = view.ref.namespace;
+  const lines: Line[] = [];
   for (const log of ctx.logs(view.pod)) {
-    for (const line of errorLines(log.text, 20))
-      lines.push({ quote: quoteLog(log, line), text: line, container: log.container });
+    for (const line of errorLines(log.text, 20)) {
+      lines.push({ quote: quoteLog(log, line), text: line, container: log.container, log });
+    }
   }
   for (const event of view.events) {
     if (event.message) lines.push({ quote: event.message, text: event.message });
@@ -66,21 +104,24 @@ export function dependencyMentions(ctx: TriageContext, view: PodView): Dependenc
   for (const line of lines) {
     const failure = failureOf(line.text);
     if (!failure) continue;
-    for (const mention of hostMentions(line.text)) {
-      const service = serviceFor(ctx, view.ref.namespace, mention.host, mention.explicit);
-      if (!service || service.metadata.name === undefined) continue;
+    let services = servicesIn(ctx, namespace, line.text, false);
+    let quote = line.quote;
+    if (services.length === 0 && line.log) {
+      const context = line.log.text
+        .split(/\r?\n/)
+        .find((l) => servicesIn(ctx, namespace, l, true).length > 0);
+      if (context) {
+        services = servicesIn(ctx, namespace, context, true);
+        quote = `${quoteLog(line.log, context.trim())} … ${line.text}`;
+      }
+    }
+    for (const service of services) {
       const key = `${service.metadata.namespace}/${service.metadata.name}`;
-      // A pod talking to its own Service is not a dependency.
       const health = serviceHealth(ctx, service);
-      if (health.backendNames.has(view.ref.name)) continue;
-      if (seen.has(key)) continue;
+      // A pod talking to its own Service is not a dependency.
+      if (seen.has(key) || health.backendNames.has(view.ref.name)) continue;
       seen.add(key);
-      mentions.push({
-        health,
-        quote: line.quote,
-        failure,
-        ...(line.container ? { container: line.container } : {}),
-      });
+      mentions.push({ health, quote, failure, ...(line.container ? { container: line.container } : {}) });
     }
   }
   ctx.memo.set(memoKey, mentions);

@@ -17,9 +17,13 @@ export interface ServiceHealth {
   readyBackends: number;
   /** The workloads those pods belong to. */
   workloads: ResourceRef[];
+  /** The pods themselves, as refs (a node's cause names pods, not workloads). */
+  podRefs: ResourceRef[];
   up: boolean;
   /** Verbatim description: `selector app=db matches no pods in prod-api`, `0 of 2 pods ready`. */
   state: string;
+  /** The same in a few words for a summary: `0 of 2 pods ready`, `no pods match its selector`. */
+  brief: string;
 }
 
 function readyAddresses(endpoints: Endpoints | undefined): number {
@@ -46,10 +50,12 @@ export function serviceHealth(ctx: TriageContext, service: Service): ServiceHeal
       ref,
       backends: [],
       backendNames: new Set(),
+      podRefs: [],
       readyBackends: ready,
       workloads: [],
       up: ready > 0 || service.spec?.type === "ExternalName",
       state: `Service ${namespace}/${ref.name} has no selector and ${ready} ready endpoint address(es)`,
+      brief: `${ready} ready endpoint address(es)`,
     };
   } else {
     const backends = ctx.index.podLabels
@@ -67,6 +73,7 @@ export function serviceHealth(ctx: TriageContext, service: Service): ServiceHeal
       ref,
       backends,
       backendNames: new Set(backends.map((pod) => pod.metadata.name ?? "")),
+      podRefs: backends.map((pod) => refOf("Pod", pod)),
       readyBackends: ready,
       workloads: [...workloads.values()],
       up: ready > 0,
@@ -74,6 +81,8 @@ export function serviceHealth(ctx: TriageContext, service: Service): ServiceHeal
         backends.length === 0
           ? `Service ${namespace}/${ref.name} selector ${sel} matches no pods in ${namespace}`
           : `Service ${namespace}/${ref.name} (selector ${sel}): ${ready} of ${backends.length} pods ready`,
+      brief:
+        backends.length === 0 ? "no pods match its selector" : `${ready} of ${backends.length} pods ready`,
     };
   }
   ctx.memo.set(memoKey, health);

@@ -30,7 +30,7 @@ export function checkDependencyUnavailable(ctx: TriageContext): Finding[] {
       evidence: [down.quote, down.health.state, ...group.items.map((item) => item.value.issue.quote)],
       // Inferred from a log line plus the Service's state: strong, not kubelet-certain.
       confidence: down.failure === "refused" ? 0.8 : 0.7,
-      summary: `${label(w)} ${how} because Service ${service.name} it calls is down (${down.health.state.replace(/^Service \S+ /, "")})`,
+      summary: `${label(w)} ${how} because Service ${service.name}, which it calls, is down (${down.health.brief})`,
       nextSteps: [
         `Fix ${service.name} first (see its own root cause); ${w.name} should recover on its own once ${service.name} has ready endpoints.`,
       ],
@@ -38,7 +38,7 @@ export function checkDependencyUnavailable(ctx: TriageContext): Finding[] {
         `${kubectl(service.namespace)} get endpoints ${service.name}`,
         ...inspectCommands(w, views[0]?.ref),
       ],
-      dependsOn: [service, ...down.health.workloads],
+      dependsOn: [service, ...down.health.workloads, ...down.health.podRefs],
     });
   });
 }

@@ -47,7 +47,7 @@ export function checkInitContainerFailure(ctx: TriageContext): Finding[] {
           .map((v) => `${kubectl(w.namespace)} logs ${v.ref.name} -c ${containers[0]} --previous`),
         ...inspectCommands(w, views[0]?.ref),
       ],
-      ...(down ? { dependsOn: [down.health.ref, ...down.health.workloads] } : {}),
+      ...(down ? { dependsOn: [down.health.ref, ...down.health.workloads, ...down.health.podRefs] } : {}),
     });
   });
 }

@@ -1,3 +1,4 @@
+import type { Pod } from "../../domain/kube.js";
 import type { ResourceRef } from "../../domain/types.js";
 import type { TriageContext } from "../context.js";
 import { type Finding, makeFinding } from "../finding.js";
@@ -17,13 +18,12 @@ export function checkNodeNotReady(ctx: TriageContext): Finding[] {
     if (ctx.namespace !== undefined && pods.length === 0) continue;
     const ref = refOf("Node", node);
     const movable: ResourceRef[] = [];
-    const pinned: string[] = [];
+    const pinned: Pod[] = [];
     for (const pod of pods) {
-      const owner = ctx.owners.resolve("Pod", pod);
-      const controllerKind = owner.controller?.kind;
+      const controllerKind = ctx.owners.resolve("Pod", pod).controller?.kind;
       if (controllerKind === "ReplicaSet" || controllerKind === "Job") movable.push(refOf("Pod", pod));
-      else
-        pinned.push(`${pod.metadata.namespace}/${pod.metadata.name} (${controllerKind ?? "no controller"})`);
+      // A DaemonSet pod belongs to its node: nothing to move.
+      else if (controllerKind !== "DaemonSet") pinned.push(pod);
     }
     const taints = (node.spec?.taints ?? []).map((t) => `${t.key}:${t.effect}`);
     const name = node.metadata.name ?? "";
@@ -48,7 +48,12 @@ export function checkNodeNotReady(ctx: TriageContext): Finding[] {
           `A human must look at node ${name}: kubelet/container runtime, disk, network, or the machine itself (cloud console).`,
           ...(pinned.length > 0
             ? [
-                `Not proposed for deletion (they would not move, or could run twice if the node is only partitioned): ${pinned.slice(0, 5).join(", ")}. Delete them only once the node is confirmed down.`,
+                `Not proposed for deletion: ${pinned
+                  .slice(0, 5)
+                  .map((p) => `${p.metadata.namespace}/${p.metadata.name}`)
+                  .join(
+                    ", ",
+                  )} (StatefulSet or bare pods: if the node is only partitioned, a second copy could run). Force-delete them only once ${name} is confirmed powered off.`,
               ]
             : []),
           `Consider cordoning it so nothing new lands there: kubectl cordon ${name}`,
@@ -56,6 +61,12 @@ export function checkNodeNotReady(ctx: TriageContext): Finding[] {
         commands: [
           `kubectl describe node ${name}`,
           `kubectl get pods -A -o wide --field-selector spec.nodeName=${name}`,
+          ...pinned
+            .slice(0, 5)
+            .map(
+              (p) =>
+                `kubectl -n ${p.metadata.namespace} delete pod ${p.metadata.name} --grace-period=0 --force   # only once ${name} is confirmed down`,
+            ),
         ],
         ...(movable.length > 0 ? { fix: { type: "delete-pods" as const, pods: movable } } : {}),
       }),

@@ -32,7 +32,9 @@ export function checkUnschedulableResources(ctx: TriageContext): Finding[] {
     const views = viewsOf(group);
     const short = [
       ...new Set(
-        group.items.flatMap((i) => i.value.join(" ").match(/Insufficient [\w./-]+|Too many pods/g) ?? []),
+        group.items.flatMap(
+          (i) => i.value.join(" ").match(/Insufficient [\w/-]+(?:\.[\w/-]+)*|Too many pods/g) ?? [],
+        ),
       ),
     ];
     const requests = views[0] ? describeRequests(views[0].pod) : "";

@@ -75,7 +75,10 @@ describe("node-not-ready", () => {
     expect(
       deletions.every((r) => r.risk === "low" && r.preconditions.expected?.["spec.nodeName"] === "node-2"),
     ).toBe(true);
-    expect(cause.nextSteps.join("\n")).toContain("db-0");
+    expect(cause.nextSteps.join("\n")).toContain("default/db-0");
+    expect(cause.commands).toContain(
+      "kubectl -n default delete pod db-0 --grace-period=0 --force   # only once node-2 is confirmed down",
+    );
     expectValidProposals(result);
   });
 
