@@ -198,6 +198,7 @@ describe("collectSnapshot against the simulated API server", () => {
       expect(() => loadKubeConfig({ kubeconfig: path, context: "prod" })).toThrow(
         /context 'prod' not found in kubeconfig; known contexts: sim-admin, sim-reader/,
       );
+      expect(() => loadKubeConfig({ kubeconfig: join(dir, "missing") })).toThrow(/^cannot load .*missing: /);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
