@@ -50,4 +50,5 @@ export function clockIso(clock: Clock): string {
   return new Date(Math.floor(clockMs(clock) / 1000) * 1000).toISOString().replace(".000Z", "Z");
 }
 
+/** The process clock, for production. */
 export const systemClock: Clock = { now: () => Date.now() };

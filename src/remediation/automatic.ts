@@ -31,14 +31,17 @@ export interface AutomaticRecord {
   proposalId: string;
 }
 
+/** Recent automatic runs, kept by the caller (Redis) between decisions. */
 export interface AutomaticHistory {
   runs: AutomaticRecord[];
 }
 
+/** Allowed with the record to remember, or denied; the reason says which rule decided. */
 export type AutomaticDecision =
   | { allow: true; reason: string; selector: number; record: AutomaticRecord }
   | { allow: false; reason: string };
 
+/** Everything one automatic decision looks at. */
 export interface AutomaticInput {
   policy: Policy;
   event: AutomaticEvent;

@@ -34,6 +34,7 @@ export interface ExecutionContext {
   mode: "manual" | "automatic";
 }
 
+/** The only writer to the cluster. */
 export interface Executor {
   /** Everything up to the write, sending the request with dryRun=All. */
   dryRun(proposal: RemediationProposal): Promise<{ ok: boolean; message: string }>;
@@ -56,6 +57,7 @@ interface Prepared {
   request: KubeRequest;
 }
 
+/** An executor holding its own client for `options.kubeConfig` (the executor identity). */
 export function createExecutor(options: ExecutorOptions): Executor {
   const client = new KubeWriteClient(
     options.kubeConfig,

@@ -44,6 +44,7 @@ export interface WriteOptions {
   fieldManager: string;
 }
 
+/** GET for drift checks and guarded writes (dry run or real) with one identity. */
 export class KubeWriteClient {
   readonly server: string;
   private readonly timeoutMs: number;

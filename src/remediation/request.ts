@@ -12,6 +12,7 @@ export const PatchType = {
   merge: "application/merge-patch+json",
   json: "application/json-patch+json",
 } as const;
+/** A PATCH Content-Type the catalog uses. */
 export type PatchContentType = (typeof PatchType)[keyof typeof PatchType];
 
 /** One mutating Kubernetes API request, exactly as it will be sent (minus dryRun/fieldManager). */

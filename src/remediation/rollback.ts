@@ -24,6 +24,7 @@ export type RollbackPlan =
   | { kind: "delete-claim"; namespace: string; name: string; uid: string }
   | { kind: "none"; reason: string };
 
+/** What planning an undo needs: the change, its recorded outcome, and the target now. */
 export interface RollbackInput {
   /** The change that was applied. */
   proposal: RemediationProposal;

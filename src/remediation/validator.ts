@@ -30,6 +30,7 @@ export type ModelValidator = (input: {
   evidence: string[];
 }) => Promise<{ verdict: Verdict; evidence: string[] }>;
 
+/** Inputs of one validation run. */
 export interface ValidateOptions {
   proposal: RemediationProposal;
   /** Read-only access (the analysis identity is enough). */
