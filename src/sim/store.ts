@@ -4,6 +4,7 @@ import { type Change, ChangeHistory } from "./history.js";
 import { groupVersion, type KindSpec, kindByName, kindForObject } from "./kinds.js";
 import { LogTable } from "./log-table.js";
 import { copyObject, finalizeMetadata, storeKey } from "./objects.js";
+import { lowerBound, OwnerIndex } from "./owner-index.js";
 import type { ClusterView } from "./types.js";
 
 /** Objects of one kind, with a lazily built sorted key index for paginated lists. */
@@ -15,17 +16,6 @@ interface Bucket {
 
 /** How a deletion treats dependents (ownerReferences). */
 export type Propagation = "Background" | "Foreground" | "Orphan";
-
-function lowerBound(keys: string[], key: string): number {
-  let low = 0;
-  let high = keys.length;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if (keys[middle]! < key) low = middle + 1;
-    else high = middle;
-  }
-  return low;
-}
 
 /** The bucket an object is stored in: the kind name for served kinds, apiVersion/kind otherwise. */
 export function bucketOf(object: Pick<KubeObject, "apiVersion" | "kind">): string {
@@ -45,8 +35,7 @@ export class SimStore implements ClusterView {
   readonly #buckets = new Map<string, Bucket>();
   readonly #history: ChangeHistory;
   readonly #listeners = new Set<(change: Change) => void>();
-  /** owner uid -> dependents as "bucket\0key". */
-  readonly #dependents = new Map<string, Set<string>>();
+  readonly #owners = new OwnerIndex();
   /** namespace -> number of objects in it (a namespace with objects exists even without its Namespace). */
   readonly #namespaceCounts = new Map<string, number>();
   readonly #now: () => string;
@@ -211,7 +200,7 @@ export class SimStore implements ClusterView {
       if (bucket.sorted) bucket.sorted.splice(lowerBound(bucket.sorted, key), 0, key);
       this.#countNamespace(object.metadata.namespace, 1);
     }
-    this.#indexOwners(bucketName, key, previous, object);
+    this.#owners.update(bucketName, key, previous, object);
     if (bucketName === "Event") this.events.index(object, previous);
     this.#emit({
       type: previous ? "MODIFIED" : "ADDED",
@@ -243,7 +232,7 @@ export class SimStore implements ClusterView {
       if (bucket.sorted[index] === key) bucket.sorted.splice(index, 1);
     }
     this.#countNamespace(previous.metadata.namespace, -1);
-    this.#indexOwners(bucketName, key, previous, undefined);
+    this.#owners.update(bucketName, key, previous, undefined);
     if (bucketName === "Event") this.events.index(undefined, previous);
     this.#rv++;
     const deleted: KubeObject = {
@@ -273,34 +262,10 @@ export class SimStore implements ClusterView {
     else this.#namespaceCounts.delete(namespace);
   }
 
-  #indexOwners(
-    bucket: string,
-    key: string,
-    before: KubeObject | undefined,
-    after: KubeObject | undefined,
-  ): void {
-    const member = `${bucket}\u0000${key}`;
-    for (const owner of before?.metadata.ownerReferences ?? [])
-      this.#dependents.get(owner.uid)?.delete(member);
-    for (const owner of after?.metadata.ownerReferences ?? []) {
-      if (!owner.uid) continue;
-      let set = this.#dependents.get(owner.uid);
-      if (!set) {
-        set = new Set();
-        this.#dependents.set(owner.uid, set);
-      }
-      set.add(member);
-    }
-  }
-
   #collectDependents(owner: KubeObject, propagation: Propagation): void {
     const uid = owner.metadata.uid;
     if (!uid) return;
-    const dependents = this.#dependents.get(uid);
-    this.#dependents.delete(uid);
-    if (!dependents) return;
-    for (const member of dependents) {
-      const [bucket = "", key = ""] = member.split("\u0000");
+    for (const { bucket, key } of this.#owners.take(uid)) {
       const dependent = this.#buckets.get(bucket)?.objects.get(key);
       if (!dependent) continue;
       if (propagation === "Orphan") {

@@ -22,3 +22,45 @@ export function manyPodsState(count: number, namespace = "bulk"): string {
   }
   return documents.join("---\n");
 }
+
+/** Options of one raw request made with `simCaller`. */
+export interface CallOptions {
+  method?: string;
+  /** Bearer token; default the admin's, null for none. */
+  token?: string | null;
+  accept?: string;
+  body?: unknown;
+  contentType?: string;
+}
+
+/** A raw HTTP caller for a simulated cluster, for what typed clients hide (media types, codes, bodies). */
+export function simCaller(cluster: () => { url: string; tokens: { admin: string } }) {
+  return async (path: string, init: CallOptions = {}) => {
+    const sim = cluster();
+    const headers: Record<string, string> = {};
+    const token = init.token === undefined ? sim.tokens.admin : init.token;
+    if (token) headers.authorization = `Bearer ${token}`;
+    if (init.accept) headers.accept = init.accept;
+    if (init.body !== undefined) headers["content-type"] = init.contentType ?? "application/json";
+    const response = await fetch(`${sim.url}${path}`, {
+      method: init.method ?? "GET",
+      headers,
+      ...(init.body !== undefined
+        ? { body: typeof init.body === "string" ? init.body : JSON.stringify(init.body) }
+        : {}),
+    });
+    const text = await response.text();
+    let json: Record<string, unknown> | undefined;
+    try {
+      json = JSON.parse(text) as Record<string, unknown>;
+    } catch {
+      json = undefined;
+    }
+    return {
+      status: response.status,
+      text,
+      json: json ?? {},
+      type: response.headers.get("content-type") ?? "",
+    };
+  };
+}
