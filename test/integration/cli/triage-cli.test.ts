@@ -41,6 +41,20 @@ describe("k8s-triage triage --from-file", () => {
     expect(run.stdout).not.toMatch(/hunter2|xoxb-/);
   });
 
+  it("triages every namespace with --all-namespaces", async () => {
+    const run = await runCli(["triage", "--all-namespaces", "--from-file", stateFile, "--format", "json"]);
+    expect(run.code).toBe(0);
+    const result = JSON.parse(run.stdout) as TriageResult;
+    expect(result.namespace).toBe("*");
+    expect(result.stats.pods).toBe(8);
+  });
+
+  it("prints its usage with --help and exits 0", async () => {
+    const run = await runCli(["triage", "--help"]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("usage: k8s-triage triage [namespace] [options]");
+  });
+
   it("prints a text report without colour when not on a TTY", async () => {
     const run = await runCli(["triage", "shop", "--from-file", stateFile]);
     expect(run.code).toBe(0);
