@@ -10,6 +10,8 @@ export function isProdLike(namespace: string): boolean {
 }
 
 const WORKLOAD_KINDS = ["Deployment", "StatefulSet", "DaemonSet"];
+/** Causes that break a path users take (requests fail) even when every workload runs. */
+const USER_FACING = ["ingress-misconfigured", "service-no-endpoints", "network-policy"];
 
 function workloadRefs(findings: Finding[]): ResourceRef[] {
   return findings.flatMap((f) => [f.resource, ...f.affected]).filter((r) => WORKLOAD_KINDS.includes(r.kind));
@@ -18,9 +20,11 @@ function workloadRefs(findings: Finding[]): ResourceRef[] {
 /**
  * Severity by rule:
  * - P1: cluster-wide blast radius (a degraded control plane alone is P2), or a workload at 0 available replicas in a prod-like namespace.
- * - P2: a workload at 0 available anywhere, a prod-like workload short of replicas, or several
- *   namespaces hit.
- * - P3: any other cause in a prod-like namespace, or any workload short of replicas.
+ * - P2: a workload at 0 available anywhere, a prod-like workload short of replicas, several
+ *   namespaces hit, or a broken request path (Ingress, Service without endpoints, NetworkPolicy)
+ *   in a prod-like namespace.
+ * - P3: a broken request path elsewhere, any other cause in a prod-like namespace, or any
+ *   workload short of replicas.
  * - P4: no cause, or causes with no availability impact outside prod.
  */
 export function severityOf(
@@ -38,6 +42,9 @@ export function severityOf(
   if (states.some((s) => isDown(s.a) && isProdLike(s.ref.namespace))) return "P1";
   if (states.some((s) => isDown(s.a) || (isDegraded(s.a) && isProdLike(s.ref.namespace)))) return "P2";
   if (radius === "multiple-namespaces") return "P2";
+  const userPath = findings.filter((f) => USER_FACING.includes(f.category));
+  if (userPath.some((f) => isProdLike(f.resource.namespace))) return "P2";
+  if (userPath.length > 0) return "P3";
   if (findings.some((f) => isProdLike(f.resource.namespace)) || states.some((s) => isDegraded(s.a)))
     return "P3";
   return "P4";

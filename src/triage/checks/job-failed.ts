@@ -60,13 +60,14 @@ export function checkJobFailed(ctx: TriageContext): Finding[] {
     }
     const lastJob = group.at(-1)!.job;
     const reason = failedCondition(lastJob)?.reason ?? "Failed";
+    const logLine = evidence.find((e) => e.startsWith("log "))?.replace(/^log [^:]+: /, "");
     return makeFinding({
       category: "job-failed",
       resource: w,
       affected,
       evidence,
       confidence: 0.9,
-      summary: `${label(w)} failed: Job ${lastJob.metadata.name} ${reason === "DeadlineExceeded" ? "ran past its activeDeadlineSeconds" : "exhausted its retries"} (${reason})`,
+      summary: `${label(w)} failed: Job ${lastJob.metadata.name} ${reason === "DeadlineExceeded" ? "ran past its activeDeadlineSeconds" : "exhausted its retries"} (${reason})${logLine ? `: ${logLine}` : ""}`,
       nextSteps: [
         "Read the failed pod's log for why the run exits non-zero; fix it, then re-run (for a CronJob: kubectl create job --from=cronjob/<name> <name>-manual).",
       ],

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { triage } from "../../../src/triage/index.js";
 import { isProdLike } from "../../../src/triage/severity.js";
-import { app, crashLoop, hpa, node, snapshot } from "../../fixtures/triage/builders.js";
+import { app, crashLoop, hpa, ingress, node, snapshot } from "../../fixtures/triage/builders.js";
 
 describe("blast radius", () => {
   it("no-issues", () => {
@@ -117,5 +117,13 @@ describe("ranking", () => {
     });
     const result = triage(snapshot("a", down.part, wide.part, { pods: sick }));
     expect(result.rootCauses.map((c) => c.resource.name)).toEqual(["down", "wide"]);
+  });
+});
+
+describe("severity of broken request paths", () => {
+  it("an Ingress to a missing Service is P3 outside prod and P2 in prod, though every workload runs", () => {
+    const make = (ns: string) => snapshot(ns, app("web", { namespace: ns }).part, { ingresses: [ingress("site", "nope", 80, ns)] });
+    expect(triage(make("dev")).severity).toBe("P3");
+    expect(triage(make("prod")).severity).toBe("P2");
   });
 });
