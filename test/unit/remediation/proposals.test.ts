@@ -82,3 +82,45 @@ describe("proposalFromAction", () => {
     expect(proposal.id).toBe("create-pvc:a-team/postgres-pvc");
   });
 });
+
+describe("proposal change text", () => {
+  const change = (action: Parameters<typeof proposalFromAction>[0]) =>
+    proposalFromAction(action, deployment(), "rc").change;
+
+  it("shows old -> new for every field an action sets", () => {
+    expect(change({ action: "scale", target: dep, params: { replicas: 5 } })).toBe("spec.replicas: 2 -> 5");
+    expect(
+      change({
+        action: "set-image",
+        target: dep,
+        params: { container: "app", image: "registry/analytics:1.4" },
+      }),
+    ).toBe("containers[app].image: registry/analytics:1.3 -> registry/analytics:1.4");
+    expect(
+      change({
+        action: "patch-workload",
+        target: dep,
+        params: { container: "app", field: "readinessProbe.initialDelaySeconds", value: 20 },
+      }),
+    ).toBe("containers[app].readinessProbe.initialDelaySeconds: 5 -> 20");
+    expect(
+      change({
+        action: "set-resources",
+        target: dep,
+        params: { container: "app", requests: { memory: "64Mi", cpu: "250m" }, limits: { memory: "128Mi" } },
+      }),
+    ).toBe(
+      "containers[app].resources.requests.memory: 32Mi -> 64Mi; containers[app].resources.requests.cpu: unset -> 250m; containers[app].resources.limits.memory: 64Mi -> 128Mi",
+    );
+    expect(change({ action: "rollout-restart", target: dep, params: {} })).toBe(
+      "spec.template.metadata.annotations.kubectl.kubernetes.io/restartedAt: unset -> the time of apply",
+    );
+  });
+
+  it("refuses a model suggestion outside the catalog before anything else", () => {
+    const bad = { action: "exec", target: dep, params: { command: "rm -rf /" } } as unknown as Parameters<
+      typeof proposalFromAction
+    >[0];
+    expect(refusal(() => proposalFromAction(bad, deployment(), "rc")).code).toBe("NOT_IN_CATALOG");
+  });
+});
