@@ -11,20 +11,20 @@ import { ROOT_CAUSE_CATEGORIES } from "../domain/types.js";
 
 const ref = z.object({
   kind: z.string().min(1).max(64),
-  namespace: z.string().max(63).describe('"" for cluster-scoped kinds'),
+  namespace: z.string().max(63),
   name: z.string().min(1).max(253),
 });
 
 export const evidenceSchema = z.object({
-  quote: z.string().min(1).max(1000).describe("Verbatim text from a tool result or the triage findings"),
-  source: z.string().min(1).max(100).describe('The tool_use id of the call that returned it, or "triage"'),
+  quote: z.string().min(1).max(1000),
+  source: z.string().min(1).max(100).describe('tool_use id or "triage"'),
 });
 
 export const rcaRootCauseSchema = z.object({
   category: z.enum([...ROOT_CAUSE_CATEGORIES, "other"]),
-  name: z.string().min(1).max(200).describe("Short name of the cause"),
+  name: z.string().min(1).max(200),
   summary: z.string().min(1).max(1500),
-  resource: ref.describe("The object at fault (the workload, not its pods)"),
+  resource: ref.describe("the object at fault (workload, not pods)"),
   affected: z.array(ref).max(100).default([]),
   evidence: z.array(evidenceSchema).min(1).max(20),
   confidence: z.number().min(0).max(1),
@@ -38,8 +38,8 @@ export const modelRemediationSchema = z.object({
     .describe(`One of the catalog actions: ${ACTION_TYPES.join(", ")}`),
   target: ref,
   params: z.record(z.string(), z.unknown()).default({}),
-  rootCause: z.string().max(200).optional().describe("Name of the root cause this fixes"),
-  summary: z.string().max(500).optional().describe("Why this fixes it"),
+  rootCause: z.string().max(200).optional().describe("name of the cause it fixes"),
+  summary: z.string().max(500).optional(),
 });
 
 export const submitRcaSchema = z.object({
@@ -51,13 +51,9 @@ export const submitRcaSchema = z.object({
     .array(z.object({ hypothesis: z.string().min(1).max(500), reason: z.string().min(1).max(1000) }))
     .max(20)
     .default([]),
-  dangerousAssumption: z.string().min(1).max(1000).describe("The assumption that would hurt most if wrong"),
+  dangerousAssumption: z.string().min(1).max(1000),
   remediations: z.array(modelRemediationSchema).max(10).default([]),
-  validationPlan: z
-    .array(z.string().min(1).max(500))
-    .min(1)
-    .max(15)
-    .describe("Explicit, checkable criteria, e.g. 'Deployment prod-api/api has 3/3 ready replicas'"),
+  validationPlan: z.array(z.string().min(1).max(500)).min(1).max(15),
 });
 
 export type SubmittedRca = z.output<typeof submitRcaSchema>;

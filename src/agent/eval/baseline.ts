@@ -83,6 +83,11 @@ async function naiveDump(call: Call, namespace: string, reader: ClusterReader): 
   }
 }
 
+/** Tokens of the prefix both sides resend every turn: system prompt and tool definitions. */
+export function prefixTokens(request: RecordedRequest): number {
+  return approxTokens(JSON.stringify([request.body.system, request.body.tools]));
+}
+
 /** Tokens the naive integration would send for the recorded conversation. */
 export async function naiveBaselineTokens(
   requests: readonly RecordedRequest[],

@@ -18,7 +18,7 @@ const kindListField = z
   .min(1)
   .max(64)
   .describe(`One of ${READABLE_KIND_NAMES.join(", ")}`);
-const namespaceField = namespaceName.optional().describe("Namespace; defaults to the investigated one");
+const namespaceField = namespaceName.optional();
 const limitField = (max: number, fallback: number) => z.number().int().min(1).max(max).default(fallback);
 
 function kindOf(name: string, opts: { fetchable?: boolean } = {}): ReadableKind {

@@ -5,7 +5,7 @@ import { podStatus, table } from "./format.js";
 import { resolveKind } from "./kinds.js";
 import { type AgentTool, defineTool, scopedNamespace, type ToolContext, ToolInputError } from "./registry.js";
 
-const namespaceField = namespaceName.optional().describe("Namespace; defaults to the investigated one");
+const namespaceField = namespaceName.optional();
 
 function requireNamespace(requested: string | undefined, ctx: ToolContext): string {
   const namespace = scopedNamespace(requested, ctx);
