@@ -162,7 +162,9 @@ export async function startPipelineWorkers(options: PipelineWorkerOptions): Prom
   let closing: Promise<void> | undefined;
   const close = (graceMs = 30_000) => {
     closing ??= (async () => {
-      const graceful = Promise.all(workers.map((worker) => worker.close()));
+      // pause() stops fetching and waits for active jobs; close() would too, but BullMQ memoizes
+      // the first close() call, so a later close(true) could never cut the wait short.
+      const graceful = Promise.all(workers.map((worker) => worker.pause()));
       let timer: NodeJS.Timeout | undefined;
       const expired = new Promise<"timeout">((resolve) => {
         timer = setTimeout(() => resolve("timeout"), graceMs);
@@ -170,9 +172,10 @@ export async function startPipelineWorkers(options: PipelineWorkerOptions): Prom
       const result = await Promise.race([graceful.then(() => "done" as const), expired]);
       clearTimeout(timer);
       if (result === "timeout") {
+        // Their locks stop being renewed and expire; another worker's stalled check takes them.
         logger.warn("grace period over: closing with jobs still active (they will be recovered)");
-        await Promise.all(workers.map((worker) => worker.close(true)));
       }
+      await Promise.all(workers.map((worker) => worker.close(result === "timeout")));
       await Promise.allSettled(queueEvents.map((events) => events.close()));
       await Promise.all([remediationQueue.close(), investigationQueue.close()]);
       // BullMQ leaves connections it was handed open; they are ours to close.

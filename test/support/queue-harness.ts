@@ -14,10 +14,15 @@ export interface Harness {
   prefix: string;
   /** Every notification that went through, as `<id> <step>`. */
   posts: string[];
-  close(): Promise<void>;
+  /** Closes workers (grace period `graceMs`, default 5 s), producer and connection. */
+  close(graceMs?: number): Promise<void>;
 }
 
 export interface HarnessOptions {
+  /** Share queues with another harness (default: a fresh prefix). */
+  prefix?: string;
+  lockDuration?: number;
+  stalledInterval?: number;
   namespaces?: string[];
   attempts?: number;
   /** Runs before each post; throwing makes the post fail (e.g. Slack down). */
@@ -30,7 +35,7 @@ export async function startHarness(
   overrides: Partial<PipelineDeps> = {},
   options: HarnessOptions = {},
 ): Promise<Harness> {
-  const prefix = uniquePrefix("pipe");
+  const prefix = options.prefix ?? uniquePrefix("pipe");
   const redis = createProducerConnection(redisUrl);
   await waitReady(redis);
   const producer = new Producer({
@@ -53,6 +58,8 @@ export async function startHarness(
     policy: policyFor(options.namespaces),
     concurrency: 2,
     retentionHours: 1,
+    ...(options.lockDuration ? { lockDuration: options.lockDuration } : {}),
+    ...(options.stalledInterval ? { stalledInterval: options.stalledInterval } : {}),
   });
   return {
     producer,
@@ -60,8 +67,8 @@ export async function startHarness(
     redis,
     prefix,
     posts,
-    async close() {
-      await workers.close(5000);
+    async close(graceMs = 5000) {
+      await workers.close(graceMs);
       await producer.close();
       await redis.quit();
     },

@@ -186,6 +186,41 @@ describe("the investigation pipeline", () => {
     await closed;
     expect((await h.producer.store.require(investigation.id)).status).toBe("completed");
   });
+
+  it("hands an unfinished job back when the grace period runs out; another worker completes it", async () => {
+    let release: () => void = () => undefined;
+    const never = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    cleanup.push(async () => release());
+    let started = false;
+    const fast = { lockDuration: 1000, stalledInterval: 300 };
+    const first = await startHarness(
+      inject("redisUrl"),
+      {
+        analyze: async ({ triage }) => {
+          started = true;
+          await never;
+          return scriptedRca(triage);
+        },
+      },
+      fast,
+    );
+    const { investigation } = await first.producer.submitTrigger(trigger("shop"));
+    await waitFor(() => started, "the analysis to start");
+    await first.close(50);
+
+    const second = await harness({}, { ...fast, prefix: first.prefix });
+    await jobFinished(second, investigation.id);
+    const done = await second.producer.store.require(investigation.id);
+    expect(done.status).toBe("completed");
+    expect(await (await second.producer.investigations.getJob(investigation.id))?.getState()).toBe(
+      "completed",
+    );
+    // Each step was posted once across both workers.
+    const steps = [...first.posts, ...second.posts].map((p) => p.slice(investigation.id.length + 1));
+    expect(steps).toEqual(["status:collecting", "triage", "status:analyzing", "rca", "status:completed"]);
+  });
 });
 
 describe("the model rate limit", () => {
