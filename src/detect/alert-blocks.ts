@@ -1,13 +1,10 @@
+import { escapeMrkdwn } from "../slack/mrkdwn.js";
 import type { AlertGroup } from "./alertmanager.js";
 
 /** Slack message (text fallback + Block Kit) for an alert group; pure. */
 export interface AlertMessage {
   text: string;
   blocks: Record<string, unknown>[];
-}
-
-function escape(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
 function clip(text: string, max: number): string {
@@ -23,7 +20,7 @@ export function alertMessage(group: AlertGroup, at: string): AlertMessage {
   const target = group.workload ? `${group.workload.kind.toLowerCase()}/${group.workload.name}` : "namespace";
   const names = group.alertnames.join(", ");
   const headline = `${icon} ${group.status === "firing" ? "FIRING" : "RESOLVED"}: ${names} in ${group.namespace} (${target})`;
-  const summary = group.summary ? escape(clip(group.summary, 2500)) : "_no summary annotation_";
+  const summary = group.summary ? escapeMrkdwn(clip(group.summary, 2500)) : "_no summary annotation_";
   const context =
     group.status === "firing"
       ? `${group.alerts.length} alert(s) · investigating in this thread`
@@ -31,8 +28,8 @@ export function alertMessage(group: AlertGroup, at: string): AlertMessage {
   return {
     text: headline,
     blocks: [
-      { type: "section", text: { type: "mrkdwn", text: `*${escape(headline)}*\n${summary}` } },
-      { type: "context", elements: [{ type: "mrkdwn", text: escape(context) }] },
+      { type: "section", text: { type: "mrkdwn", text: `*${escapeMrkdwn(headline)}*\n${summary}` } },
+      { type: "context", elements: [{ type: "mrkdwn", text: escapeMrkdwn(context) }] },
     ],
   };
 }
