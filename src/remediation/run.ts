@@ -1,6 +1,6 @@
 import type { Policy } from "../config/policy.js";
 import type { RemediationProposal } from "../domain/actions.js";
-import type { ExecutionOutcome } from "../domain/investigation.js";
+import type { ExecutionOutcome, ValidationOutcome } from "../domain/investigation.js";
 import type { KubeObject } from "../domain/kube.js";
 import { errorMessage } from "../errors.js";
 import type { ClusterReader } from "../k8s/reader.js";
@@ -77,16 +77,28 @@ export async function runRemediation(options: RunRemediationOptions): Promise<Ex
   const outcome = await executor.execute(proposal, { actor, mode });
   if (outcome.status !== "succeeded") return outcome;
 
-  const validation = await validateRemediation({
-    proposal,
-    reader,
-    timeoutMs: policy.remediation.validationTimeoutSeconds * 1000,
-    settleMs: options.settleMs ?? policy.remediation.settleSeconds * 1000,
-    clock,
-    sleep,
-    ...(asObject(outcome.before) ? { before: asObject(outcome.before) } : {}),
-    ...(options.validate ? { validateWithModel: options.validate } : {}),
-  });
+  let validation: ValidationOutcome;
+  try {
+    validation = await validateRemediation({
+      proposal,
+      reader,
+      timeoutMs: policy.remediation.validationTimeoutSeconds * 1000,
+      settleMs: options.settleMs ?? policy.remediation.settleSeconds * 1000,
+      clock,
+      sleep,
+      ...(asObject(outcome.before) ? { before: asObject(outcome.before) } : {}),
+      ...(options.validate ? { validateWithModel: options.validate } : {}),
+    });
+  } catch (error) {
+    // The change is in; not knowing whether it worked is no reason to undo it automatically.
+    const message = `validation could not run: ${errorMessage(error)}`;
+    await audit({ type: "remediation.failed", message });
+    return {
+      ...outcome,
+      validation: { verdict: "not-resolved", evidence: [message], checkedAt: clockIso(clock) },
+      rollback: { status: "manual", message: "not rolled back: the result is unknown, check it by hand" },
+    };
+  }
   const validated: ExecutionOutcome = { ...outcome, validation };
   await audit({
     type: "remediation.validated",
