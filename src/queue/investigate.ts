@@ -1,5 +1,6 @@
 import { type Job, UnrecoverableError } from "bullmq";
 import { anyGlob } from "../config/glob.js";
+import { namespaceName } from "../domain/actions.js";
 import type { Investigation } from "../domain/investigation.js";
 import { errorMessage, InputError } from "../errors.js";
 import {
@@ -74,7 +75,11 @@ async function runPhases(
 ): Promise<Investigation> {
   const { deps, store, policy } = ctx;
   const namespace = start.trigger.namespace;
-  if (namespace !== "*" && !anyGlob(policy.namespaces, namespace)) {
+  if (namespace !== "*" && !namespaceName.safeParse(namespace).success) {
+    throw new InputError("NAMESPACE_INVALID", `'${namespace}' is not a valid namespace name`);
+  }
+  // "*" (all namespaces) is only allowed when the policy allows every namespace.
+  if (!anyGlob(policy.namespaces, namespace)) {
     throw new InputError(
       "NAMESPACE_NOT_ALLOWED",
       `namespace '${namespace}' is not allowed by the triage policy`,

@@ -88,6 +88,16 @@ describe("the investigation pipeline", () => {
     expect(h.posts).toEqual([`${investigation.id} failed`]);
   });
 
+  it("fails at once on an invalid namespace name, and on all namespaces when the policy is narrower", async () => {
+    const h = await harness({}, { namespaces: ["prod-*"] });
+    const bad = await h.producer.submitTrigger(trigger("Prod_API!"));
+    const all = await h.producer.submitTrigger(trigger("*"));
+    expect((await settled(h, bad.investigation.id, ["failed"])).error).toMatch(/not a valid namespace name/);
+    expect((await settled(h, all.investigation.id, ["failed"])).error).toMatch(
+      /namespace '\*' is not allowed/,
+    );
+  });
+
   it("retries transient faults with backoff and then completes", async () => {
     let calls = 0;
     const h = await harness({
