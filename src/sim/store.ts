@@ -1,6 +1,7 @@
 import type { KubeObject, ObjectMeta } from "../domain/kube.js";
 import { EventRecorder } from "./event-recorder.js";
 import { type Change, ChangeHistory } from "./history.js";
+import { storedCopy } from "./json-cache.js";
 import { groupVersion, type KindSpec, kindByName, kindForObject } from "./kinds.js";
 import { LogTable } from "./log-table.js";
 import { copyObject, finalizeMetadata, storeKey } from "./objects.js";
@@ -68,16 +69,20 @@ export class SimStore implements ClusterView {
   list(kind: string, namespace?: string): KubeObject[] {
     const bucket = this.#buckets.get(kind);
     if (!bucket) return [];
+    if (namespace === undefined) return [...bucket.objects.values()].map(storedCopy);
+    // One namespace of a big kind: walk its key range instead of every object.
+    const { keys, start, end } = this.keyRange(kind, namespace);
     const result: KubeObject[] = [];
-    for (const object of bucket.objects.values()) {
-      if (namespace === undefined || object.metadata.namespace === namespace) result.push(copyObject(object));
+    for (let index = start; index < end; index++) {
+      const object = bucket.objects.get(keys[index]!);
+      if (object) result.push(storedCopy(object));
     }
     return result;
   }
 
   get(kind: string, namespace: string, name: string): KubeObject | undefined {
     const object = this.getStored(kind, namespace, name);
-    return object ? copyObject(object) : undefined;
+    return object ? storedCopy(object) : undefined;
   }
 
   upsert(object: KubeObject): KubeObject {
@@ -89,7 +94,7 @@ export class SimStore implements ClusterView {
       ? this.getStored(bucket, copy.metadata.namespace ?? "", copy.metadata.name)
       : undefined;
     finalizeMetadata(copy, existing, spec, this.#now());
-    return copyObject(this.write(copy));
+    return storedCopy(this.write(copy));
   }
 
   remove(kind: string, namespace: string, name: string): void {

@@ -1,20 +1,9 @@
 import type { KubeObject } from "../../domain/kube.js";
+import { objectJson } from "../json-cache.js";
 
-/**
- * JSON encoding of stored objects. Stored objects are immutable (every write replaces them), so
- * each one's JSON is computed once and reused by every list page and watch event that sends it.
- */
-const cache = new WeakMap<object, string>();
+export { objectJson } from "../json-cache.js";
 
-/** The JSON text of a stored object (cached per object identity). */
-export function objectJson(object: KubeObject): string {
-  let text = cache.get(object);
-  if (text === undefined) {
-    text = JSON.stringify(object);
-    cache.set(object, text);
-  }
-  return text;
-}
+/** List bodies assembled from the cached JSON of stored objects. */
 
 /** A list body: the envelope fields around `items`, joined from per-object JSON. */
 export function listJson(

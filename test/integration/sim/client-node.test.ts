@@ -4,10 +4,8 @@ import {
   CoreV1Api,
   KubernetesObjectApi,
   PatchStrategy,
-  setHeaderOptions,
   type V1Deployment,
   type V1PersistentVolumeClaim,
-  Watch,
 } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type SimCluster, startSimCluster } from "../../../src/sim/index.js";
