@@ -79,7 +79,8 @@ export function callKey(name: string, input: unknown): string {
   return `${name}:${stableJson(input)}`;
 }
 
-function stableJson(value: unknown): string {
+/** JSON with object keys sorted, so equal values always print the same. */
+export function stableJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(stableJson).join(",")}]`;
   if (value && typeof value === "object") {
     const entries = Object.entries(value as Record<string, unknown>)

@@ -7,6 +7,7 @@ import { errorMessage } from "../errors.js";
 import type { ClusterReader } from "../k8s/reader.js";
 import { proposalFromAction } from "../remediation/catalog.js";
 import { gateProposal } from "../remediation/gate.js";
+import { stableJson } from "./conversation.js";
 import type { ModelRemediation, SubmittedRca } from "./rca-schema.js";
 import { resolveKind } from "./tools/kinds.js";
 
@@ -140,6 +141,24 @@ async function dryRunOrSkip(proposal: RemediationProposal, dryRun: DryRun | unde
   }
 }
 
+/**
+ * Whether two proposals are the same change: same action on the same target (and container, for
+ * container-level actions). Ids are not enough: the engine and the catalog spell them differently.
+ */
+function sameChange(a: RemediationProposal, b: RemediationProposal): "no" | "same" | "different-params" {
+  const container = (p: RemediationProposal) => ("container" in p.params ? p.params.container : "");
+  if (
+    a.action !== b.action ||
+    a.target.kind !== b.target.kind ||
+    a.target.namespace !== b.target.namespace ||
+    a.target.name !== b.target.name ||
+    container(a) !== container(b)
+  ) {
+    return "no";
+  }
+  return stableJson(a.params) === stableJson(b.params) ? "same" : "different-params";
+}
+
 function rejectedBy(
   proposal: RemediationProposal,
   causes: RootCause[],
@@ -160,8 +179,9 @@ function rejectedBy(
 
 /**
  * The final proposal list: deterministic proposals stay unless the model explicitly rejected the
- * root cause they fix; model proposals are added when they are not already there (same id: same
- * action on the same target). Deterministic ones are still gated by policy and dry-run.
+ * root cause they fix; a model proposal is added unless it is the same change (same action on the
+ * same target and container); when it differs only in params the deterministic one wins and the
+ * model's is listed as dropped. Deterministic ones are still gated by policy and dry-run.
  */
 export async function mergeProposals(input: {
   deterministic: RemediationProposal[];
@@ -200,9 +220,15 @@ export async function mergeProposals(input: {
     proposals.push(proposal);
   }
   for (const proposal of input.model) {
-    if (seen.has(proposal.id)) continue;
-    seen.add(proposal.id);
-    proposals.push(proposal);
+    const same = proposals.find((kept) => kept.id === proposal.id || sameChange(kept, proposal) !== "no");
+    if (!same) {
+      proposals.push(proposal);
+    } else if (same.id !== proposal.id && sameChange(same, proposal) === "different-params") {
+      dropped.push({
+        description: `${proposal.id}: ${proposal.change}`,
+        reason: `the deterministic proposal ${same.id} already changes this target (${same.change})`,
+      });
+    }
   }
   return { proposals, dropped };
 }

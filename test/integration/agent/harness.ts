@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { parseAllDocuments } from "yaml";
 import type { RemediationProposal } from "../../../src/domain/actions.js";
 import type { TriageResult } from "../../../src/domain/types.js";
 import { collectSnapshot } from "../../../src/k8s/collect.js";
@@ -31,9 +32,38 @@ export function secretValues(stateText: string): string[] {
   return [...values];
 }
 
-/** Starts the cluster from state text (statuses as given) and triages `namespace`. */
-export async function startIncident(state: string, namespace = "prod-api"): Promise<Incident> {
-  const sim = await startSimCluster({ state, reconciler: null });
+/**
+ * Every secret-looking value of a state file: env values whose name says secret (key, password,
+ * token, webhook…) and Secret data, raw and base64-decoded.
+ */
+export function scenarioSecrets(stateText: string): string[] {
+  const values = new Set<string>();
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (!node || typeof node !== "object") return;
+    const record = node as Record<string, unknown>;
+    if (typeof record.name === "string" && typeof record.value === "string" && SECRET_ENV.test(record.name)) {
+      values.add(record.value);
+    }
+    if (record.kind === "Secret") {
+      for (const value of Object.values((record.data ?? {}) as Record<string, string>)) {
+        values.add(value);
+        values.add(Buffer.from(value, "base64").toString("utf8"));
+      }
+      for (const value of Object.values((record.stringData ?? {}) as Record<string, string>))
+        values.add(value);
+    }
+    Object.values(record).forEach(walk);
+  };
+  for (const doc of parseAllDocuments(stateText)) walk(doc.toJS());
+  return [...values].filter((value) => value.length >= 6);
+}
+
+const SECRET_ENV = /KEY|PASS|TOKEN|SECRET|WEBHOOK|SIGNING|CREDENTIAL|DSN/i;
+
+/** Starts the cluster from state text (statuses as given unless `model`) and triages `namespace`. */
+export async function startIncident(state: string, namespace = "prod-api", model = false): Promise<Incident> {
+  const sim = await startSimCluster({ state, ...(model ? {} : { reconciler: null }) });
   const reader = createClusterReader(sim.kubeConfig("reader"));
   const snapshot = await collectSnapshot(reader, { namespace }, { now: sim.clock.now() });
   const executor = createExecutor({ kubeConfig: sim.kubeConfig("executor") });

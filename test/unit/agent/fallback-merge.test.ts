@@ -3,6 +3,7 @@ import { rcaFromTriage } from "../../../src/agent/fallback.js";
 import { mergeProposals } from "../../../src/agent/proposals.js";
 import { submitRcaSchema } from "../../../src/agent/rca-schema.js";
 import { defaultPolicy, parsePolicy } from "../../../src/config/policy.js";
+import type { RemediationProposal } from "../../../src/domain/actions.js";
 import { NS, triage } from "./helpers/fixtures.js";
 
 const rca = (hypothesesRejected: { hypothesis: string; reason: string }[] = []) =>
@@ -73,6 +74,40 @@ describe("mergeProposals", () => {
     });
     expect(forbidden.proposals).toEqual([]);
     expect(forbidden.dropped[0]?.reason).toMatch(/not in remediation.allowedActions/);
+  });
+
+  it("treats the same action on the same target as one proposal, whatever the ids say", async () => {
+    const restart = deterministic[0]!;
+    const scale = (replicas: number): RemediationProposal => ({
+      ...restart,
+      action: "scale",
+      target: { kind: "Deployment", namespace: NS, name: "api" },
+      params: { replicas },
+      id: `scale:${NS}/api`,
+      change: `replicas -> ${replicas}`,
+    });
+    const merged = await mergeProposals({
+      deterministic: [scale(3)],
+      model: [
+        { ...restart, id: `rollout-restart:${NS}/api/extra-suffix` },
+        { ...scale(5), id: `scale:${NS}/api/model` },
+        { ...scale(3), id: `scale:${NS}/api/same` },
+      ],
+      rca: rca(),
+      triageCauses: triage().rootCauses,
+      policy: defaultPolicy(),
+      namespace: NS,
+    });
+    expect(merged.proposals.map((p) => p.id)).toEqual([
+      `scale:${NS}/api`,
+      `rollout-restart:${NS}/api/extra-suffix`,
+    ]);
+    expect(merged.dropped).toEqual([
+      {
+        description: `scale:${NS}/api/model: replicas -> 5`,
+        reason: `the deterministic proposal scale:${NS}/api already changes this target (replicas -> 3)`,
+      },
+    ]);
   });
 
   it("drops a proposal whose dry-run fails", async () => {
