@@ -77,6 +77,18 @@ describe("submitting triggers", () => {
     expect(records.map((r) => r.joined.length).sort()).toEqual([29, 29]);
   });
 
+  it("works when built before its connection is ready (as a server does at startup)", async () => {
+    const redis = createProducerConnection(inject("redisUrl"));
+    const p = new Producer({ redis, prefix: uniquePrefix("early"), retentionHours: 1 });
+    cleanup.push(
+      () => redis.quit(),
+      () => p.close(),
+    );
+    await waitReady(redis);
+    const { investigation } = await p.submitTrigger(trigger("shop"));
+    expect(await p.investigations.getJobState(investigation.id)).toBe("waiting");
+  });
+
   it("fails fast with a typed error when Redis is unreachable", async () => {
     const redis = createProducerConnection("redis://127.0.0.1:1");
     redis.on("error", () => undefined);
