@@ -95,7 +95,7 @@ export function createSimServer(options: SimServerOptions): { server: Server; cl
     const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, "") : url.pathname;
     const query = Object.fromEntries(url.searchParams);
     const authorization = request.headers.authorization;
-    const token = authorization?.startsWith("Bearer ") ? authorization.slice(7).trim() : undefined;
+    const token = /^bearer /i.test(authorization ?? "") ? authorization!.slice(7).trim() : undefined;
     const identity = token === undefined ? undefined : byToken.get(token);
     const record: RecordedRequest = {
       method,

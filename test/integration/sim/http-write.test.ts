@@ -208,4 +208,38 @@ describe("simulated API server over raw HTTP: writes and control", () => {
       ["ADDED", "other"],
     ]);
   });
+
+  it("serves legacy /watch/ paths with the current objects first, and ends after timeoutSeconds", async () => {
+    const response = await fetch(
+      `${sim.url}/api/v1/watch/namespaces/shop/pods?timeoutSeconds=1&allowWatchBookmarks=true`,
+      {
+        headers: { authorization: `bearer ${sim.tokens.reader}` },
+      },
+    );
+    expect(response.status).toBe(200);
+    const events = (await response.text())
+      .split("\n")
+      .filter(Boolean)
+      .map(
+        (line) =>
+          JSON.parse(line) as {
+            type: string;
+            object: { metadata: { name?: string; resourceVersion: string } };
+          },
+      );
+    const added = events.filter((event) => event.type === "ADDED").map((event) => event.object.metadata.name);
+    expect(added).toEqual([
+      "migrate-db",
+      "report-29012345-xyz12",
+      "web-7d9c5b6f4-abcde",
+      "web-7d9c5b6f4-fghij",
+    ]);
+    expect(events.at(-1)?.type).toBe("BOOKMARK");
+    expect(sim.requests.at(-1)).toMatchObject({
+      verb: "watch",
+      resource: "pods",
+      identity: "reader",
+      status: 200,
+    });
+  });
 });
