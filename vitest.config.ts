@@ -6,7 +6,13 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: "unit", include: ["test/unit/**/*.test.ts"], environment: "node" },
+        test: {
+          name: "unit",
+          include: ["test/unit/**/*.test.ts"],
+          environment: "node",
+          // Pure tests run first and fast; integration files follow with their own worker cap.
+          sequence: { groupOrder: 0 },
+        },
       },
       {
         extends: true,
@@ -19,6 +25,7 @@ export default defineConfig({
           // Integration tests start servers and Redis-backed workers; 2-core CI machines do best
           // with few files at once.
           maxWorkers: 2,
+          sequence: { groupOrder: 1 },
         },
       },
     ],
