@@ -39,7 +39,10 @@ export function secretValues(stateText: string): string[] {
 export function scenarioSecrets(stateText: string): string[] {
   const values = new Set<string>();
   const walk = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(walk);
+    if (Array.isArray(node)) {
+      for (const item of node) walk(item);
+      return;
+    }
     if (!node || typeof node !== "object") return;
     const record = node as Record<string, unknown>;
     if (typeof record.name === "string" && typeof record.value === "string" && SECRET_ENV.test(record.name)) {
@@ -53,7 +56,7 @@ export function scenarioSecrets(stateText: string): string[] {
       for (const value of Object.values((record.stringData ?? {}) as Record<string, string>))
         values.add(value);
     }
-    Object.values(record).forEach(walk);
+    for (const value of Object.values(record)) walk(value);
   };
   for (const doc of parseAllDocuments(stateText)) walk(doc.toJS());
   return [...values].filter((value) => value.length >= 6);
