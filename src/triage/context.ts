@@ -26,6 +26,13 @@ export interface TriageContext {
   memo: Map<string, unknown>;
 }
 
+/** Cheap pre-check so healthy pods (the vast majority) are not classified container by container. */
+function hasRepeatedOom(pod: Pod): boolean {
+  return (pod.status?.containerStatuses ?? []).some(
+    (s) => s.restartCount >= 2 && s.lastState?.terminated?.reason === "OOMKilled",
+  );
+}
+
 function isJobPod(view: PodView): boolean {
   return view.owner.controller?.kind === "Job";
 }
@@ -65,7 +72,7 @@ export function buildContext(
     // A Job's failed attempts are reported once, by job-failed, not pod by pod.
     if (phase === "Failed" && isJobPod(view)) continue;
     // A ready pod that keeps getting OOM-killed is an incident in the making; one old kill is not.
-    if (healthy) {
+    if (healthy && hasRepeatedOom(pod)) {
       view.issues = classifyPod(pod, nowMs).filter((i) => i.kind === "oom" && i.status.restartCount >= 2);
     }
     pods.push(view);

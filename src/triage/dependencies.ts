@@ -71,6 +71,27 @@ function servicesIn(ctx: TriageContext, namespace: string, text: string, explici
   return found;
 }
 
+/** The first line of a log that names a Service as a host, once per log. */
+function contextOf(
+  ctx: TriageContext,
+  namespace: string,
+  log: PodLog,
+): { line: string; services: Service[] } | undefined {
+  const memoKey = `log-context:${log.namespace}/${log.pod}/${log.container}/${log.previous}`;
+  if (ctx.memo.has(memoKey))
+    return ctx.memo.get(memoKey) as { line: string; services: Service[] } | undefined;
+  let found: { line: string; services: Service[] } | undefined;
+  for (const line of log.text.split(/\r?\n/)) {
+    const services = servicesIn(ctx, namespace, line, true);
+    if (services.length > 0) {
+      found = { line: line.trim(), services };
+      break;
+    }
+  }
+  ctx.memo.set(memoKey, found);
+  return found;
+}
+
 interface Line {
   quote: string;
   text: string;
@@ -107,12 +128,10 @@ export function dependencyMentions(ctx: TriageContext, view: PodView): Dependenc
     let services = servicesIn(ctx, namespace, line.text, false);
     let quote = line.quote;
     if (services.length === 0 && line.log) {
-      const context = line.log.text
-        .split(/\r?\n/)
-        .find((l) => servicesIn(ctx, namespace, l, true).length > 0);
+      const context = contextOf(ctx, namespace, line.log);
       if (context) {
-        services = servicesIn(ctx, namespace, context, true);
-        quote = `${quoteLog(line.log, context.trim())} … ${line.text}`;
+        services = context.services;
+        quote = `${quoteLog(line.log, context.line)} … ${line.text}`;
       }
     }
     for (const service of services) {

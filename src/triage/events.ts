@@ -31,7 +31,12 @@ export function eventsOf(index: SnapshotIndex, kind: string, object: KubeObject)
   const matching = events.filter(
     (event) => !uid || !event.involvedObject.uid || event.involvedObject.uid === uid,
   );
-  return matching.sort((a, b) => (eventTimeMs(b) ?? 0) - (eventTimeMs(a) ?? 0));
+  if (matching.length < 2) return matching;
+  // Parse each timestamp once, not once per comparison.
+  return matching
+    .map((event) => ({ event, time: eventTimeMs(event) ?? 0 }))
+    .sort((a, b) => b.time - a.time)
+    .map((entry) => entry.event);
 }
 
 /** `Warning FailedScheduling Pod a-team/db-0 (x12): <message verbatim>`. */

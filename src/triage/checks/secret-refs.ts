@@ -17,7 +17,8 @@ const PATTERNS: { kind: MissingRef["kind"]; re: RegExp; name: number; key?: numb
 ];
 
 export function missingRefs(message: string | undefined): MissingRef[] {
-  if (!message) return [];
+  // Nearly every message is about something else: skip the four regexes for those.
+  if (!message || !(message.includes("not found") || message.includes("couldn't find key"))) return [];
   const refs: MissingRef[] = [];
   for (const pattern of PATTERNS) {
     for (const match of message.matchAll(pattern.re)) {
