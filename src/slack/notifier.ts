@@ -180,6 +180,7 @@ export class SlackNotifier implements InvestigationNotifier {
         filename: `evidence-${investigation.id}.txt`,
         title: `Evidence · ${investigation.trigger.namespace}`,
         content: evidenceFile(rca),
+        comment: "Full evidence (every quote) for the analysis above.",
       });
       await this.store.markNotified(investigation.id, key);
     }

@@ -37,12 +37,16 @@ export async function startSlackHarness(options: {
   policy?: Policy;
   usergroups?: Record<string, string[]>;
   deps?: Partial<SlackDeps>;
+  /** Share queues with workers started by the test (default: a fresh prefix). */
+  prefix?: string;
+  /** Use this fake Slack (default: a new one, stopped with the harness). */
+  fake?: FakeSlack;
 }): Promise<SlackHarness> {
   const policy = options.policy ?? defaultPolicy();
-  const fake = await new FakeSlack({ usergroups: options.usergroups ?? {} }).start();
+  const fake = options.fake ?? (await new FakeSlack({ usergroups: options.usergroups ?? {} }).start());
   const redis = createProducerConnection(options.redisUrl, "slack-test");
   await waitReady(redis);
-  const prefix = `st-${randomUUID().slice(0, 8)}`;
+  const prefix = options.prefix ?? `st-${randomUUID().slice(0, 8)}`;
   const producer = new Producer({ redis, prefix, retentionHours: 1 });
   const logger = createLogger({}, () => {}, "silent");
   const deps: SlackDeps = {
@@ -92,7 +96,7 @@ export async function startSlackHarness(options: {
       await slack.stop();
       await producer.close();
       await redis.quit();
-      await fake.stop();
+      if (!options.fake) await fake.stop();
     },
   };
 }

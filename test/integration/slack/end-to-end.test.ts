@@ -1,0 +1,106 @@
+import { randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, inject, it } from "vitest";
+import { parseEnv } from "../../../src/config/env.js";
+import { parsePolicy } from "../../../src/config/policy.js";
+import { FakeSlack } from "../../../src/dev/fake-slack.js";
+import { createLogger } from "../../../src/log.js";
+import { defaultPipelineDeps } from "../../../src/queue/default-deps.js";
+import { startPipelineWorkers } from "../../../src/queue/worker.js";
+import { startSimCluster } from "../../../src/sim/index.js";
+import { APPROVE_ACTION_ID } from "../../../src/slack/blocks/proposal.js";
+import { waitFor } from "../../support/queue-helpers.js";
+import { startSlackHarness } from "../../support/slack-harness.js";
+
+const cleanup: Array<() => Promise<unknown>> = [];
+afterEach(async () => {
+  while (cleanup.length) await cleanup.pop()?.();
+});
+
+const POLICY = parsePolicy(`
+approvers:
+  - namespaces: ["prod-*"]
+    users: [U0BOB]
+remediation: {maxRisk: medium, approvalTtlMinutes: 30, validationTimeoutSeconds: 5}
+`);
+
+describe("Slack end to end on the simulated cluster (no model)", () => {
+  it("/triage prod-api → thread with summary, RCA, proposals → Approve → execution result in the thread", async () => {
+    const redisUrl = inject("redisUrl");
+    const prefix = `e2e-${randomUUID().slice(0, 8)}`;
+    const sim = await startSimCluster({ scenario: "prod-api-outage" });
+    cleanup.push(() => sim.close());
+    const dir = mkdtempSync(join(tmpdir(), "slack-e2e-"));
+    cleanup.push(async () => rmSync(dir, { recursive: true, force: true }));
+    const kubeconfig = join(dir, "kubeconfig");
+    await sim.writeKubeconfig(kubeconfig);
+    const fake = await new FakeSlack().start();
+    cleanup.push(() => fake.stop());
+    const env = parseEnv({
+      KUBECONFIG: kubeconfig,
+      SLACK_BOT_TOKEN: fake.token,
+      SLACK_API_URL: fake.url,
+      REDIS_URL: redisUrl,
+    });
+    const logger = createLogger({}, () => {}, "silent");
+    const workers = await startPipelineWorkers({
+      redisUrl,
+      prefix,
+      deps: (runtime) => defaultPipelineDeps(env, POLICY, runtime),
+      policy: POLICY,
+      concurrency: 1,
+      retentionHours: 1,
+      logger,
+    });
+    cleanup.push(() => workers.close(5000));
+    const h = await startSlackHarness({ redisUrl, policy: POLICY, prefix, fake });
+    cleanup.push(() => h.stop());
+
+    expect((await h.send.command({ text: "prod-api", responseUrl: fake.responseUrl() })).status).toBe(200);
+    const thread = () => fake.transcript()[0]?.messages[0];
+    const proposals = await waitFor(() => {
+      const replies = thread()?.replies.filter((reply) => reply.text.startsWith("Proposed fix")) ?? [];
+      return replies.length === 2 ? replies : undefined;
+    }, "two proposals in the thread");
+    await waitFor(() => thread()?.text.startsWith("🔴") || undefined, "the parent's final headline");
+
+    const parent = thread();
+    expect(parent?.text).toBe("🔴 prod-api: 5 root causes in prod-api: 5 of 6 deployments unavailable (P1)");
+    const texts = parent?.replies.map((reply) => reply.edits[0]) ?? [];
+    expect(texts[0]).toMatch(/^Triage of prod-api: .*\(P1, 5 root causes\)$/);
+    expect(texts[1]).toMatch(/^Root cause \(P1\)/);
+    expect(texts.filter((text) => text?.startsWith("Proposed fix"))).toHaveLength(2);
+
+    // Bob approves the rollback; the worker executes it on the simulated cluster and reports.
+    const rollback = proposals.find((reply) =>
+      reply.text.includes("rollback on Deployment prod-api/payment-service"),
+    );
+    const button = JSON.stringify(rollback?.blocks).match(
+      /"action_id":"proposal\.approve","text":\{[^}]*\},"style":"primary","value":"([A-Za-z0-9_-]{32})"/,
+    );
+    const value = button?.[1];
+    expect(value).toBeDefined();
+    const click = await h.send.action({
+      actionId: APPROVE_ACTION_ID,
+      value: value as string,
+      user: "U0BOB",
+      channel: "C0OPS",
+      messageTs: rollback?.ts as string,
+      threadTs: parent?.ts as string,
+      responseUrl: fake.responseUrl(),
+    });
+    expect(click.status).toBe(200);
+    const result = await waitFor(
+      () => thread()?.replies.find((reply) => /^(Applied|Refused|Failed to apply) rollback/.test(reply.text)),
+      "the execution result in the thread",
+      45_000,
+    );
+    expect(result.text).toMatch(
+      /^(Applied|Refused|Failed to apply) rollback on Deployment prod-api\/payment-service/,
+    );
+    const decided = fake.workspace.find("C0OPS", rollback?.ts as string);
+    expect(JSON.stringify(decided?.blocks)).toContain("Approved by <@U0BOB>");
+  }, 90_000);
+});
