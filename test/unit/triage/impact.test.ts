@@ -122,7 +122,8 @@ describe("ranking", () => {
 
 describe("severity of broken request paths", () => {
   it("an Ingress to a missing Service is P3 outside prod and P2 in prod, though every workload runs", () => {
-    const make = (ns: string) => snapshot(ns, app("web", { namespace: ns }).part, { ingresses: [ingress("site", "nope", 80, ns)] });
+    const make = (ns: string) =>
+      snapshot(ns, app("web", { namespace: ns }).part, { ingresses: [ingress("site", "nope", 80, ns)] });
     expect(triage(make("dev")).severity).toBe("P3");
     expect(triage(make("prod")).severity).toBe("P2");
   });
