@@ -1,6 +1,7 @@
 import type { KubeObject } from "../domain/kube.js";
 import { age } from "./pod-status.js";
 import type { Printer } from "./printers/common.js";
+import { MORE_PRINTERS } from "./printers/more.js";
 import { OTHER_PRINTERS } from "./printers/others.js";
 import { WORKLOAD_PRINTERS } from "./printers/workloads.js";
 
@@ -32,7 +33,7 @@ function column(name: string, type: string, priority = 0): TableColumn {
   return { name, type, format: name === "Name" ? "name" : "", description: "", priority };
 }
 
-const PRINTERS: Record<string, Printer> = { ...WORKLOAD_PRINTERS, ...OTHER_PRINTERS };
+const PRINTERS: Record<string, Printer> = { ...WORKLOAD_PRINTERS, ...OTHER_PRINTERS, ...MORE_PRINTERS };
 
 const GENERIC: Printer = {
   columns: [

@@ -174,4 +174,43 @@ describe("human durations and tables", () => {
     expect(table.rows[0]?.cells.slice(0, 5)).toEqual(["p", "1/1", "Running", "0", "60m"]);
     expect(table.rows[0]?.object.kind).toBe("PartialObjectMetadata");
   });
+
+  it("prints endpoints addresses and job status like kubectl", () => {
+    const endpoints = renderTable(
+      "Endpoints",
+      [
+        {
+          apiVersion: "v1",
+          kind: "Endpoints",
+          metadata: { name: "api" },
+          subsets: [{ addresses: [{ ip: "10.0.0.1" }, { ip: "10.0.0.2" }], ports: [{ port: 8080 }] }],
+        },
+        { apiVersion: "v1", kind: "Endpoints", metadata: { name: "empty" } },
+      ],
+      NOW,
+      "None",
+      {},
+    ) as { rows: { cells: unknown[] }[] };
+    expect(endpoints.rows.map((row) => row.cells[1])).toEqual(["10.0.0.1:8080,10.0.0.2:8080", "<none>"]);
+    const job = renderTable(
+      "Job",
+      [
+        {
+          apiVersion: "batch/v1",
+          kind: "Job",
+          metadata: { name: "report", creationTimestamp: "2026-03-10T11:00:00Z" },
+          spec: { template: { spec: { containers: [] } }, completions: 1 },
+          status: {
+            failed: 6,
+            startTime: "2026-03-10T11:00:00Z",
+            conditions: [{ type: "Failed", status: "True" }],
+          },
+        },
+      ],
+      NOW,
+      "None",
+      {},
+    ) as { rows: { cells: unknown[] }[] };
+    expect(job.rows[0]?.cells).toEqual(["report", "Failed", "0/1", "60m", "60m"]);
+  });
 });
