@@ -4,6 +4,7 @@ import type { Policy } from "../config/policy.js";
 import type { Investigation, InvestigationStatus, InvestigationUpdate } from "../domain/investigation.js";
 import { errorMessage, TriageError } from "../errors.js";
 import type { Logger } from "../log.js";
+import type { MetricsRecorder } from "../metrics/registry.js";
 import type { AuditTrail } from "./audit.js";
 import type { PipelineDeps } from "./deps.js";
 import type { RemediateJob } from "./jobs.js";
@@ -24,6 +25,8 @@ export interface PipelineContext {
   modelLimiter?: RateLimiter;
   enqueueRemediation(job: RemediateJob): Promise<void>;
   logger: Logger;
+  /** Counters and phase durations (kept in Redis, shown by serve's /metrics); none when absent. */
+  metrics?: MetricsRecorder;
 }
 
 /**
@@ -109,6 +112,7 @@ export async function failInvestigation(ctx: PipelineContext, id: string, error:
     return current;
   });
   if (!failed) return;
+  ctx.metrics?.inc("investigations", { trigger: failed.trigger.source, outcome: "failed" });
   await ctx.audit.append({
     kind: "failure",
     investigationId: id,

@@ -8,7 +8,8 @@ import { collectSnapshot } from "../k8s/collect.js";
 import { createClusterReader } from "../k8s/kube-reader.js";
 import { loadKubeConfig } from "../k8s/kubeconfig.js";
 import type { Logger } from "../log.js";
-import type { AuditSink } from "../remediation/audit.js";
+import type { MetricsRecorder } from "../metrics/registry.js";
+import type { AuditSink, Clock } from "../remediation/audit.js";
 import { type AutomaticHistory, automaticDecision, recordAutomatic } from "../remediation/automatic.js";
 import { createExecutor } from "../remediation/executor.js";
 import { runRemediation } from "../remediation/run.js";
@@ -26,6 +27,16 @@ export interface DefaultDepsRuntime {
   audit: AuditTrail;
   redis: Redis;
   logger: Logger;
+  /** Where the poster's failures and remediation phase durations are counted. */
+  metrics?: MetricsRecorder;
+}
+
+/** Seams for running the real pipeline against a simulated cluster (the offline demo). */
+export interface DefaultDepsOptions {
+  /** The cluster's clock for validation deadlines (default the process clock). */
+  remediationClock?: Clock;
+  /** How validation waits between checks (the demo advances the simulated clock here). */
+  remediationSleep?: (ms: number) => Promise<void>;
 }
 
 /** Without Slack (CLI, local runs): phase changes become log lines. */
@@ -47,7 +58,12 @@ export function logNotifier(logger: Logger): InvestigationNotifier {
  * Claude when ANTHROPIC_API_KEY is set (else the RCA derived from the triage), the Slack notifier
  * when SLACK_BOT_TOKEN is set (else log lines), and the executor with EXECUTOR_KUBECONFIG.
  */
-export function defaultPipelineDeps(env: Env, policy: Policy, runtime: DefaultDepsRuntime): PipelineDeps {
+export function defaultPipelineDeps(
+  env: Env,
+  policy: Policy,
+  runtime: DefaultDepsRuntime,
+  options: DefaultDepsOptions = {},
+): PipelineDeps {
   const kubeConfig = loadKubeConfig({
     ...(env.KUBECONFIG ? { kubeconfig: env.KUBECONFIG } : {}),
     ...(env.KUBE_CONTEXT ? { context: env.KUBE_CONTEXT } : {}),
@@ -60,7 +76,10 @@ export function defaultPipelineDeps(env: Env, policy: Policy, runtime: DefaultDe
   const agentConfig = agentConfigFromEnv(env);
   const notifier = env.SLACK_BOT_TOKEN
     ? new SlackNotifier({
-        poster: new SlackPoster({ client: createSlackClient(env.SLACK_BOT_TOKEN, env.SLACK_API_URL) }),
+        poster: new SlackPoster({
+          client: createSlackClient(env.SLACK_BOT_TOKEN, env.SLACK_API_URL),
+          ...(runtime.metrics ? { metrics: runtime.metrics } : {}),
+        }),
         store: runtime.store,
         policy,
         logger: runtime.logger.child({ component: "slack-notifier" }),
@@ -118,9 +137,13 @@ export function defaultPipelineDeps(env: Env, policy: Policy, runtime: DefaultDe
         policy,
         investigatedNamespace: investigation.trigger.namespace,
         audit: auditSink(investigation.id),
+        ...(options.remediationClock ? { clock: options.remediationClock } : {}),
+        ...(options.remediationSleep ? { sleep: options.remediationSleep } : {}),
+        observePhase: (phase, seconds) => runtime.metrics?.observe("phaseDuration", { phase }, seconds),
       }),
     autoApprove: (investigation) => automaticProposals(runtime, policy, investigation),
     clock: () => new Date(),
+    close: () => reader.close(),
   };
 }
 

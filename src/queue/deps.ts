@@ -48,4 +48,6 @@ export interface PipelineDeps {
   /** Proposal ids the policy lets run without an approver (automatic mode); none when absent. */
   autoApprove?(investigation: Investigation, policy: Policy): Promise<string[]>;
   clock(): Date;
+  /** Frees what the deps hold (cluster connections); called once the workers have stopped. */
+  close?(): void | Promise<void>;
 }

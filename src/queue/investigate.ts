@@ -2,6 +2,7 @@ import { type Job, UnrecoverableError } from "bullmq";
 import { anyGlob } from "../config/glob.js";
 import { namespaceName } from "../domain/actions.js";
 import type { Investigation } from "../domain/investigation.js";
+import type { RcaReport } from "../domain/rca.js";
 import { errorMessage, InputError } from "../errors.js";
 import {
   announceStatus,
@@ -90,8 +91,11 @@ async function runPhases(
   if (!investigation.triage) {
     investigation = await enterPhase(ctx, investigation.id, "collecting");
     await job.updateProgress({ status: "collecting" });
+    const collectStarted = performance.now();
     const snapshot = await deps.collect(investigation.trigger, signal);
+    const triageStarted = observePhase(ctx, "collect", collectStarted);
     const triage = deps.triage(snapshot, { namespace });
+    observePhase(ctx, "triage", triageStarted);
     investigation = await store.update(investigation.id, (current) => {
       current.triage = triage;
       current.updatedAt = deps.clock().toISOString();
@@ -105,7 +109,10 @@ async function runPhases(
     investigation = await enterPhase(ctx, investigation.id, "analyzing");
     await job.updateProgress({ status: "analyzing" });
     if (deps.analyzeUsesModel && ctx.modelLimiter) await ctx.modelLimiter.acquire(signal);
+    const analyzeStarted = performance.now();
     const rca = await deps.analyze({ investigation, trigger: investigation.trigger, triage, policy, signal });
+    observePhase(ctx, "analyze", analyzeStarted);
+    recordUsage(ctx, rca.usage);
     const now = deps.clock();
     const proposals = proposalRecords(rca.proposals, now, policy.remediation.approvalTtlMinutes);
     // Tokens resolve before anyone can see the proposals, so no button press finds them unknown.
@@ -119,7 +126,34 @@ async function runPhases(
     });
   }
   await job.updateProgress({ status: investigation.status });
-  return announceResult(ctx, investigation);
+  const postStarted = performance.now();
+  const announced = await announceResult(ctx, investigation);
+  observePhase(ctx, "post", postStarted);
+  // Counted once the result is out, and once only: a retried job finds the mark.
+  if (ctx.metrics && (await ctx.store.markNotified(announced.id, "metrics:outcome"))) {
+    ctx.metrics.inc("investigations", { trigger: announced.trigger.source, outcome: investigation.status });
+  }
+  return announced;
+}
+
+/** Records how long a phase took since `started` (performance.now()); returns the current time. */
+function observePhase(ctx: PipelineContext, phase: string, started: number): number {
+  const now = performance.now();
+  ctx.metrics?.observe("phaseDuration", { phase }, (now - started) / 1000);
+  return now;
+}
+
+/** Model tokens and cost of one analysis (none for the deterministic engine). */
+function recordUsage(ctx: PipelineContext, usage: RcaReport["usage"]): void {
+  if (!usage || !ctx.metrics) return;
+  const kinds: [string, number][] = [
+    ["input", usage.inputTokens],
+    ["output", usage.outputTokens],
+    ["cache_read", usage.cacheReadTokens],
+    ["cache_write", usage.cacheWriteTokens],
+  ];
+  for (const [kind, count] of kinds) if (count > 0) ctx.metrics.inc("modelTokens", { kind }, count);
+  if (usage.costUsd > 0) ctx.metrics.inc("modelCost", {}, usage.costUsd);
 }
 
 /** Posts the RCA and the proposals (idempotent, so a retry after a crash completes the set). */

@@ -3,6 +3,7 @@ import type { Redis } from "ioredis";
 import type { Investigation, Trigger } from "../domain/investigation.js";
 import { DependencyError, errorMessage } from "../errors.js";
 import { log as defaultLog, type Logger } from "../log.js";
+import type { MetricsRecorder } from "../metrics/registry.js";
 import { AuditTrail } from "./audit.js";
 import type { Decision, DecisionResult } from "./decisions.js";
 import { JOB_NAMES, type RemediateJob, remediateJobSchema, remediationJobId } from "./jobs.js";
@@ -28,6 +29,8 @@ export interface ProducerOptions {
   retry?: RetryOptions;
   clock?: () => Date;
   logger?: Logger;
+  /** Counts denied proposals (k8s_triage_remediations_total, outcome denied). */
+  metrics?: MetricsRecorder;
 }
 
 /** What happened to a submitted trigger. */
@@ -62,6 +65,7 @@ export class Producer {
   private readonly clock: () => Date;
   private readonly logger: Logger;
   private readonly retry: RetryOptions;
+  private readonly metrics: MetricsRecorder | undefined;
 
   constructor(options: ProducerOptions) {
     const prefix = options.prefix ?? DEFAULT_PREFIX;
@@ -76,6 +80,7 @@ export class Producer {
     this.clock = options.clock ?? (() => new Date());
     this.logger = (options.logger ?? defaultLog).child({ component: "producer" });
     this.retry = options.retry ?? DEFAULT_RETRY;
+    this.metrics = options.metrics;
   }
 
   /** Starts an investigation for the trigger, or joins the one already running for its workload. */
@@ -147,6 +152,9 @@ export class Producer {
         result.reason === "already-approved" &&
         result.by === actor &&
         found?.proposal.state === "approved";
+      if (result.ok && decision === "deny") {
+        this.metrics?.inc("remediations", { action: result.proposal.proposal.action, outcome: "denied" });
+      }
       if (result.ok && decision === "approve") {
         await this.enqueueRemediation({
           investigationId: result.investigation.id,

@@ -138,14 +138,21 @@ async function finish(
     });
   }
   await notifyOnce(ctx, updated, `execution:${proposalId}`, { type: "execution", proposalId });
+  const action = updated.proposals.find((candidate) => candidate.proposal.id === proposalId)?.proposal.action;
+  ctx.metrics?.inc("remediations", { action: action ?? "unknown", outcome: state });
 
   const resolved =
     outcome.status === "succeeded" &&
     !outcome.rolledBack &&
     (!outcome.validation || outcome.validation.verdict === "resolved");
   if (outcome.validation) await moveInvestigation(ctx, id, "validating", proposalId);
-  if (resolved) await moveInvestigation(ctx, id, "resolved", proposalId);
-  else {
+  if (resolved) {
+    const before = await ctx.store.require(id);
+    const after = await moveInvestigation(ctx, id, "resolved", proposalId);
+    if (before.status !== "resolved" && after.status === "resolved") {
+      ctx.metrics?.inc("investigations", { trigger: after.trigger.source, outcome: "resolved" });
+    }
+  } else {
     const reason = outcome.validation
       ? `${proposalId}: ${outcome.validation.verdict}`
       : `${proposalId}: ${outcome.status}: ${outcome.message}`;

@@ -3,6 +3,7 @@ import type { Redis } from "ioredis";
 import type { Policy } from "../config/policy.js";
 import { errorMessage } from "../errors.js";
 import { log as defaultLog, type Logger } from "../log.js";
+import { createRedisMetrics, type MetricsRecorder } from "../metrics/registry.js";
 import { AuditTrail } from "./audit.js";
 import { createWorkerConnection } from "./connection.js";
 import { failInvestigation, type PipelineContext } from "./context.js";
@@ -38,6 +39,8 @@ export interface PipelineWorkerOptions {
   /** Which queues this process consumes (default both). */
   queues?: ReadonlyArray<keyof typeof QUEUE_NAMES>;
   logger?: Logger;
+  /** Where counters and phase durations go (default: Redis under the prefix, as serve's /metrics reads). */
+  metrics?: MetricsRecorder;
 }
 
 /** What a deps factory gets from the starting worker. */
@@ -46,6 +49,7 @@ export interface WorkerRuntime {
   audit: AuditTrail;
   redis: Redis;
   logger: Logger;
+  metrics: MetricsRecorder;
 }
 
 /** Running workers and how to stop them. */
@@ -75,8 +79,11 @@ export async function startPipelineWorkers(options: PipelineWorkerOptions): Prom
   const remediationQueue = new Queue(QUEUE_NAMES.remediations, { connection: bullConnection, prefix });
   const investigationQueue = new Queue(QUEUE_NAMES.investigations, { connection: bullConnection, prefix });
 
+  const metrics = options.metrics ?? createRedisMetrics(redis, prefix);
   const deps =
-    typeof options.deps === "function" ? options.deps({ store, audit, redis, logger }) : options.deps;
+    typeof options.deps === "function"
+      ? options.deps({ store, audit, redis, logger, metrics })
+      : options.deps;
   const ctx: PipelineContext = {
     store,
     audit,
@@ -85,6 +92,7 @@ export async function startPipelineWorkers(options: PipelineWorkerOptions): Prom
     redis,
     prefix,
     logger,
+    metrics,
     modelLimiter: createRateLimiter(redis, {
       key: keys(prefix).rateLimit("model"),
       perMinute: options.modelCallsPerMinute ?? 30,
@@ -177,7 +185,13 @@ export async function startPipelineWorkers(options: PipelineWorkerOptions): Prom
       }
       await Promise.all(workers.map((worker) => worker.close(result === "timeout")));
       await Promise.allSettled(queueEvents.map((events) => events.close()));
+      try {
+        await deps.close?.();
+      } catch (error) {
+        logger.warn("closing the pipeline dependencies failed", { error: errorMessage(error) });
+      }
       await Promise.all([remediationQueue.close(), investigationQueue.close()]);
+      await metrics.flush();
       // BullMQ leaves connections it was handed open; they are ours to close.
       const connections = [redis, bullConnection, eventsConnection, ...eventConnections];
       await Promise.allSettled(connections.map((connection) => connection.quit()));
