@@ -35,6 +35,19 @@ function containerOf(view: PodView, fieldPath: string | undefined): string {
   return match?.[1] ?? view.pod.spec.containers[0]?.name ?? "";
 }
 
+/** Not ready for under STARTUP_GRACE_MS with only a failure or two: a pod warming up mid-rollout. */
+const STARTUP_GRACE_MS = 2 * 60 * 1000;
+function justStarting(ctx: TriageContext, view: PodView): boolean {
+  const since = Date.parse(
+    view.pod.status?.conditions?.find((c) => c.type === "Ready")?.lastTransitionTime ?? "",
+  );
+  const failures = Math.max(
+    0,
+    ...view.events.filter((e) => e.reason === "Unhealthy").map((e) => e.count ?? 1),
+  );
+  return !Number.isNaN(since) && ctx.nowMs - since < STARTUP_GRACE_MS && failures < 3;
+}
+
 /**
  * probe-failure: containers that run but fail their probes (not ready, or restarted by liveness
  * without being in a crash loop — crash-loop owns those). Timeouts get a bounded probe patch.
@@ -44,7 +57,7 @@ export function checkProbeFailure(ctx: TriageContext): Finding[] {
   for (const view of ctx.pods) {
     if (view.healthy || view.phase !== "Running") continue;
     if (view.issues.some((i) => i.kind !== "not-ready")) continue;
-    if (downDependency(ctx, view) || networkBlock(ctx, view)) continue;
+    if (downDependency(ctx, view) || networkBlock(ctx, view) || justStarting(ctx, view)) continue;
     for (const event of view.events) {
       const match = PROBE_FAILED.exec(event.message ?? "");
       if (event.reason !== "Unhealthy" || !match?.[1]) continue;

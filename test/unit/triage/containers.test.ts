@@ -133,6 +133,22 @@ describe("probe-failure", () => {
     expectValidProposals(result);
   });
 
+  it("a pod warming up (not ready for seconds, one failure) is not a probe failure yet", () => {
+    const web = app("web", {
+      state: { running: true, ready: false },
+      container: { readinessProbe: { httpGet: { path: "/", port: 80 } } },
+    });
+    web.pods[0]!.status!.conditions = [
+      { type: "Ready", status: "False", lastTransitionTime: "2026-11-21T08:59:30Z" },
+    ];
+    const ev = event(web.pods[0]!, "Unhealthy", "Readiness probe failed: connection refused", { count: 1 });
+    expect(triage(snapshot("default", web.part, { events: [ev] })).rootCauses).toEqual([]);
+    ev.count = 5;
+    expect(triage(snapshot("default", web.part, { events: [ev] })).rootCauses.map((c) => c.category)).toEqual(
+      ["probe-failure"],
+    );
+  });
+
   it("an HTTP 500 from the probe gets no automatic patch", () => {
     const web = app("web", {
       state: { running: true, ready: false },
