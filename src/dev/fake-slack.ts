@@ -1,8 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { SlackMessage } from "../slack/blocks/kit.js";
-import { messageProblems } from "../slack/blocks/validate.js";
+import { fakeSlackMethods, type Handler } from "./fake-slack-methods.js";
 import { type FakeMessage, FakeWorkspace, type TranscriptChannel, TsClock } from "./fake-slack-state.js";
 
 export type { FakeEphemeral, FakeMessage, TranscriptChannel } from "./fake-slack-state.js";
@@ -29,8 +28,6 @@ export interface FakeSlackOptions {
   /** User groups for usergroups.users.list: group id → member user ids. */
   usergroups?: Record<string, string[]>;
 }
-
-type Handler = (params: Record<string, unknown>) => Record<string, unknown>;
 
 const JSON_FIELDS = new Set(["blocks", "attachments", "view", "files", "metadata"]);
 
@@ -62,7 +59,15 @@ export class FakeSlack {
     this.botId = options.botId ?? "B0TRIAGEBOT";
     this.teamId = options.teamId ?? "T0FAKE";
     this.usergroups = options.usergroups ?? {};
-    this.handlers = this.methods();
+    this.handlers = fakeSlackMethods({
+      workspace: this.workspace,
+      clock: this.clock,
+      botUserId: this.botUserId,
+      botId: this.botId,
+      teamId: this.teamId,
+      usergroups: this.usergroups,
+      base: () => this.base,
+    });
   }
 
   /** Base URL for `slackApiUrl` / SLACK_API_URL (ends with a slash). */
@@ -199,165 +204,6 @@ export class FakeSlack {
     if (!handler) return { status: 200, response: { ok: false, error: "unknown_method" } };
     return { status: 200, response: handler(params) };
   }
-
-  private methods(): Record<string, Handler> {
-    const ws = this.workspace;
-    const str = (value: unknown) => (typeof value === "string" ? value : undefined);
-    const invalid = (params: Record<string, unknown>): Record<string, unknown> | undefined => {
-      const text = str(params.text) ?? "";
-      const blocks = Array.isArray(params.blocks) ? (params.blocks as SlackMessage["blocks"]) : undefined;
-      if (!text && !blocks?.length) return { ok: false, error: "no_text" };
-      if (text.length > 40_000) return { ok: false, error: "msg_too_long" };
-      if (blocks) {
-        const problems = messageProblems({ text: text || "-", blocks });
-        if (problems.length > 0) return { ok: false, error: "invalid_blocks", errors: problems };
-      }
-      return undefined;
-    };
-    const permalink = (channel: string, ts: string, threadTs?: string) =>
-      `https://fake-slack.example/archives/${channel}/p${ts.replace(".", "")}${threadTs && threadTs !== ts ? `?thread_ts=${threadTs}&cid=${channel}` : ""}`;
-    return {
-      "auth.test": () => ({
-        ok: true,
-        url: "https://fake-slack.example/",
-        team: "Fake",
-        user: "triage",
-        team_id: this.teamId,
-        user_id: this.botUserId,
-        bot_id: this.botId,
-      }),
-      "chat.postMessage": (params) => {
-        const channel = str(params.channel);
-        if (!channel) return { ok: false, error: "channel_not_found" };
-        const bad = invalid(params);
-        if (bad) return bad;
-        // Replies to messages the fake never saw (an alert from another integration) are accepted.
-        const threadTs = str(params.thread_ts);
-        const message = ws.add({
-          channel,
-          ts: this.clock.next(),
-          ...(threadTs ? { threadTs } : {}),
-          user: this.botUserId,
-          botId: this.botId,
-          text: str(params.text) ?? "",
-          ...(Array.isArray(params.blocks) ? { blocks: params.blocks } : {}),
-        });
-        return { ok: true, channel, ts: message.ts, message: wireMessage(message) };
-      },
-      "chat.update": (params) => {
-        const channel = str(params.channel) ?? "";
-        const message = ws.find(channel, str(params.ts) ?? "");
-        if (!message) return { ok: false, error: "message_not_found" };
-        if (message.botId !== this.botId) return { ok: false, error: "cant_update_message" };
-        const bad = invalid(params);
-        if (bad) return bad;
-        message.text = str(params.text) ?? "";
-        message.edits.push(message.text);
-        if (Array.isArray(params.blocks)) message.blocks = params.blocks;
-        return { ok: true, channel, ts: message.ts, text: message.text, message: wireMessage(message) };
-      },
-      "chat.delete": (params) => {
-        const channel = str(params.channel) ?? "";
-        const index = ws.messages.findIndex((m) => m.channel === channel && m.ts === str(params.ts));
-        if (index < 0) return { ok: false, error: "message_not_found" };
-        ws.messages.splice(index, 1);
-        return { ok: true, channel, ts: params.ts };
-      },
-      "chat.postEphemeral": (params) => {
-        const channel = str(params.channel);
-        const user = str(params.user);
-        if (!channel || !user)
-          return { ok: false, error: channel ? "user_not_in_channel" : "channel_not_found" };
-        const bad = invalid(params);
-        if (bad) return bad;
-        const threadTs = str(params.thread_ts);
-        ws.ephemerals.push({
-          channel,
-          user,
-          text: str(params.text) ?? "",
-          ...(threadTs ? { threadTs } : {}),
-          ...(Array.isArray(params.blocks) ? { blocks: params.blocks } : {}),
-        });
-        return { ok: true, message_ts: this.clock.next() };
-      },
-      "chat.getPermalink": (params) => {
-        const channel = str(params.channel) ?? "";
-        const ts = str(params.message_ts) ?? "";
-        if (!channel || !ts) return { ok: false, error: "message_not_found" };
-        return { ok: true, channel, permalink: permalink(channel, ts, ws.find(channel, ts)?.threadTs) };
-      },
-      "reactions.add": (params) => {
-        const channel = str(params.channel) ?? "";
-        const ts = str(params.timestamp) ?? "";
-        const name = str(params.name) ?? "";
-        const message =
-          ws.find(channel, ts) ?? ws.add({ channel, ts, text: "(message not posted through this API)" });
-        if (message.reactions.includes(name)) return { ok: false, error: "already_reacted" };
-        message.reactions.push(name);
-        return { ok: true };
-      },
-      "views.publish": (params) => {
-        const user = str(params.user_id);
-        if (!user) return { ok: false, error: "invalid_arguments" };
-        const view = params.view as { blocks?: unknown[] } | undefined;
-        if ((view?.blocks?.length ?? 0) > 100) return { ok: false, error: "invalid_arguments" };
-        ws.homeViews.set(user, view);
-        return { ok: true, view: { id: `V${randomBytes(4).toString("hex").toUpperCase()}`, ...view } };
-      },
-      "usergroups.users.list": (params) => {
-        const members = this.usergroups[str(params.usergroup) ?? ""];
-        return members ? { ok: true, users: members } : { ok: false, error: "no_such_subteam" };
-      },
-      "files.getUploadURLExternal": (params) => {
-        const filename = str(params.filename);
-        const length = Number(params.length);
-        if (!filename || !Number.isFinite(length) || length <= 0)
-          return { ok: false, error: "invalid_arguments" };
-        const fileId = `F${randomBytes(5).toString("hex").toUpperCase()}`;
-        ws.uploads.set(fileId, { filename, length });
-        return { ok: true, upload_url: `${this.base}/upload/${fileId}`, file_id: fileId };
-      },
-      "files.completeUploadExternal": (params) => {
-        const files = (Array.isArray(params.files) ? params.files : []) as { id: string; title?: string }[];
-        const done = files.map((file) => ({ file, upload: ws.uploads.get(file.id) }));
-        if (done.length === 0 || done.some((entry) => entry.upload?.content === undefined)) {
-          return { ok: false, error: "file_not_found" };
-        }
-        const channel = str(params.channel_id);
-        const threadTs = str(params.thread_ts);
-        const shared = done.map(({ file, upload }) => ({
-          id: file.id,
-          title: file.title ?? upload?.filename ?? file.id,
-          name: upload?.filename ?? file.id,
-          content: upload?.content ?? "",
-        }));
-        if (channel) {
-          ws.add({
-            channel,
-            ts: this.clock.next(),
-            ...(threadTs ? { threadTs } : {}),
-            user: this.botUserId,
-            botId: this.botId,
-            text: str(params.initial_comment) ?? "",
-            files: shared,
-          });
-        }
-        return { ok: true, files: shared.map(({ id, title, name }) => ({ id, title, name })) };
-      },
-    };
-  }
-}
-
-function wireMessage(message: FakeMessage): Record<string, unknown> {
-  return {
-    type: "message",
-    user: message.user,
-    bot_id: message.botId,
-    text: message.text,
-    ts: message.ts,
-    ...(message.threadTs ? { thread_ts: message.threadTs } : {}),
-    ...(message.blocks ? { blocks: message.blocks } : {}),
-  };
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
