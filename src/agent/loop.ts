@@ -111,36 +111,39 @@ export async function runToolLoop<T>(input: LoopInput<T>): Promise<LoopResult<T>
       continue;
     }
     const results: ToolResultBlockParam[] = [];
+    const calls: ToolUseBlock[] = [];
     for (const use of uses) {
-      if (use.name === final.name) {
-        const problems = validateFinal(final, use.input, knownCallIds);
-        if (problems.length === 0) {
-          return {
-            ok: true,
-            value: final.schema.parse(use.input),
-            usage: meter.snapshot(),
-            callIds: [...knownCallIds],
-          };
-        }
-        invalidAnswers++;
-        if (invalidAnswers >= 2)
-          return fail(
-            `the model's ${final.name} input was invalid twice: ${problems.join("; ").slice(0, 300)}`,
-          );
-        mustAnswer = true;
-        results.push(
-          errorResult(
-            use.id,
-            `Invalid ${final.name} input; fix these and call it again:\n${problems.join("\n")}`,
-          ),
-        );
+      if (use.name !== final.name) {
+        calls.push(use);
         continue;
       }
-      meter.toolCalls++;
+      const problems = validateFinal(final, use.input, knownCallIds);
+      if (problems.length === 0) {
+        return {
+          ok: true,
+          value: final.schema.parse(use.input),
+          usage: meter.snapshot(),
+          callIds: [...knownCallIds],
+        };
+      }
+      invalidAnswers++;
+      if (invalidAnswers >= 2) {
+        return fail(
+          `the model's ${final.name} input was invalid twice: ${problems.join("; ").slice(0, 300)}`,
+        );
+      }
+      mustAnswer = true;
       results.push(
-        await runOne(use, input.tools, context, previousCalls, knownCallIds, config.resultTokenCap),
+        errorResult(
+          use.id,
+          `Invalid ${final.name} input; fix these and call it again:\n${problems.join("\n")}`,
+        ),
       );
     }
+    meter.toolCalls += calls.length;
+    results.push(
+      ...(await runCalls(calls, input.tools, context, previousCalls, knownCallIds, config.resultTokenCap)),
+    );
     if (meter.totalTokens >= config.tokenBudget) {
       return fail(`the token budget (${config.tokenBudget}) was used up before an answer`);
     }
@@ -165,44 +168,64 @@ function errorResult(id: string, text: string, context?: ToolContext): ToolResul
   return { type: "tool_result", tool_use_id: id, is_error: true, content: content.slice(0, 4000) };
 }
 
-async function runOne(
-  use: ToolUseBlock,
+type Outcome = { ok: true; tool: AgentTool; body: string } | { ok: false; text: string };
+
+/**
+ * Runs one turn's calls concurrently (they are independent reads), then renders every result.
+ * Rendering waits for all of them so a secret value learned by one call (a pod's env) is already
+ * known when another call's output (that pod's log) is scrubbed.
+ */
+async function runCalls(
+  uses: ToolUseBlock[],
   tools: AgentTool[],
   context: ToolContext,
   previousCalls: Map<string, string>,
   knownCallIds: Set<string>,
   tokenCap: number,
-): Promise<ToolResultBlockParam> {
-  const tool = tools.find((candidate) => candidate.name === use.name);
-  if (!tool) {
-    return errorResult(
-      use.id,
-      `Unknown tool '${use.name}'. Available: ${tools.map((t) => t.name).join(", ")}.`,
-    );
-  }
-  const key = callKey(use.name, use.input);
-  const earlier = previousCalls.get(key);
-  if (earlier) {
-    return errorResult(
-      use.id,
-      `Repeated call: identical to ${earlier}. Use that result instead of calling again.`,
-    );
-  }
-  previousCalls.set(key, use.id);
-  try {
-    const body = await tool.run(use.input, context);
+): Promise<ToolResultBlockParam[]> {
+  const outcomes = await Promise.all(
+    uses.map(async (use): Promise<Outcome> => {
+      const tool = tools.find((candidate) => candidate.name === use.name);
+      if (!tool) {
+        return {
+          ok: false,
+          text: `Unknown tool '${use.name}'. Available: ${tools.map((t) => t.name).join(", ")}.`,
+        };
+      }
+      const key = callKey(use.name, use.input);
+      const earlier = previousCalls.get(key);
+      if (earlier) {
+        return {
+          ok: false,
+          text: `Repeated call: identical to ${earlier}. Use that result instead of calling again.`,
+        };
+      }
+      previousCalls.set(key, use.id);
+      try {
+        return { ok: true, tool, body: await tool.run(use.input, context) };
+      } catch (error) {
+        // On abort the loop's next turn reports the timeout; this result is never sent.
+        const text =
+          error instanceof ToolInputError
+            ? errorMessage(error)
+            : `the cluster read failed: ${errorMessage(error)}`;
+        return { ok: false, text };
+      }
+    }),
+  );
+  const scrubKnown = (text: string) => (context.secrets ? context.secrets.scrub(text) : text);
+  return uses.map((use, index) => {
+    const outcome = outcomes[index];
+    if (!outcome?.ok) return errorResult(use.id, outcome?.text ?? "no result", context);
     knownCallIds.add(use.id);
-    return {
-      type: "tool_result",
-      tool_use_id: use.id,
-      content: renderToolResult(use.name, body, tokenCap, tool.narrowHint),
-    };
-  } catch (error) {
-    // On abort the loop's next turn reports the timeout; this result is never sent.
-    const text =
-      error instanceof ToolInputError
-        ? errorMessage(error)
-        : `the cluster read failed: ${errorMessage(error)}`;
-    return errorResult(use.id, text, context);
-  }
+    const content = renderToolResult(
+      use.name,
+      outcome.body,
+      tokenCap,
+      outcome.tool.narrowHint,
+      scrubKnown,
+      outcome.tool.structured,
+    );
+    return { type: "tool_result", tool_use_id: use.id, content };
+  });
 }

@@ -117,6 +117,48 @@ describe("investigation loop over the fake Messages API", () => {
     expect(all).toContain("DB_PASSWORD");
   });
 
+  it("hides env values without a known token shape once seen, and keeps secret references", async () => {
+    const withOpaque = objects().map((object) =>
+      object.kind === "Pod" && object.metadata.name === "api-7d9f-1"
+        ? {
+            ...object,
+            spec: {
+              containers: [{ name: "api", env: [{ name: "WEBHOOK_SIGNING", value: "opaque-Value-77x" }] }],
+              volumes: [{ name: "creds", secret: { secretName: "db-credentials" } }],
+            },
+          }
+        : object,
+    );
+    fake = await startFakeAnthropic({
+      script: [
+        {
+          kind: "tool_use",
+          calls: [
+            { name: "pod_logs", input: { pod: "api-7d9f-1" }, id: "log" },
+            { name: "get_resource", input: { kind: "Pod", name: "api-7d9f-1" }, id: "pod" },
+          ],
+        },
+        { kind: "final", input: rca("log") },
+      ],
+    });
+    await investigateWithModel({
+      reader: new MemoryReader(withOpaque, {
+        [`${NS}/api-7d9f-1`]: "signing payloads with opaque-Value-77x\n",
+      }),
+      triage: triage(),
+      trigger: trigger(),
+      policy: defaultPolicy(),
+      config: { apiKey: "k", baseURL: fake.url, model: "claude-sonnet-5-5" },
+    });
+    const all = fake.requests.map((r) => r.raw).join("\n");
+    expect(all).not.toContain("opaque-Value-77x");
+    const results = Object.fromEntries(
+      toolResultsOf(fake.requests[1]!).map((r) => [r.tool_use_id, resultText(r)]),
+    );
+    expect(results.log).toContain("signing payloads with [REDACTED]");
+    expect(results.pod).toContain("secretName: db-credentials");
+  });
+
   it("returns unknown tools, bad input and repeated calls as is_error results", async () => {
     const { report, requests } = await run([
       {
