@@ -26,7 +26,7 @@ describe("a worker process killed mid-job", () => {
     const env = {
       REDIS_URL: url,
       QUEUE_PREFIX: prefix,
-      LOCK_DURATION_MS: "1500",
+      LOCK_DURATION_MS: "3000",
       STALLED_INTERVAL_MS: "500",
     };
     const children: ChildWorker[] = [];
@@ -98,7 +98,7 @@ describe("a worker process killed mid-job", () => {
     const env = {
       REDIS_URL: url,
       QUEUE_PREFIX: prefix,
-      LOCK_DURATION_MS: "1500",
+      LOCK_DURATION_MS: "3000",
       STALLED_INTERVAL_MS: "500",
       MAX_STALLED_COUNT: "0",
     };

@@ -204,7 +204,7 @@ describe("the investigation pipeline", () => {
     });
     cleanup.push(async () => release());
     let started = false;
-    const fast = { lockDuration: 1000, stalledInterval: 300 };
+    const fast = { lockDuration: 2500, stalledInterval: 500 };
     const first = await startHarness(
       inject("redisUrl"),
       {
