@@ -127,6 +127,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
     label: string,
     prepared: { current: KubeObject | undefined; request: KubeRequest },
     ctx: ExecutionContext,
+    recheck?: () => Promise<void>,
   ): Promise<ExecutionOutcome> {
     const { request } = prepared;
     const before = prepared.current ? redactObject(prepared.current) : undefined;
@@ -139,6 +140,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
       message: "dry run passed",
       request: describeRequest(request),
     });
+    await recheck?.();
     const appliedAt = clockIso(clock);
     const response = await client.write(request, { dryRun: false, fieldManager });
     if (response.status < 200 || response.status >= 300) {
@@ -213,7 +215,21 @@ export function createExecutor(options: ExecutorOptions): Executor {
       const label = `${proposal.target.kind} ${proposal.target.namespace}/${proposal.target.name}`;
       return guarded(proposal.id, label, ctx, async () => {
         const prepared = await prepare(proposal);
-        return apply(proposal.id, label, prepared, ctx);
+        // The dry run is the longest gap between the drift check and the write: look again.
+        const recheck = async () => {
+          const fresh = await readTarget(prepared.action);
+          const version = (object: KubeObject | undefined) => object?.metadata.resourceVersion;
+          if (version(fresh) === version(prepared.current)) return;
+          const drift = detectDrift(
+            prepared.action,
+            proposal.preconditions ?? {},
+            fresh ? redactObject(fresh) : undefined,
+          );
+          if (drift.length > 0) {
+            throw new RemediationRefused("DRIFT", `${label} changed during the dry run: ${drift.join("; ")}`);
+          }
+        };
+        return apply(proposal.id, label, prepared, ctx, recheck);
       });
     },
 

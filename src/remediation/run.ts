@@ -35,6 +35,8 @@ export interface RunRemediationOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Settle window of validation (default policy.remediation.settleSeconds). */
   settleMs?: number;
+  /** Told how long execution and validation took (wall-clock seconds), for the phase metrics. */
+  observePhase?: (phase: "execute" | "validate", seconds: number) => void;
 }
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -74,7 +76,10 @@ export async function runRemediation(options: RunRemediationOptions): Promise<Ex
     return { status: "refused", message: gate.reason, code: "POLICY" };
   }
 
+  const executeStarted = performance.now();
   const outcome = await executor.execute(proposal, { actor, mode });
+  const validateStarted = performance.now();
+  options.observePhase?.("execute", (validateStarted - executeStarted) / 1000);
   if (outcome.status !== "succeeded") return outcome;
 
   let validation: ValidationOutcome;
@@ -89,6 +94,7 @@ export async function runRemediation(options: RunRemediationOptions): Promise<Ex
       ...(asObject(outcome.before) ? { before: asObject(outcome.before) } : {}),
       ...(options.validate ? { validateWithModel: options.validate } : {}),
     });
+    options.observePhase?.("validate", (performance.now() - validateStarted) / 1000);
   } catch (error) {
     // The change is in; not knowing whether it worked is no reason to undo it automatically.
     const message = `validation could not run: ${errorMessage(error)}`;
