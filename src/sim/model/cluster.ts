@@ -64,11 +64,25 @@ export class Cluster {
   readonly services: Map<string, Service>;
   readonly endpoints: Map<string, KubeObject>;
   readonly quotas = new Map<string, ResourceQuota[]>();
+  /** namespace, label and value -> pod keys; built lazily, dropped when pods change. */
+  #byLabel: Map<string, Set<string>> | undefined;
 
-  constructor(view: ClusterView) {
+  /**
+   * True when a pass at this same simulated instant already derived every event: an object whose
+   * status does not change now needs no event work (counts depend only on status and time).
+   */
+  sameInstant: boolean;
+  /**
+   * Set when a write may have changed objects behind the indexes' back (deleting an owner lets the
+   * API server garbage-collect its dependents): the next pass must list the cluster afresh.
+   */
+  stale = false;
+
+  constructor(view: ClusterView, options: { sameInstant?: boolean } = {}) {
     this.view = view;
     this.now = view.now();
     this.nowMs = parseTime(this.now) ?? Date.now();
+    this.sameInstant = options.sameInstant ?? false;
     this.events = new EventSink(view, this.nowMs);
     for (const node of view.list("Node")) this.nodes.set(node.metadata.name ?? "", node as Node);
     for (const namespace of view.list("Namespace"))
@@ -98,9 +112,42 @@ export class Cluster {
     return uid ? this.#resolve(this.podsByOwner.get(uid)) : [];
   }
 
+  /**
+   * Pods of a namespace carrying every label of `selector` (a Service's), found through a label
+   * index built on first use, so matching all Services costs O(matching pods), not O(pods × services).
+   */
+  podsMatching(namespace: string, selector: Record<string, string>): Pod[] {
+    const entries = Object.entries(selector);
+    if (entries.length === 0) return [];
+    if (!this.#byLabel) {
+      this.#byLabel = new Map();
+      for (const [key, pod] of this.pods) {
+        for (const [label, value] of Object.entries(pod.metadata.labels ?? {})) {
+          addTo(this.#byLabel, `${pod.metadata.namespace ?? ""}\u0000${label}\u0000${value}`, key);
+        }
+      }
+    }
+    let smallest: Set<string> | undefined;
+    for (const [label, value] of entries) {
+      const keys = this.#byLabel.get(`${namespace}\u0000${label}\u0000${value}`);
+      if (!keys) return [];
+      if (!smallest || keys.size < smallest.size) smallest = keys;
+    }
+    return this.#resolve(smallest).filter((pod) =>
+      entries.every(([label, value]) => pod.metadata.labels?.[label] === value),
+    );
+  }
+
   /** Pods bound to a node. */
   podsOn(node: string): Pod[] {
     return this.#resolve(this.podsByNode.get(node));
+  }
+
+  /** Starts another pass over the same listing (cheaper than listing every object again). */
+  startPass(sameInstant: boolean): void {
+    this.writes = 0;
+    this.events.writes = 0;
+    this.sameInstant = sameInstant;
   }
 
   /** Total model writes this pass (objects and events). */
@@ -129,6 +176,7 @@ export class Cluster {
     this.view.remove(kind, object.metadata.namespace ?? "", object.metadata.name ?? "");
     this.writes++;
     if (kind === "Pod") this.#unindexPod(object as Pod);
+    else this.stale = true;
   }
 
   #track(object: KubeObject): void {
@@ -158,6 +206,7 @@ export class Cluster {
   }
 
   #indexPod(pod: Pod): void {
+    this.#byLabel = undefined;
     const key = keyOf(pod);
     this.pods.set(key, pod);
     addTo(this.podsByNamespace, pod.metadata.namespace ?? "", key);
@@ -166,6 +215,7 @@ export class Cluster {
   }
 
   #unindexPod(pod: Pod): void {
+    this.#byLabel = undefined;
     const key = keyOf(pod);
     this.pods.delete(key);
     this.podsByNamespace.get(pod.metadata.namespace ?? "")?.delete(key);

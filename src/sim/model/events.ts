@@ -47,6 +47,11 @@ export class EventSink {
   /** Keys recorded through the view since the index was built. */
   readonly #recorded = new Set<string>();
   writes = 0;
+  /**
+   * While set, nothing is recorded: used to recompute a pod's status to see whether it changed
+   * without re-deriving its events (same status at the same instant means the same events).
+   */
+  muted = false;
 
   constructor(view: ClusterView, nowMs: number) {
     this.#view = view;
@@ -62,6 +67,7 @@ export class EventSink {
     source: EventSource,
     fieldPath?: string,
   ): void {
+    if (this.muted) return;
     this.#view.recordEvent(involved, type, reason, message, source.component, fieldPath);
     // The index misses this event now; only a timeline write of the very same event needs it.
     this.#recorded.add(this.#key(involved, type, reason, message));
@@ -93,7 +99,7 @@ export class EventSink {
     source: EventSource,
     options: TimelineEvent,
   ): void {
-    if (options.count <= 0) return;
+    if (this.muted || options.count <= 0) return;
     const reference = {
       kind: involved.kind,
       namespace: involved.metadata.namespace,

@@ -48,12 +48,20 @@ function runPass(cluster: Cluster): void {
 /**
  * The simulated kubelet, scheduler and controllers, run by the API server after every change and
  * clock advance. Passes repeat until one writes nothing, so the cluster is settled afterwards and
- * running it again without a change (or clock advance) writes nothing at all.
+ * running it again without a change (or clock advance) writes nothing at all. The cluster is
+ * listed once; later passes reuse that listing, which the model's own writes keep current.
  */
 export const reconcileCluster: Reconciler = (view: ClusterView) => {
+  let cluster: Cluster | undefined;
   for (let pass = 0; pass < MAX_PASSES; pass++) {
-    const cluster = new Cluster(view);
+    const sameInstant = eventsDerivedAt.get(view) === view.now();
+    if (!cluster || cluster.stale) cluster = new Cluster(view, { sameInstant });
+    else cluster.startPass(sameInstant);
     runPass(cluster);
+    eventsDerivedAt.set(view, cluster.now);
     if (cluster.totalWrites === 0) return;
   }
 };
+
+/** The simulated instant at which each view last had every event derived (see Cluster.sameInstant). */
+const eventsDerivedAt = new WeakMap<ClusterView, string>();

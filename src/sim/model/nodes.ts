@@ -24,7 +24,27 @@ function podNetwork(cluster: Cluster, node: Node): string {
   const match = cidr ? /^(\d+\.\d+\.\d+)\.\d+\/\d+$/.exec(cidr) : null;
   if (match) return `${match[1]}.`;
   const names = [...cluster.nodes.keys()].sort();
-  return `10.244.${Math.max(0, names.indexOf(node.metadata.name ?? ""))}.`;
+  return `10.244.${Math.max(0, names.indexOf(node.metadata.name ?? "")) % 256}.`;
+}
+
+/** Pod IPs in use per node, built once per pass (per Cluster) and kept current by allocation. */
+const usedIPs = new WeakMap<Cluster, Map<string, Set<string>>>();
+
+function ipsInUse(cluster: Cluster, nodeName: string): Set<string> {
+  let byNode = usedIPs.get(cluster);
+  if (!byNode) {
+    byNode = new Map();
+    usedIPs.set(cluster, byNode);
+  }
+  let used = byNode.get(nodeName);
+  if (!used) {
+    used = new Set();
+    for (const other of cluster.podsOn(nodeName)) {
+      if (!isTerminal(other) && other.status?.podIP) used.add(other.status.podIP);
+    }
+    byNode.set(nodeName, used);
+  }
+  return used;
 }
 
 /**
@@ -33,14 +53,16 @@ function podNetwork(cluster: Cluster, node: Node): string {
  */
 export function allocatePodIP(cluster: Cluster, node: Node, pod: Pod): string {
   const network = podNetwork(cluster, node);
-  const used = new Set<string>();
-  for (const other of cluster.podsOn(node.metadata.name ?? "")) {
-    if (other !== pod && !isTerminal(other) && other.status?.podIP) used.add(other.status.podIP);
-  }
+  const used = ipsInUse(cluster, node.metadata.name ?? "");
   const start = fnv32a(`${pod.metadata.namespace}/${pod.metadata.name}`) % 250;
+  let chosen = `${network}${2 + start}`;
   for (let offset = 0; offset < 250; offset++) {
     const candidate = `${network}${2 + ((start + offset) % 250)}`;
-    if (!used.has(candidate)) return candidate;
+    if (!used.has(candidate)) {
+      chosen = candidate;
+      break;
+    }
   }
-  return `${network}${2 + start}`;
+  used.add(chosen);
+  return chosen;
 }

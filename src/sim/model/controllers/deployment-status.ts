@@ -2,9 +2,9 @@ import type { Condition, Workload } from "../../../domain/kube.js";
 import type { Cluster } from "../cluster.js";
 import { jsonEqual } from "../util/equal.js";
 import { formatTime, parseTime } from "../util/time.js";
-import { currentReplicaSet } from "./deployment.js";
+import { currentReplicaSet, groupByController } from "./deployment.js";
 import type { CreateFailures } from "./replicaset.js";
-import { activePods, controllerUid, desiredReplicas, isPodReady } from "./workloads.js";
+import { activePods, desiredReplicas, isPodReady } from "./workloads.js";
 
 /** Keeps a condition's transition time when its status and reason did not change. */
 function keep(previous: Condition[] | undefined, next: Condition): Condition {
@@ -82,12 +82,9 @@ export function deploymentStatuses(
   replicaSets: Workload[],
   failures: CreateFailures,
 ): void {
+  const { byOwner } = groupByController(replicaSets);
   for (const deployment of deployments) {
-    const owned = replicaSets.filter(
-      (rs) =>
-        rs.metadata.namespace === deployment.metadata.namespace &&
-        controllerUid(rs) === deployment.metadata.uid,
-    );
+    const owned = byOwner.get(deployment.metadata.uid ?? "") ?? [];
     const current = currentReplicaSet(deployment, owned);
     if (!current) continue;
     const pods = owned.flatMap((rs) => activePods(cluster, rs));

@@ -118,6 +118,24 @@ function scale(cluster: Cluster, deployment: Workload, rs: Workload, replicas: n
   return stored;
 }
 
+/** ReplicaSets by their controller's uid, and the ones without a controller by namespace. */
+export function groupByController(replicaSets: Workload[]): {
+  byOwner: Map<string, Workload[]>;
+  orphans: Map<string, Workload[]>;
+} {
+  const byOwner = new Map<string, Workload[]>();
+  const orphans = new Map<string, Workload[]>();
+  for (const rs of replicaSets) {
+    const owner = controllerUid(rs);
+    const map = owner ? byOwner : orphans;
+    const key = owner ?? rs.metadata.namespace ?? "";
+    const group = map.get(key);
+    if (group) group.push(rs);
+    else map.set(key, [rs]);
+  }
+  return { byOwner, orphans };
+}
+
 /**
  * The Deployment controller: adopts matching orphan ReplicaSets, makes the ReplicaSet for the
  * current template (a new one with the next revision, or an old one brought back by a rollback,
@@ -132,13 +150,14 @@ export function runDeployments(
 ): Workload[] {
   const result = new Map(replicaSets.map((rs) => [`${rs.metadata.namespace}/${rs.metadata.name}`, rs]));
   const put = (rs: Workload) => result.set(`${rs.metadata.namespace}/${rs.metadata.name}`, rs);
+  const { byOwner, orphans } = groupByController(replicaSets);
   for (const deployment of deployments) {
     if (deployment.metadata.deletionTimestamp) continue;
-    const uid = deployment.metadata.uid;
-    const inNamespace = [...result.values()].filter(
-      (rs) => rs.metadata.namespace === deployment.metadata.namespace,
-    );
-    for (const orphan of inNamespace) {
+    const uid = deployment.metadata.uid ?? "";
+    const owned = byOwner.get(uid) ?? [];
+    byOwner.set(uid, owned);
+    const namespace = deployment.metadata.namespace ?? "";
+    for (const orphan of orphans.get(namespace) ?? []) {
       if (controllerUid(orphan) || !matchesSelector(orphan.metadata.labels, deployment.spec.selector))
         continue;
       orphan.metadata.ownerReferences = [
@@ -147,16 +166,14 @@ export function runDeployments(
           apiVersion: "apps/v1",
           kind: "Deployment",
           name: deployment.metadata.name ?? "",
-          uid: uid ?? "",
+          uid,
           controller: true,
           blockOwnerDeletion: true,
         },
       ];
+      owned.push(orphan);
       put(cluster.save(orphan));
     }
-    const owned = [...result.values()].filter(
-      (rs) => rs.metadata.namespace === deployment.metadata.namespace && controllerUid(rs) === uid,
-    );
     const maxRevision = Math.max(0, ...owned.map(revisionOf));
     let current = currentReplicaSet(deployment, owned);
     if (!current) {

@@ -2,7 +2,6 @@ import type { EndpointAddress, Endpoints, Pod, Service } from "../../../domain/k
 import type { Cluster } from "../cluster.js";
 import { isTerminal } from "../nodes.js";
 import { jsonEqual } from "../util/equal.js";
-import { matchesMap } from "../util/selectors.js";
 import { isPodReady } from "./workloads.js";
 
 function targetPort(port: NonNullable<NonNullable<Service["spec"]>["ports"]>[number], pods: Pod[]): number {
@@ -42,14 +41,8 @@ export function runEndpoints(cluster: Cluster): void {
     if (!selector || Object.keys(selector).length === 0 || service.spec?.type === "ExternalName") continue;
     const namespace = service.metadata.namespace ?? "";
     const pods = cluster
-      .podsIn(namespace)
-      .filter(
-        (pod) =>
-          matchesMap(pod.metadata.labels, selector) &&
-          pod.status?.podIP &&
-          !isTerminal(pod) &&
-          !pod.metadata.deletionTimestamp,
-      )
+      .podsMatching(namespace, selector)
+      .filter((pod) => pod.status?.podIP && !isTerminal(pod) && !pod.metadata.deletionTimestamp)
       .sort((a, b) => (a.status?.podIP ?? "").localeCompare(b.status?.podIP ?? ""));
     const ready = pods.filter(isPodReady).map(address);
     const notReady = pods.filter((pod) => !isPodReady(pod)).map(address);

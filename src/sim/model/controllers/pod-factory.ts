@@ -4,6 +4,7 @@ import type { Cluster } from "../cluster.js";
 import { qosClass } from "../kubelet/pod-status.js";
 import { suffixFrom } from "../util/hash.js";
 import { formatTime } from "../util/time.js";
+import { chargeQuota } from "./quota.js";
 
 const API_VERSIONS: Record<string, string> = {
   ReplicaSet: "apps/v1",
@@ -100,5 +101,6 @@ export function podFromTemplate(
 export function createPod(cluster: Cluster, pod: Pod): Pod {
   const stored = cluster.save(pod);
   remember(cluster, pod.metadata.namespace ?? "", pod.metadata.name ?? "");
+  chargeQuota(cluster, stored);
   return stored;
 }

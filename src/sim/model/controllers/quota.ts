@@ -39,13 +39,39 @@ function missingDeclaration(pod: Pod, key: string): boolean {
   );
 }
 
-function namespaceUsage(cluster: Cluster, namespace: string, except?: Pod): Map<string, number> {
+function namespaceUsage(cluster: Cluster, namespace: string): Map<string, number> {
   const total = new Map<string, number>();
   for (const pod of cluster.podsIn(namespace)) {
-    if (pod === except || isTerminal(pod) || pod.metadata.deletionTimestamp) continue;
+    if (isTerminal(pod) || pod.metadata.deletionTimestamp) continue;
     for (const [key, value] of podUsage(pod)) total.set(key, (total.get(key) ?? 0) + value);
   }
   return total;
+}
+
+/** Usage per namespace with quotas, computed once per pass and charged as pods are created. */
+const admitted = new WeakMap<Cluster, Map<string, Map<string, number>>>();
+
+function cachedUsage(cluster: Cluster, namespace: string): Map<string, number> {
+  let byNamespace = admitted.get(cluster);
+  if (!byNamespace) {
+    byNamespace = new Map();
+    admitted.set(cluster, byNamespace);
+  }
+  let usage = byNamespace.get(namespace);
+  if (!usage) {
+    usage = namespaceUsage(cluster, namespace);
+    byNamespace.set(namespace, usage);
+  }
+  return usage;
+}
+
+/** Counts a pod that was just created against its namespace's quotas. */
+export function chargeQuota(cluster: Cluster, pod: Pod): void {
+  const namespace = pod.metadata.namespace ?? "";
+  if (!cluster.quotas.get(namespace)?.length) return;
+  const usage = admitted.get(cluster)?.get(namespace);
+  if (!usage) return;
+  for (const [key, value] of podUsage(pod)) usage.set(key, (usage.get(key) ?? 0) + value);
 }
 
 /**
@@ -56,7 +82,7 @@ export function quotaRejection(cluster: Cluster, pod: Pod): string | undefined {
   const namespace = pod.metadata.namespace ?? "";
   const quotas = cluster.quotas.get(namespace);
   if (!quotas || quotas.length === 0) return undefined;
-  const used = namespaceUsage(cluster, namespace);
+  const used = cachedUsage(cluster, namespace);
   const requested = podUsage(pod);
   for (const quota of quotas) {
     const hard = quota.spec?.hard ?? {};

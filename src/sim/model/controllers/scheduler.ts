@@ -83,13 +83,21 @@ function volumesFit(cluster: Cluster, claims: PersistentVolumeClaim[], node: Nod
 }
 
 /** Runs the scheduler's filters on one node, in the scheduler's plugin order. */
+/** A node with what the filters read from it, worked out once per pass. */
+interface Candidate {
+  node: Node;
+  capacity: Resources;
+  used: Resources;
+}
+
 function filterNode(
   pod: Pod,
-  node: Node,
-  used: Resources,
+  request: Resources,
+  candidate: Candidate,
   claims: PersistentVolumeClaim[],
   cluster: Cluster,
 ): NodeFailure | undefined {
+  const { node, capacity, used } = candidate;
   const taints = (node.spec?.taints ?? []) as Taint[];
   if (
     node.spec?.unschedulable &&
@@ -105,8 +113,6 @@ function filterNode(
     };
   if (!matchesNodeAffinity(pod.spec, node))
     return { reasons: ["node(s) didn't match Pod's node affinity/selector"], resolvable: false };
-  const capacity = allocatable(node);
-  const request = podRequests(pod);
   const reasons: string[] = [];
   if (used.pods + 1 > capacity.pods) reasons.push("Too many pods");
   if (request.cpu > 0 && used.cpu + request.cpu > capacity.cpu) reasons.push("Insufficient cpu");
@@ -154,12 +160,14 @@ function unschedulable(cluster: Cluster, pod: Pod, message: string): void {
       },
     ],
   };
+  const unchanged = jsonEqual(pod.status, status) && !isUnmarked(pod);
+  if (unchanged && cluster.sameInstant) return;
   // The scheduler retries unschedulable pods at least every five minutes.
   cluster.events.timeline(pod, "Warning", "FailedScheduling", message, SOURCE, {
     count: 1 + Math.floor((cluster.nowMs - sinceMs) / 300_000),
     firstMs: sinceMs,
   });
-  if (jsonEqual(pod.status, status) && !isUnmarked(pod)) return;
+  if (unchanged) return;
   pod.status = status;
   cluster.save(markComputed(pod));
 }
@@ -185,36 +193,36 @@ export function runScheduler(cluster: Cluster): void {
     );
   if (pending.length === 0) return;
   const used = usage(cluster);
-  const nodes = [...cluster.nodes.values()].sort((a, b) =>
-    (a.metadata.name ?? "").localeCompare(b.metadata.name ?? ""),
-  );
+  const candidates: Candidate[] = [...cluster.nodes.values()]
+    .sort((a, b) => (a.metadata.name ?? "").localeCompare(b.metadata.name ?? ""))
+    .map((node) => ({
+      node,
+      capacity: allocatable(node),
+      used: used.get(node.metadata.name ?? "") ?? { cpu: 0, memory: 0, pods: 0 },
+    }));
   for (const pod of pending) {
     const problem = claimProblem(cluster, pod);
     if (problem) {
-      unschedulable(cluster, pod, preFilterMessage(nodes.length, problem));
+      unschedulable(cluster, pod, preFilterMessage(candidates.length, problem));
       continue;
     }
     const claims = claimsOf(cluster, pod);
+    const request = podRequests(pod);
     const failures: NodeFailure[] = [];
-    let chosen: Node | undefined;
-    let chosenUsage: Resources | undefined;
-    for (const node of nodes) {
-      const nodeUsage = used.get(node.metadata.name ?? "") ?? { cpu: 0, memory: 0, pods: 0 };
-      const failure = filterNode(pod, node, nodeUsage, claims, cluster);
+    let best: Candidate | undefined;
+    for (const candidate of candidates) {
+      const failure = filterNode(pod, request, candidate, claims, cluster);
       if (failure) failures.push(failure);
-      else if (!chosenUsage || nodeUsage.pods < chosenUsage.pods) {
-        chosen = node;
-        chosenUsage = nodeUsage;
-      }
+      else if (!best || candidate.used.pods < best.used.pods) best = candidate;
     }
-    if (!chosen || !chosenUsage) {
-      unschedulable(cluster, pod, failureMessage(nodes.length, failures));
+    if (!best) {
+      unschedulable(cluster, pod, failureMessage(candidates.length, failures));
       continue;
     }
-    const request = podRequests(pod);
-    chosenUsage.cpu += request.cpu;
-    chosenUsage.memory += request.memory;
-    chosenUsage.pods += 1;
+    best.used.cpu += request.cpu;
+    best.used.memory += request.memory;
+    best.used.pods += 1;
+    const chosen = best.node;
     const nodeName = chosen.metadata.name ?? "";
     const previous = pod.status?.conditions?.find((entry) => entry.type === "PodScheduled");
     // Scheduled at creation unless it waited; a backdated pod was scheduled when it was created.
@@ -231,7 +239,7 @@ export function runScheduler(cluster: Cluster): void {
           status: "True",
           lastProbeTime: null,
           lastTransitionTime: formatTime(scheduledMs),
-        } as never,
+        },
       ],
       qosClass: pod.status?.qosClass,
     };

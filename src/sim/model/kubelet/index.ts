@@ -1,4 +1,4 @@
-import type { Pod } from "../../../domain/kube.js";
+import type { Pod, PodStatus } from "../../../domain/kube.js";
 import { COMPUTED_STATUS_ANNOTATION, COMPUTED_STATUS_VALUE } from "../annotations.js";
 import type { Cluster } from "../cluster.js";
 import { allocatePodIP, isNodeReady, isTerminal } from "../nodes.js";
@@ -37,12 +37,20 @@ export function runKubelets(cluster: Cluster): void {
     const scheduledMs =
       parseTime(scheduled?.lastTransitionTime) ?? parseTime(pod.metadata.creationTimestamp) ?? cluster.nowMs;
     const podIP = pod.status?.podIP ?? allocatePodIP(cluster, node, pod);
-    const status = computePodStatus(cluster, pod, {
-      node,
-      podIP,
-      scheduledMs: Math.min(scheduledMs, cluster.nowMs),
-    });
+    const context = { node, podIP, scheduledMs: Math.min(scheduledMs, cluster.nowMs) };
     const marked = pod.metadata.annotations?.[COMPUTED_STATUS_ANNOTATION] === COMPUTED_STATUS_VALUE;
+    let status: PodStatus;
+    if (marked && cluster.sameInstant) {
+      // Unchanged at an instant whose events are already derived: nothing to record.
+      cluster.events.muted = true;
+      try {
+        status = computePodStatus(cluster, pod, context);
+      } finally {
+        cluster.events.muted = false;
+      }
+      if (jsonEqual(pod.status, status)) continue;
+    }
+    status = computePodStatus(cluster, pod, context);
     if (marked && jsonEqual(pod.status, status)) continue;
     pod.status = status;
     pod.metadata.annotations = {

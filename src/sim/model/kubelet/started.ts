@@ -73,6 +73,7 @@ export function recordStarted(
   const log = behaviour.kind === "stop" ? behaviour.log : simAnnotation(pod, ANNOTATIONS.log, container.name);
   const namespace = pod.metadata.namespace ?? "";
   const name = pod.metadata.name ?? "";
+  if (events.muted) return;
   if (log !== undefined) cluster.view.setLog(namespace, name, container.name, false, log);
   if (cycle.restartCount > 0 || cycle.lastState.terminated) {
     const previous = simAnnotation(pod, ANNOTATIONS.previousLog, container.name) ?? log;
