@@ -146,6 +146,25 @@ function pvcCauses(object: KubeObject): StatusCause[] {
   return causes;
 }
 
+const POD_UPDATE_RULE =
+  "pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)";
+
+/** A pod's spec is immutable but for images, the deadline and added tolerations. */
+function podUpdateCauses(existing: KubeObject, updated: KubeObject): StatusCause[] {
+  const comparable = (spec: unknown) => {
+    const copy = structuredClone(isRecord(spec) ? spec : {});
+    for (const field of ["containers", "initContainers"]) {
+      const list = copy[field];
+      if (Array.isArray(list)) for (const container of list) if (isRecord(container)) delete container.image;
+    }
+    delete copy.activeDeadlineSeconds;
+    delete copy.tolerations;
+    return JSON.stringify(copy);
+  };
+  if (comparable(existing.spec) === comparable(updated.spec)) return [];
+  return [{ reason: "FieldValueForbidden", message: `Forbidden: ${POD_UPDATE_RULE}`, field: "spec" }];
+}
+
 /** Causes of a 422 for a create or update; `existing` is set on update. */
 export function validateObject(spec: KindSpec, object: KubeObject, existing?: KubeObject): StatusCause[] {
   const causes: StatusCause[] = [];
@@ -158,6 +177,7 @@ export function validateObject(spec: KindSpec, object: KubeObject, existing?: Ku
   switch (spec.kind) {
     case "Pod":
       causes.push(...podSpecCauses(object.spec, "spec"));
+      if (existing) causes.push(...podUpdateCauses(existing, object));
       break;
     case "Deployment":
     case "ReplicaSet":

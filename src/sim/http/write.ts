@@ -111,13 +111,22 @@ export function commitWrite(
       else candidate.status = status;
     }
   }
-  if (options.subresource !== "status") applyDefaults(candidate);
+  // Objects loaded from state files were never defaulted; compare against their defaulted form so
+  // that defaulting alone neither bumps generation nor counts as a forbidden pod change.
+  let baseline = existing;
+  if (options.subresource !== "status") {
+    applyDefaults(candidate);
+    if (existing) {
+      baseline = copyObject(existing);
+      applyDefaults(baseline);
+    }
+  }
   if (!candidate.metadata.name && candidate.metadata.generateName)
     finalizeMetadata(candidate, undefined, undefined, now);
-  const causes = validateObject(spec, candidate, existing);
+  const causes = validateObject(spec, candidate, baseline);
   if (causes.length > 0)
     throw invalid(spec, candidate.metadata.name ?? candidate.metadata.generateName ?? "", causes);
-  finalizeMetadata(candidate, existing, spec, now);
+  finalizeMetadata(candidate, baseline, spec, now);
   withManagedFields(
     candidate,
     spec,

@@ -176,4 +176,32 @@ describe.skipIf(!hasKubectl)("the real kubectl against the simulated API server"
     expect(created.stderr).toContain("unknown format");
     expect(sim.view.get("Deployment", "shop", "nginx")).toBeUndefined();
   });
+
+  it("label and annotate change metadata only: no generation bump, no forbidden pod update", async () => {
+    const before = sim.view.get("Deployment", "shop", "web")?.metadata.generation;
+    const annotated = await kubectl(
+      "annotate",
+      "deployment",
+      "web",
+      "-n",
+      "shop",
+      "triage.example.com/seen=yes",
+    );
+    expect(annotated.stderr).toBe("");
+    expect(sim.view.get("Deployment", "shop", "web")?.metadata.generation).toBe(before);
+    const labelled = await kubectl("label", "pod", "migrate-db", "-n", "shop", "triaged=true");
+    expect(labelled.stderr).toBe("");
+    expect(sim.view.get("Pod", "shop", "migrate-db")?.metadata.labels?.triaged).toBe("true");
+    const resized = await kubectl(
+      "patch",
+      "pod",
+      "migrate-db",
+      "-n",
+      "shop",
+      "-p",
+      '{"spec":{"containers":[{"name":"migrate","resources":{"limits":{"memory":"1Gi"}}}]}}',
+    );
+    expect(resized.code).not.toBe(0);
+    expect(resized.stderr).toContain("pod updates may not change fields other than");
+  });
 });

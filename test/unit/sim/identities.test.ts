@@ -78,4 +78,23 @@ describe("validation", () => {
       ),
     ).toEqual(["spec.accessModes", "spec.resources[storage]"]);
   });
+
+  it("forbids pod spec changes other than images", () => {
+    const existing = {
+      kind: "Pod",
+      metadata: { name: "p" },
+      spec: { containers: [{ name: "app", image: "web:1" }] },
+    };
+    const newImage = { ...existing, spec: { containers: [{ name: "app", image: "web:2" }] } };
+    expect(validateObject(pods, newImage, existing)).toEqual([]);
+    const newLimits = {
+      ...existing,
+      spec: { containers: [{ name: "app", image: "web:1", resources: { limits: { memory: "1Gi" } } }] },
+    };
+    const causes = validateObject(pods, newLimits, existing);
+    expect(causes).toEqual([expect.objectContaining({ field: "spec", reason: "FieldValueForbidden" })]);
+    expect(causes[0]?.message).toContain(
+      "pod updates may not change fields other than `spec.containers[*].image`",
+    );
+  });
 });
