@@ -37,6 +37,10 @@ function isJobPod(view: PodView): boolean {
   return view.owner.controller?.kind === "Job";
 }
 
+/**
+ * Indexes the snapshot and classifies every pod in scope once, so checks only read maps. The
+ * namespace comes from the options, else from the snapshot's scope.
+ */
 export function buildContext(
   snapshot: Snapshot,
   options: { namespace?: string; now?: string } = {},

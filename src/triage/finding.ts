@@ -29,16 +29,19 @@ export type Check<C> = (ctx: C) => Finding[];
 /** Evidence items kept per cause; enough to be convincing, short enough for a Slack thread. */
 export const MAX_EVIDENCE = 12;
 
+/** `${category}:${kind}/${namespace}/${name}`: stable, so proposals and chains can point at it. */
 export function causeId(category: RootCauseCategory, resource: ResourceRef): string {
   return `${category}:${resource.kind}/${resource.namespace}/${resource.name}`;
 }
 
+/** Refs without repeats, first occurrence kept (output order must be deterministic). */
 export function dedupeRefs(refs: Iterable<ResourceRef>): ResourceRef[] {
   const seen = new Map<string, ResourceRef>();
   for (const ref of refs) if (!seen.has(refKey(ref))) seen.set(refKey(ref), ref);
   return [...seen.values()];
 }
 
+/** What a check knows about one cause; makeFinding normalizes it. */
 export interface FindingInput {
   category: RootCauseCategory;
   resource: ResourceRef;
@@ -53,6 +56,7 @@ export interface FindingInput {
   fallback?: boolean;
 }
 
+/** A finding with its id, evidence deduplicated and capped, and confidence clamped to 0..1. */
 export function makeFinding(input: FindingInput): Finding {
   const evidence = [...new Set([...input.evidence].filter((line) => line.trim() !== ""))].slice(
     0,

@@ -16,6 +16,7 @@ export { actionRisk } from "../domain/risk.js";
 export { CHECKS } from "./checks/index.js";
 export { buildContext, type TriageContext } from "./context.js";
 export { type ControlPlaneHealth, parseReadyz } from "./control-plane.js";
+/** Check: one per category; Finding: a root cause plus engine-only hints; FixHint: what a check knows about its fix. */
 export type { Check, Finding, FixHint } from "./finding.js";
 
 /** Options of one triage run. */

@@ -34,8 +34,10 @@ export function containerErrorQuotes(logs: PodLog[], container: string, limit = 
   return quotes.slice(0, limit);
 }
 
+/** Log phrases of a dependency that answers "nobody is listening" (or cannot be routed to). */
 export const CONNECTION_REFUSED =
   /connection refused|ECONNREFUSED|connect: connection reset|no route to host|EHOSTUNREACH/i;
+/** Log phrases of a dependency that never answers (down, or traffic dropped on the way). */
 export const CONNECTION_TIMEOUT =
   /i\/o timeout|ETIMEDOUT|connection timed out|context deadline exceeded|timed out/i;
 
@@ -49,6 +51,7 @@ export interface HostMention {
   explicit: boolean;
 }
 
+/** Host names and IPs written in a log line, in order. */
 export function hostMentions(line: string): HostMention[] {
   const mentions: HostMention[] = [];
   for (const match of line.matchAll(HOST)) {

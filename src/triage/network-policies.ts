@@ -23,6 +23,7 @@ interface Rule {
   ports?: { port?: number | string; protocol?: string }[];
 }
 
+/** A NetworkPolicy that certainly denies a path a pod needs, with the quotes that show it. */
 export interface NetworkBlock {
   policy: NetworkPolicy;
   /** What was blocked, verbatim from the log, and what the policy says. */

@@ -14,6 +14,7 @@ export interface Ownership {
   current: boolean;
 }
 
+/** Where a Deployment records the revision of each of its ReplicaSets. */
 export const REVISION_ANNOTATION = "deployment.kubernetes.io/revision";
 
 /** A ReplicaSet's revision number, 0 when it has none. */
@@ -22,10 +23,12 @@ export function revisionOf(object: KubeObject): number {
   return Number.isInteger(value) && value > 0 ? value : 0;
 }
 
+/** The ResourceRef of an object listed as `kind` (list items often carry no `kind`). */
 export function refOf(kind: string, object: KubeObject): ResourceRef {
   return { kind, namespace: object.metadata.namespace ?? "", name: object.metadata.name ?? "" };
 }
 
+/** Map key of a ref, the same shape as `objectKey`. */
 export function refKey(ref: ResourceRef): string {
   return objectKey(ref.kind, ref.namespace, ref.name);
 }

@@ -6,6 +6,7 @@ import type { Ownership } from "./owners.js";
 /** How one container is failing, classified once and shared by every check. */
 export type ContainerIssueKind = "image-pull" | "config" | "crash-loop" | "oom" | "error-exit" | "not-ready";
 
+/** One failing container and how it fails, with its state quoted verbatim. */
 export interface ContainerIssue {
   kind: ContainerIssueKind;
   container: string;
@@ -32,6 +33,7 @@ export interface PodView {
   events: KubeEvent[];
 }
 
+/** Waiting reasons the kubelet uses while it cannot get an image. */
 export const IMAGE_PULL_REASONS = [
   "ErrImagePull",
   "ImagePullBackOff",
@@ -42,6 +44,7 @@ export const IMAGE_PULL_REASONS = [
 ];
 const CONFIG_REASONS = ["CreateContainerConfigError", "CreateContainerError", "RunContainerError"];
 
+/** The pod's Ready condition, else all its containers ready (hand-written files omit conditions). */
 export function podReady(pod: Pod): boolean {
   const condition = pod.status?.conditions?.find((c) => c.type === "Ready");
   if (condition) return condition.status === "True";
@@ -49,6 +52,7 @@ export function podReady(pod: Pod): boolean {
   return statuses.length > 0 && statuses.every((status) => status.ready);
 }
 
+/** Running and Ready, or finished successfully. */
 export function podHealthy(pod: Pod): boolean {
   const phase = pod.status?.phase;
   return phase === "Succeeded" || (phase === "Running" && podReady(pod));

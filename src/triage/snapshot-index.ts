@@ -80,6 +80,7 @@ export function controllerUid(object: KubeObject): string | undefined {
   return (refs.find((ref) => ref.controller) ?? refs[0])?.uid;
 }
 
+/** One pass over every list of the snapshot. */
 export function buildIndex(snapshot: Snapshot): SnapshotIndex {
   const index: SnapshotIndex = {
     byKey: new Map(),

@@ -9,6 +9,7 @@ export function conditionQuote(node: Node, type: string): string | undefined {
   return `Node ${node.metadata.name} ${c.type}=${c.status} ${c.reason ?? ""}${c.message ? `: ${c.message}` : ""}${since}`;
 }
 
+/** True when the node reports Ready=False or Unknown (a node with no Ready condition yet is not judged). */
 export function nodeNotReady(node: Node): boolean {
   const ready = node.status?.conditions?.find((c) => c.type === "Ready");
   return ready !== undefined && ready.status !== "True";

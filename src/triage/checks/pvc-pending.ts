@@ -8,6 +8,7 @@ import { objectKey } from "../snapshot-index.js";
 import { byWorkload, inspectCommands, label, viewsOf } from "./common.js";
 import { schedulingEvidence } from "./scheduling.js";
 
+/** Annotations that mark the default StorageClass (the beta one is still set by older installers). */
 export const DEFAULT_CLASS_ANNOTATIONS = [
   "storageclass.kubernetes.io/is-default-class",
   "storageclass.beta.kubernetes.io/is-default-class",

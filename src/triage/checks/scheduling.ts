@@ -9,6 +9,7 @@ export interface SchedulingEvidence {
   quotes: string[];
 }
 
+/** The scheduler's messages about a pod, newest first, each with its verbatim quote. */
 export function schedulingEvidence(view: PodView): SchedulingEvidence {
   const messages: string[] = [];
   const quotes: string[] = [];
@@ -34,7 +35,9 @@ export const CLAIM_NOT_FOUND = /persistentvolumeclaim "([^"]+)" not found/gi;
 /** Scheduler messages about storage rather than nodes (missing-pvc / pvc-pending own them). */
 export const STORAGE_MESSAGE =
   /persistentvolumeclaim|unbound immediate PersistentVolumeClaims|volume node affinity/i;
+/** Scheduler phrases for "no node has room". */
 export const RESOURCE_MESSAGE = /Insufficient [\w./-]+|Too many pods/;
+/** Scheduler phrases for "placement rules exclude the nodes". */
 export const CONSTRAINT_MESSAGE =
   /didn't match Pod's node affinity|node affinity\/selector|untolerated taint|had taint|didn't match pod (?:anti-)?affinity|didn't match pod topology spread|didn't have free ports|were unschedulable|didn't satisfy existing pods anti-affinity/i;
 

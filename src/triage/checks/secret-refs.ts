@@ -16,6 +16,7 @@ const PATTERNS: { kind: MissingRef["kind"]; re: RegExp; name: number; key?: numb
   { kind: "ConfigMap", re: /couldn't find key (\S+) in ConfigMap [^/\s]+\/([^\s,;]+)/gi, name: 2, key: 1 },
 ];
 
+/** Every missing Secret/ConfigMap (or key) named in a kubelet message. */
 export function missingRefs(message: string | undefined): MissingRef[] {
   // Nearly every message is about something else: skip the four regexes for those.
   if (!message || !(message.includes("not found") || message.includes("couldn't find key"))) return [];
