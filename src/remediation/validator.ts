@@ -50,6 +50,8 @@ export interface ValidateOptions {
   validateWithModel?: ModelValidator;
 }
 
+const MAX_POLLS = 500;
+
 const ORDER: Record<Verdict, number> = { "not-resolved": 0, "partially-resolved": 1, resolved: 2 };
 
 async function observe(
@@ -127,7 +129,9 @@ export async function validateRemediation(options: ValidateOptions): Promise<Val
         return withModel(options, { verdict: "resolved", evidence, checkedAt: clockIso(options.clock) });
       }
     }
-    if (clockMs(options.clock) >= deadline) break;
+    // The poll cap guards against a clock that never moves (a misconfigured sleep in a test or a
+    // stuck simulated clock): validation must end even then.
+    if (clockMs(options.clock) >= deadline || polls >= MAX_POLLS) break;
     await options.sleep(Math.min(interval, Math.max(deadline - clockMs(options.clock), 0)));
     interval = Math.min(interval * 2, maxInterval);
   }

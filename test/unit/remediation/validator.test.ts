@@ -263,3 +263,19 @@ describe("validateRemediation", () => {
     expect(broken.evidence.at(-1)).toBe("model validation unavailable: model down");
   });
 });
+
+describe("validateRemediation termination", () => {
+  it("ends even when the injected sleep never moves the clock", async () => {
+    const reader = new FakeReader();
+    reader.objects.deployments = [deployment(0, 0)];
+    const outcome = await validateRemediation({
+      proposal: setResources,
+      reader,
+      timeoutMs: 60_000,
+      clock: { now: () => start },
+      sleep: async () => {},
+    });
+    expect(outcome.verdict).toBe("not-resolved");
+    expect(outcome.evidence.at(-1)).toBe("criteria did not hold within 60 s (500 checks)");
+  });
+});
