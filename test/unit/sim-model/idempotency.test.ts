@@ -68,4 +68,17 @@ describe("reconcile", () => {
     const after = view.events().map((event) => event.metadata.name);
     expect(after.filter((name) => !before.has(name))).toEqual([]);
   });
+
+  it("re-reads the cluster once and leaves Events alone when nothing changed", () => {
+    const view = cluster([], everything());
+    const lists = new Map<string, number>();
+    const list = view.list.bind(view);
+    view.list = (kind: string, namespace?: string) => {
+      lists.set(kind, (lists.get(kind) ?? 0) + 1);
+      return list(kind, namespace);
+    };
+    reconcile(view);
+    expect(lists.get("Pod")).toBe(1);
+    expect(lists.get("Event")).toBeUndefined();
+  });
 });

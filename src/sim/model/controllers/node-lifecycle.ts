@@ -52,16 +52,23 @@ function toleranceSeconds(pod: Pod, taint: string): number | undefined {
 }
 
 /** Marks the node's pods not Ready and evicts the ones whose toleration ran out. */
-function handleUnhealthyNode(cluster: Cluster, node: Node, taint: string, sinceMs: number): void {
+function handleUnhealthyNode(
+  cluster: Cluster,
+  node: Node,
+  taint: string,
+  sinceMs: number,
+  nodeChanged: boolean,
+): void {
   const nodeSource = { component: "node-controller" };
-  cluster.events.timeline(
-    node,
-    "Normal",
-    "NodeNotReady",
-    `Node ${node.metadata.name} status is now: NodeNotReady`,
-    nodeSource,
-    { count: 1, firstMs: sinceMs },
-  );
+  if (nodeChanged || !cluster.sameInstant)
+    cluster.events.timeline(
+      node,
+      "Normal",
+      "NodeNotReady",
+      `Node ${node.metadata.name} status is now: NodeNotReady`,
+      nodeSource,
+      { count: 1, firstMs: sinceMs },
+    );
   for (const pod of cluster.podsOn(node.metadata.name ?? "")) {
     if (isTerminal(pod) || pod.metadata.deletionTimestamp) continue;
     let changed = false;
@@ -130,6 +137,6 @@ export function runNodeLifecycle(cluster: Cluster): void {
       changed = true;
     }
     if (changed) cluster.save(node);
-    if (unhealthy) handleUnhealthyNode(cluster, node, unhealthy, sinceMs);
+    if (unhealthy) handleUnhealthyNode(cluster, node, unhealthy, sinceMs, changed);
   }
 }

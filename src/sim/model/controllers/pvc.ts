@@ -137,8 +137,11 @@ export function runVolumeController(cluster: Cluster): void {
     const createdMs = Math.min(parseTime(claim.metadata.creationTimestamp) ?? cluster.nowMs, cluster.nowMs);
     const retries = 1 + Math.floor((cluster.nowMs - createdMs) / 120_000);
     const pending = { ...claim.status, phase: "Pending" };
+    const unchanged = !changed && jsonEqual(claim.status, pending);
+    // Same claim, same instant: its events are already counted.
+    const events = unchanged && cluster.sameInstant ? undefined : cluster.events;
     if (!name) {
-      cluster.events.timeline(
+      events?.timeline(
         claim,
         "Normal",
         "FailedBinding",
@@ -147,7 +150,7 @@ export function runVolumeController(cluster: Cluster): void {
         { count: retries, firstMs: createdMs },
       );
     } else if (!cluster.storageClasses.has(name)) {
-      cluster.events.timeline(
+      events?.timeline(
         claim,
         "Warning",
         "ProvisioningFailed",
@@ -156,7 +159,7 @@ export function runVolumeController(cluster: Cluster): void {
         { count: retries, firstMs: createdMs },
       );
     } else if (bindingMode(cluster, claim) === "WaitForFirstConsumer") {
-      cluster.events.timeline(
+      events?.timeline(
         claim,
         "Normal",
         "WaitForFirstConsumer",
@@ -168,7 +171,7 @@ export function runVolumeController(cluster: Cluster): void {
       bindClaim(cluster, claim);
       continue;
     }
-    if (changed || !jsonEqual(claim.status, pending)) {
+    if (!unchanged) {
       claim.status = pending;
       cluster.save(claim);
     }

@@ -31,9 +31,12 @@ export function runReplicaSets(cluster: Cluster, replicaSets: Workload[], failur
       const rejection = quotaRejection(cluster, pod);
       if (rejection) {
         failures.set(rs.metadata.uid ?? "", rejection);
-        cluster.events.timeline(rs, "Warning", "FailedCreate", `Error creating: ${rejection}`, SOURCE, {
-          count: 1,
-        });
+        const known = rs.status?.conditions?.some((condition) => condition.message === rejection);
+        if (!known || !cluster.sameInstant) {
+          cluster.events.timeline(rs, "Warning", "FailedCreate", `Error creating: ${rejection}`, SOURCE, {
+            count: 1,
+          });
+        }
         break;
       }
       const stored = createPod(cluster, pod);

@@ -167,14 +167,15 @@ export function runStatefulSets(cluster: Cluster, statefulSets: Workload[]): Map
       });
       const rejection = quotaRejection(cluster, pod);
       if (rejection) {
-        cluster.events.timeline(
-          sts,
-          "Warning",
-          "FailedCreate",
-          `create Pod ${name} in StatefulSet ${sts.metadata.name} failed error: ${rejection}`,
-          SOURCE,
-          { count: 1 },
-        );
+        if (!cluster.sameInstant)
+          cluster.events.timeline(
+            sts,
+            "Warning",
+            "FailedCreate",
+            `create Pod ${name} in StatefulSet ${sts.metadata.name} failed error: ${rejection}`,
+            SOURCE,
+            { count: 1 },
+          );
         break;
       }
       createPod(cluster, pod);
