@@ -74,6 +74,12 @@ export async function investigateWithModel(input: InvestigateInput): Promise<Rca
       return { ...rcaFromTriage(input.triage, result.reason), usage: result.usage };
     }
     const report = await reportFromModel(result.value, input, namespace, signal);
+    log.info("model investigation complete", {
+      rootCauses: report.rootCauses.length,
+      proposals: report.proposals.length,
+      dropped: report.dropped.length,
+      ...result.usage,
+    });
     return { ...report, usage: result.usage };
   } catch (error) {
     log.error("model investigation failed", { error: errorMessage(error) });
