@@ -33,10 +33,6 @@ function hasRepeatedOom(pod: Pod): boolean {
   );
 }
 
-function isJobPod(view: PodView): boolean {
-  return view.owner.controller?.kind === "Job";
-}
-
 /**
  * Indexes the snapshot and classifies every pod in scope once, so checks only read maps. The
  * namespace comes from the options, else from the snapshot's scope.
@@ -73,8 +69,10 @@ export function buildContext(
       issues: healthy ? [] : classifyPod(pod, nowMs),
       events: healthy ? [] : eventsOf(index, "Pod", pod),
     };
-    // A Job's failed attempts are reported once, by job-failed, not pod by pod.
-    if (phase === "Failed" && isJobPod(view)) continue;
+    // A Job's failed attempts are reported once, by job-failed, not pod by pod. Other controllers'
+    // pods never fail from a crash (they restart in place): a Failed one was shut down, evicted or
+    // lost with its node and has been replaced — history, like the Evicted ones.
+    if (phase === "Failed" && view.owner.controller !== undefined) continue;
     // A ready pod that keeps getting OOM-killed is an incident in the making; one old kill is not.
     if (healthy && hasRepeatedOom(pod)) {
       view.issues = classifyPod(pod, nowMs).filter((i) => i.kind === "oom" && i.status.restartCount >= 2);

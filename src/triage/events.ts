@@ -9,8 +9,14 @@ export const RECENT_MS = 60 * 60 * 1000;
 
 /** When the event last happened (ms since epoch), from the newest timestamp it carries. */
 export function eventTimeMs(event: KubeEvent): number | undefined {
+  // events.k8s.io-style events carry their latest occurrence in series, not lastTimestamp.
+  const series = event.series as { lastObservedTime?: string } | undefined;
   const text =
-    event.lastTimestamp ?? event.eventTime ?? event.firstTimestamp ?? event.metadata.creationTimestamp;
+    event.lastTimestamp ??
+    series?.lastObservedTime ??
+    event.eventTime ??
+    event.firstTimestamp ??
+    event.metadata.creationTimestamp;
   const value = text ? Date.parse(text) : Number.NaN;
   return Number.isNaN(value) ? undefined : value;
 }
@@ -43,7 +49,9 @@ export function eventsOf(index: SnapshotIndex, kind: string, object: KubeObject)
 export function quoteEvent(event: KubeEvent): string {
   const involved = event.involvedObject;
   const where = `${involved.kind ?? "object"} ${involved.namespace ? `${involved.namespace}/` : ""}${involved.name ?? ""}`;
-  const count = event.count && event.count > 1 ? ` (x${event.count})` : "";
+  const seriesCount = (event.series as { count?: number } | undefined)?.count;
+  const times = event.count ?? seriesCount;
+  const count = times && times > 1 ? ` (x${times})` : "";
   return `${event.type ?? "Event"} ${event.reason ?? ""} ${where}${count}: ${event.message ?? ""}`;
 }
 

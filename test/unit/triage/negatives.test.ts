@@ -64,6 +64,26 @@ describe("what is not a problem", () => {
     expect(result.rootCauses).toEqual([]);
   });
 
+  it("pods a controller already replaced (Failed after a node shutdown) are history", () => {
+    const web = app("web", { replicas: 2 });
+    const gone = structuredClone(web.pods[0]!);
+    gone.metadata.name = "web-shutdown";
+    gone.status = {
+      phase: "Failed",
+      reason: "Terminated",
+      message: "Pod was terminated in response to imminent node shutdown.",
+      containerStatuses: [
+        {
+          name: "web",
+          ready: false,
+          restartCount: 0,
+          state: { terminated: { exitCode: 137, reason: "Error" } },
+        },
+      ],
+    };
+    expect(triage(snapshot("default", web.part, { pods: [gone] })).rootCauses).toEqual([]);
+  });
+
   it("the pods of an older ReplicaSet during a rollout are not the current state", () => {
     const web = app("web", { revision: 2 });
     const old = app("web", {
