@@ -3,14 +3,13 @@ import { rcaFromTriage } from "../agent/fallback.js";
 import { agentConfigFromEnv, investigateWithModel } from "../agent/index.js";
 import type { Env } from "../config/env.js";
 import type { Policy } from "../config/policy.js";
-import type { Investigation, InvestigationNotifier } from "../domain/investigation.js";
+import type { InvestigationNotifier } from "../domain/investigation.js";
 import { collectSnapshot } from "../k8s/collect.js";
 import { createClusterReader } from "../k8s/kube-reader.js";
 import { loadKubeConfig } from "../k8s/kubeconfig.js";
 import type { Logger } from "../log.js";
 import type { MetricsRecorder } from "../metrics/registry.js";
 import type { AuditSink, Clock } from "../remediation/audit.js";
-import { type AutomaticHistory, automaticDecision, recordAutomatic } from "../remediation/automatic.js";
 import { createExecutor } from "../remediation/executor.js";
 import { runRemediation } from "../remediation/run.js";
 import { createSlackClient } from "../slack/client.js";
@@ -18,6 +17,7 @@ import { SlackNotifier } from "../slack/notifier.js";
 import { SlackPoster } from "../slack/poster.js";
 import { triage } from "../triage/index.js";
 import type { AuditTrail } from "./audit.js";
+import { automaticProposals } from "./automatic.js";
 import type { PipelineDeps } from "./deps.js";
 import type { InvestigationStore } from "./store.js";
 
@@ -141,51 +141,14 @@ export function defaultPipelineDeps(
         ...(options.remediationSleep ? { sleep: options.remediationSleep } : {}),
         observePhase: (phase, seconds) => runtime.metrics?.observe("phaseDuration", { phase }, seconds),
       }),
-    autoApprove: (investigation) => automaticProposals(runtime, policy, investigation),
+    autoApprove: (investigation) =>
+      automaticProposals(
+        runtime.redis,
+        `${runtime.store.keys.prefix}:automatic-history`,
+        policy,
+        investigation,
+      ),
     clock: () => new Date(),
     close: () => reader.close(),
   };
-}
-
-/**
- * Proposals the policy lets run without a human. The run history (rate limits, cooldowns) is
- * kept in Redis for all workers; two workers deciding at the same instant may both pass a limit
- * by one, which the cooldown per target then catches.
- */
-async function automaticProposals(
-  runtime: DefaultDepsRuntime,
-  policy: Policy,
-  investigation: Investigation,
-): Promise<string[]> {
-  const signal = investigation.trigger.signal;
-  if (policy.automatic.length === 0 || !signal?.type || !signal.reason) return [];
-  const key = `${runtime.store.keys.prefix}:automatic-history`;
-  let history: AutomaticHistory = JSON.parse((await runtime.redis.get(key)) ?? '{"runs":[]}');
-  const allowed: string[] = [];
-  for (const record of investigation.proposals) {
-    if (record.state !== "pending") continue;
-    const cause =
-      investigation.triage?.rootCauses.find((candidate) => candidate.id === record.proposal.rootCauseId) ??
-      investigation.rca?.rootCauses[0];
-    if (!cause) continue;
-    const decision = automaticDecision({
-      policy,
-      event: {
-        type: signal.type,
-        reason: signal.reason,
-        kind: signal.kind ?? investigation.trigger.target?.kind ?? "",
-        namespace: investigation.trigger.namespace,
-        message: signal.message ?? investigation.trigger.text ?? "",
-      },
-      rootCause: { category: cause.category, confidence: cause.confidence },
-      proposal: record.proposal,
-      now: new Date(),
-      history,
-    });
-    if (!decision.allow) continue;
-    history = recordAutomatic(policy, history, decision.record);
-    allowed.push(record.proposal.id);
-  }
-  if (allowed.length > 0) await runtime.redis.set(key, JSON.stringify(history), "EX", 24 * 3600);
-  return allowed;
 }
