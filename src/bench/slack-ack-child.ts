@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
 import { defaultPolicy } from "../config/policy.js";
-import { FakeSlack } from "../dev/fake-slack.js";
 import { createLogger } from "../log.js";
 import { createProducerConnection, waitReady } from "../queue/connection.js";
 import { Producer } from "../queue/producer.js";
@@ -11,14 +10,16 @@ import { redisOnceGuard } from "../slack/once.js";
 /**
  * The server side of the slack-ack bench, in its own process so the load generator does not share
  * its event loop: the real Bolt app, the real queue on Redis, and the fake Slack Web API.
- * argv: <redis url> <signing secret>. Sends {port, responseUrl} over IPC; exits on disconnect.
+ * The fake Slack Web API lives in the parent, like Slack itself would be elsewhere.
+ * argv: <redis url> <signing secret> <Web API url> <bot token>. Sends {port} over IPC; exits on
+ * disconnect.
  */
 async function main(): Promise<void> {
-  const [redisUrl, secret] = process.argv.slice(2);
-  if (!redisUrl || !secret || !process.send)
-    throw new Error("usage: slack-ack-child <redis-url> <secret> (forked)");
+  const [redisUrl, secret, apiUrl, token] = process.argv.slice(2);
+  if (!redisUrl || !secret || !apiUrl || !token || !process.send) {
+    throw new Error("usage: slack-ack-child <redis-url> <secret> <api-url> <token> (forked)");
+  }
   const logger = createLogger({}, () => {}, "silent");
-  const fake = await new FakeSlack().start();
   const redis = createProducerConnection(redisUrl, "bench-slack");
   await waitReady(redis);
   const prefix = `bench-slack-${randomUUID().slice(0, 8)}`;
@@ -34,16 +35,15 @@ async function main(): Promise<void> {
       logger,
       readiness: {},
     },
-    { botToken: fake.token, signingSecret: secret, apiUrl: fake.url, port: 0, host: "127.0.0.1" },
+    { botToken: token, signingSecret: secret, apiUrl, port: 0, host: "127.0.0.1" },
   );
   const { port } = await slack.start();
-  process.send({ port, responseUrl: fake.responseUrl("bench") });
+  process.send({ port });
   process.once("disconnect", () => {
     void (async () => {
       await slack.stop();
       await producer.close();
       await redis.quit();
-      await fake.stop();
       process.exit(0);
     })();
   });

@@ -1,6 +1,7 @@
 import { type ChildProcess, fork } from "node:child_process";
 import { availableParallelism, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
+import { FakeSlack } from "../dev/fake-slack.js";
 import { ensureRedis } from "../dev/local-redis.js";
 import { SlackSender } from "../dev/slack-requests.js";
 import type { BenchContext, BenchRow, BenchSection, BenchSectionResult } from "./types.js";
@@ -9,7 +10,7 @@ import type { BenchContext, BenchRow, BenchSection, BenchSectionResult } from ".
  * Ack latency of `/triage`: the real Bolt HTTP receiver with signature verification, the real
  * queue on Redis, and the local fake Slack Web API; N concurrent correctly signed requests per
  * round, timed from send to the HTTP 200 Slack waits for (it gives up after 3 s). The app runs in
- * a child process so the load generator does not share its event loop.
+ * a child process so the load generator (and the fake Slack) do not share its event loop.
  */
 
 const SECRET = "bench-signing-secret";
@@ -55,23 +56,24 @@ interface ServedApp {
   stop(): Promise<void>;
 }
 
-async function serveApp(redisUrl: string): Promise<ServedApp> {
+async function serveApp(redisUrl: string, fake: FakeSlack): Promise<ServedApp> {
   const child: ChildProcess = fork(
     fileURLToPath(new URL("./slack-ack-child.ts", import.meta.url)),
-    [redisUrl, SECRET],
+    [redisUrl, SECRET, fake.url, fake.token],
     {
       execArgv: ["--import", "tsx"],
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     },
   );
-  const ready = await new Promise<{ port: number; responseUrl: string }>((resolve, reject) => {
-    child.once("message", (value) => resolve(value as { port: number; responseUrl: string }));
+  const ready = await new Promise<{ port: number }>((resolve, reject) => {
+    child.once("message", (value) => resolve(value as { port: number }));
     child.once("exit", (code) =>
       reject(new Error(`slack-ack server exited with code ${code} before serving`)),
     );
   });
   return {
     ...ready,
+    responseUrl: fake.responseUrl("bench"),
     stop: async () => {
       const exited = new Promise((resolve) => child.once("exit", resolve));
       child.disconnect();
@@ -82,13 +84,17 @@ async function serveApp(redisUrl: string): Promise<ServedApp> {
 
 async function run(context: BenchContext): Promise<BenchSectionResult> {
   const redisServer = await ensureRedis({ log: context.progress });
+  const fake = await new FakeSlack().start();
   try {
-    const served = await serveApp(redisServer.url);
+    const served = await serveApp(redisServer.url, fake);
     const send = new SlackSender(`http://127.0.0.1:${served.port}/slack/events`, SECRET);
     const rounds = context.quick ? 2 : 6;
     context.progress(`slack-ack: warm-up, then ${rounds} rounds of ${CONCURRENT} concurrent /triage`);
     for (let w = 0; w < 3; w++)
       await round(send, served.responseUrl, ["help", `warm-${w}`, "Not_A_Namespace"]);
+    const sequential: number[] = [];
+    for (let i = 0; i < CONCURRENT; i++)
+      sequential.push(...(await round(send, served.responseUrl, [`seq-${i}`])));
     const investigate: number[] = [];
     const invalid: number[] = [];
     for (let r = 0; r < rounds; r++) {
@@ -110,6 +116,7 @@ async function run(context: BenchContext): Promise<BenchSectionResult> {
     return {
       columns: ["case", "requests", "p50 ms", "p99 ms", "max ms"],
       rows: [
+        row("/triage <ns>, one at a time", sequential),
         row(`${CONCURRENT} concurrent /triage <ns> (enqueue)`, investigate),
         row(`${CONCURRENT} concurrent invalid /triage (ephemeral usage)`, invalid),
       ],
@@ -117,6 +124,12 @@ async function run(context: BenchContext): Promise<BenchSectionResult> {
         concurrent: CONCURRENT,
         rounds,
         triage: { p50Ms: percentile(sorted, 50), p99Ms: p99, maxMs: sorted.at(-1) ?? 0 },
+        sequential: {
+          p50Ms: percentile(
+            [...sequential].sort((a, b) => a - b),
+            50,
+          ),
+        },
         invalid: { p50Ms: percentile(sortedInvalid, 50), p99Ms: percentile(sortedInvalid, 99) },
         loadAverage: loadavg()[0],
       },
@@ -129,6 +142,7 @@ async function run(context: BenchContext): Promise<BenchSectionResult> {
       ],
     };
   } finally {
+    await fake.stop();
     await redisServer.stop();
   }
 }

@@ -87,6 +87,8 @@ export async function createSlackApp(deps: SlackDeps, options: SlackAppOptions):
     botId: identity.botId,
     botUserId: identity.userId,
     logger: boltLogger(logger),
+    // No conversation state is kept in Bolt (all state is in Redis): skip its per-request middleware.
+    convoStore: false,
     clientOptions: slackClientOptions(options.apiUrl),
     customRoutes: routes,
     ...(socketMode
