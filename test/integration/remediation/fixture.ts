@@ -2,6 +2,7 @@ import { createClusterReader, type KubeClusterReader } from "../../../src/k8s/ku
 import type { RemediationAuditEntry } from "../../../src/remediation/audit.js";
 import { createExecutor, type Executor } from "../../../src/remediation/executor.js";
 import {
+  type Identity,
   isMutating,
   type RecordedRequest,
   type SimCluster,
@@ -22,14 +23,20 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(options: {
+export interface HarnessOptions {
   state?: string;
   scenario?: string;
   warmupMs?: number;
-}): Promise<Harness> {
-  const sim = await startSimCluster(
-    options.state !== undefined ? { state: options.state } : { scenario: options.scenario ?? "" },
-  );
+  /** Extra identities on the cluster, and which one the executor uses (default "executor"). */
+  identities?: Identity[];
+  executorIdentity?: string;
+}
+
+export async function startHarness(options: HarnessOptions): Promise<Harness> {
+  const sim = await startSimCluster({
+    ...(options.state !== undefined ? { state: options.state } : { scenario: options.scenario ?? "" }),
+    ...(options.identities ? { identities: options.identities } : {}),
+  });
   // Let the model bring the state to its steady (failing) condition before anything proposes.
   for (let elapsed = 0; elapsed < (options.warmupMs ?? 120_000); elapsed += 10_000) sim.clock.advance(10_000);
   const audit: RemediationAuditEntry[] = [];
@@ -39,7 +46,7 @@ export async function startHarness(options: {
   const clock = { now: () => sim.clock.nowMs() };
   const reader = createClusterReader(sim.kubeConfig("reader"));
   const executor = createExecutor({
-    kubeConfig: sim.kubeConfig("executor"),
+    kubeConfig: sim.kubeConfig(options.executorIdentity ?? "executor"),
     clock,
     audit: sink,
   });
