@@ -12,6 +12,8 @@ export function isProdLike(namespace: string): boolean {
 const WORKLOAD_KINDS = ["Deployment", "StatefulSet", "DaemonSet"];
 /** Causes that break a path users take (requests fail) even when every workload runs. */
 const USER_FACING = ["ingress-misconfigured", "service-no-endpoints", "network-policy"];
+/** Causes where work silently does not get done (a batch that keeps failing). */
+const WORK_LOST = ["job-failed", "quota-exceeded", "rbac-forbidden"];
 
 function workloadRefs(findings: Finding[]): ResourceRef[] {
   return findings.flatMap((f) => [f.resource, ...f.affected]).filter((r) => WORKLOAD_KINDS.includes(r.kind));
@@ -23,8 +25,8 @@ function workloadRefs(findings: Finding[]): ResourceRef[] {
  * - P2: a workload at 0 available anywhere, a prod-like workload short of replicas, several
  *   namespaces hit, or a broken request path (Ingress, Service without endpoints, NetworkPolicy)
  *   in a prod-like namespace.
- * - P3: a broken request path elsewhere, any other cause in a prod-like namespace, or any
- *   workload short of replicas.
+ * - P3: a broken request path elsewhere, a failed Job (or pods refused by quota/RBAC), any other
+ *   cause in a prod-like namespace, or any workload short of replicas.
  * - P4: no cause, or causes with no availability impact outside prod.
  */
 export function severityOf(
@@ -44,7 +46,7 @@ export function severityOf(
   if (radius === "multiple-namespaces") return "P2";
   const userPath = findings.filter((f) => USER_FACING.includes(f.category));
   if (userPath.some((f) => isProdLike(f.resource.namespace))) return "P2";
-  if (userPath.length > 0) return "P3";
+  if (userPath.length > 0 || findings.some((f) => WORK_LOST.includes(f.category))) return "P3";
   if (findings.some((f) => isProdLike(f.resource.namespace)) || states.some((s) => isDegraded(s.a)))
     return "P3";
   return "P4";

@@ -29,6 +29,13 @@ export function healthyWorkloads(ctx: TriageContext, findings: Finding[]): Resou
   );
 }
 
+/** A headline must fit a channel topic or a phone notification. */
+const HEADLINE_DETAIL_MAX = 140;
+
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
@@ -54,6 +61,6 @@ export function headline(ctx: TriageContext, findings: Finding[], controlPlane: 
   const parts: string[] = [];
   if (down > 0) parts.push(`${down} of ${plural(workloads.length, noun)} unavailable`);
   if (degraded > 0) parts.push(`${degraded} degraded`);
-  const detail = parts.length > 0 ? parts.join(", ") : (findings[0]?.summary ?? "");
+  const detail = parts.length > 0 ? parts.join(", ") : clip(findings[0]?.summary ?? "", HEADLINE_DETAIL_MAX);
   return `${cp}${plural(findings.length, "root cause")} in ${scope}: ${detail}`;
 }

@@ -1,7 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { triage } from "../../../src/triage/index.js";
 import { isProdLike } from "../../../src/triage/severity.js";
-import { app, crashLoop, hpa, ingress, node, snapshot } from "../../fixtures/triage/builders.js";
+import {
+  app,
+  crashLoop,
+  cronJob,
+  hpa,
+  ingress,
+  job,
+  node,
+  snapshot,
+} from "../../fixtures/triage/builders.js";
 
 describe("blast radius", () => {
   it("no-issues", () => {
@@ -126,5 +135,17 @@ describe("severity of broken request paths", () => {
       snapshot(ns, app("web", { namespace: ns }).part, { ingresses: [ingress("site", "nope", 80, ns)] });
     expect(triage(make("dev")).severity).toBe("P3");
     expect(triage(make("prod")).severity).toBe("P2");
+  });
+});
+
+describe("failed batch work", () => {
+  it("a CronJob that keeps failing is P3 and the headline stays one short line", () => {
+    const cj = cronJob("etl", "data");
+    const failed = job("etl-1", { namespace: "data", failed: true, cronJob: cj });
+    failed.status!.conditions![0]!.message = "x".repeat(400);
+    const result = triage(snapshot("data", { cronJobs: [cj], jobs: [failed] }));
+    expect(result.severity).toBe("P3");
+    expect(result.headline.length).toBeLessThanOrEqual(200);
+    expect(result.headline.startsWith("1 root cause in data: etl (CronJob) failed")).toBe(true);
   });
 });
