@@ -164,3 +164,28 @@ describe("health routes on the Bolt server", () => {
     expect(await ready.json()).toEqual({ ready: true, checks: { redis: "ok" } });
   });
 });
+
+describe("readiness when Redis does not answer", () => {
+  it("reports 503 and names the failing dependency", async () => {
+    const down = await startSlackHarness({
+      redisUrl: inject("redisUrl"),
+      deps: {
+        readiness: {
+          redis: async () => {
+            throw new Error("connect ECONNREFUSED 127.0.0.1:6379");
+          },
+        },
+      },
+    });
+    try {
+      const ready = await fetch(`http://127.0.0.1:${down.port}/readyz`);
+      expect(ready.status).toBe(503);
+      expect(await ready.json()).toEqual({
+        ready: false,
+        checks: { redis: "failed: connect ECONNREFUSED 127.0.0.1:6379" },
+      });
+    } finally {
+      await down.stop();
+    }
+  });
+});
