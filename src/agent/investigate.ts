@@ -1,3 +1,4 @@
+import { anyGlob } from "../config/glob.js";
 import type { Policy } from "../config/policy.js";
 import type { RemediationProposal } from "../domain/actions.js";
 import type { Trigger } from "../domain/investigation.js";
@@ -47,6 +48,10 @@ export async function investigateWithModel(input: InvestigateInput): Promise<Rca
   if (!config.apiKey)
     return rcaFromTriage(input.triage, "no ANTHROPIC_API_KEY is set; deterministic analysis only");
   const namespace = input.trigger.namespace || input.triage.namespace;
+  if (namespace !== "*" && !anyGlob(input.policy.namespaces, namespace)) {
+    // Every read would be refused; the model could only guess.
+    return rcaFromTriage(input.triage, `namespace '${namespace}' is outside the policy's namespaces`);
+  }
   const log = rootLog.child({ component: "agent", namespace });
   const signal = investigationSignal(config.timeoutMs, input.signal);
   try {

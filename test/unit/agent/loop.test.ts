@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { investigateWithModel } from "../../../src/agent/index.js";
-import { defaultPolicy } from "../../../src/config/policy.js";
+import { defaultPolicy, parsePolicy } from "../../../src/config/policy.js";
 import {
   type FakeAnthropic,
   resultText,
@@ -272,6 +272,19 @@ describe("investigation loop over the fake Messages API", () => {
     });
     expect(offline.source).toBe("deterministic");
     expect(offline.fallbackReason).toMatch(/ANTHROPIC_API_KEY/);
+  });
+
+  it("does not call the model for a namespace the policy excludes", async () => {
+    fake = await startFakeAnthropic({ script: [] });
+    const report = await investigateWithModel({
+      reader: new MemoryReader(objects()),
+      triage: triage(),
+      trigger: trigger(),
+      policy: parsePolicy("namespaces: [staging-*]"),
+      config: { apiKey: "k", baseURL: fake.url },
+    });
+    expect(report.fallbackReason).toMatch(/outside the policy's namespaces/);
+    expect(fake.requests).toHaveLength(0);
   });
 
   it("falls back when the token budget runs out", async () => {
