@@ -1,9 +1,11 @@
 import type { KubeEvent, KubeObject } from "../domain/kube.js";
+import type { IdSource } from "./ids.js";
 import { groupVersion, kindForObject } from "./kinds.js";
 import { finalizeMetadata } from "./objects.js";
 
 /** What the recorder needs from the store (kept narrow so the two files do not depend on each other). */
 interface EventSink {
+  readonly ids: IdSource;
   now(): string;
   getStored(bucket: string, namespace: string, name: string): KubeObject | undefined;
   write(object: KubeObject): KubeObject;
@@ -111,7 +113,7 @@ export class EventRecorder {
     };
     // Core Events written by the kubelet carry an explicit null eventTime.
     (event as Record<string, unknown>).eventTime = null;
-    finalizeMetadata(event, undefined, undefined, now);
+    finalizeMetadata(event, undefined, undefined, now, this.#sink.ids);
     return this.#sink.write(event) as KubeEvent;
   }
 }

@@ -43,6 +43,8 @@ export interface SimClusterOptions {
   host?: "127.0.0.1" | "localhost";
   /** Number of changes kept for watch resumption (default 1000); older versions get 410 Gone. */
   historyLimit?: number;
+  /** Seed of generated names and uids (default fixed, so runs are reproducible). */
+  seed?: number;
   /** Fixed tokens for the default identities (random otherwise). */
   tokens?: Partial<Record<DefaultIdentityName, string>>;
   /**
@@ -128,6 +130,7 @@ export async function startSimCluster(options: SimClusterOptions = {}): Promise<
     now: () => clock.now(),
     nowMs: () => clock.nowMs(),
     historyLimit: options.historyLimit ?? 1000,
+    ...(options.seed !== undefined ? { seed: options.seed } : {}),
   });
   const warnings = [...(state?.warnings ?? [])];
   if (state) warnings.push(...loadState(store, state));

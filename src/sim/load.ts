@@ -44,7 +44,7 @@ export function loadState(store: SimStore, state: ParsedState): string[] {
         `duplicate ${object.kind} ${object.metadata.namespace ? `${object.metadata.namespace}/` : ""}${name}: the later one wins`,
       );
     }
-    finalizeMetadata(object, undefined, spec?.viewOf ? undefined : spec, now);
+    finalizeMetadata(object, undefined, spec?.viewOf ? undefined : spec, now, store.ids);
     store.write(object, true);
   }
   for (const entry of state.logs) store.logs.set(entry);

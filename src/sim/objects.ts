@@ -1,22 +1,10 @@
-import { randomUUID } from "node:crypto";
 import type { KubeObject } from "../domain/kube.js";
+import type { IdSource } from "./ids.js";
 import type { KindSpec } from "./kinds.js";
 
 /** Store key of an object inside its kind: `namespace/name`, or `name` when cluster-scoped. */
 export function storeKey(namespace: string | undefined, name: string): string {
   return namespace ? `${namespace}/${name}` : name;
-}
-
-// The alphabet Kubernetes uses for generateName suffixes (no vowels, no look-alikes).
-const SUFFIX_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
-
-/** A 5-character random suffix as appended to `metadata.generateName`. */
-export function randomSuffix(length = 5): string {
-  let suffix = "";
-  for (let index = 0; index < length; index++) {
-    suffix += SUFFIX_ALPHABET[Math.floor(Math.random() * SUFFIX_ALPHABET.length)];
-  }
-  return suffix;
 }
 
 /** Structural equality of two JSON values (key order ignored). */
@@ -50,10 +38,11 @@ export function finalizeMetadata(
   existing: KubeObject | undefined,
   spec: KindSpec | undefined,
   now: string,
+  ids: IdSource,
 ): KubeObject {
   const metadata = object.metadata;
-  if (!metadata.name && metadata.generateName) metadata.name = `${metadata.generateName}${randomSuffix()}`;
-  metadata.uid = existing?.metadata.uid ?? metadata.uid ?? randomUUID();
+  if (!metadata.name && metadata.generateName) metadata.name = `${metadata.generateName}${ids.suffix()}`;
+  metadata.uid = existing?.metadata.uid ?? metadata.uid ?? ids.uuid();
   metadata.creationTimestamp = existing?.metadata.creationTimestamp ?? metadata.creationTimestamp ?? now;
   if (spec?.generation) {
     if (!existing) {

@@ -1,6 +1,7 @@
 import type { KubeObject, ObjectMeta } from "../domain/kube.js";
 import { EventRecorder } from "./event-recorder.js";
 import { type Change, ChangeHistory } from "./history.js";
+import { IdSource } from "./ids.js";
 import { storedCopy } from "./json-cache.js";
 import { groupVersion, type KindSpec, kindByName, kindForObject } from "./kinds.js";
 import { LogTable } from "./log-table.js";
@@ -43,9 +44,12 @@ export class SimStore implements ClusterView {
   #rv = 0;
   readonly events: EventRecorder;
   readonly logs = new LogTable();
+  /** Names and uids the server generates (seeded: runs are reproducible). */
+  readonly ids: IdSource;
 
-  constructor(options: { now: () => string; nowMs: () => number; historyLimit?: number }) {
+  constructor(options: { now: () => string; nowMs: () => number; historyLimit?: number; seed?: number }) {
     this.#now = options.now;
+    this.ids = new IdSource(options.seed);
     this.#history = new ChangeHistory(options.historyLimit ?? 1000);
     this.events = new EventRecorder(this, options.nowMs);
   }
@@ -69,13 +73,10 @@ export class SimStore implements ClusterView {
   list(kind: string, namespace?: string): KubeObject[] {
     const bucket = this.#buckets.get(kind);
     if (!bucket) return [];
-    if (namespace === undefined) return [...bucket.objects.values()].map(storedCopy);
-    // One namespace of a big kind: walk its key range instead of every object.
-    const { keys, start, end } = this.keyRange(kind, namespace);
+    // Creation order (not key order), like the model saw it before any list was served.
     const result: KubeObject[] = [];
-    for (let index = start; index < end; index++) {
-      const object = bucket.objects.get(keys[index]!);
-      if (object) result.push(storedCopy(object));
+    for (const object of bucket.objects.values()) {
+      if (namespace === undefined || object.metadata.namespace === namespace) result.push(storedCopy(object));
     }
     return result;
   }
@@ -93,7 +94,7 @@ export class SimStore implements ClusterView {
     const existing = copy.metadata.name
       ? this.getStored(bucket, copy.metadata.namespace ?? "", copy.metadata.name)
       : undefined;
-    finalizeMetadata(copy, existing, spec, this.#now());
+    finalizeMetadata(copy, existing, spec, this.#now(), this.ids);
     return storedCopy(this.write(copy));
   }
 

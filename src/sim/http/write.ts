@@ -122,11 +122,11 @@ export function commitWrite(
     }
   }
   if (!candidate.metadata.name && candidate.metadata.generateName)
-    finalizeMetadata(candidate, undefined, undefined, now);
+    finalizeMetadata(candidate, undefined, undefined, now, context.store.ids);
   const causes = validateObject(spec, candidate, baseline);
   if (causes.length > 0)
     throw invalid(spec, candidate.metadata.name ?? candidate.metadata.generateName ?? "", causes);
-  finalizeMetadata(candidate, baseline, spec, now);
+  finalizeMetadata(candidate, baseline, spec, now, context.store.ids);
   withManagedFields(
     candidate,
     spec,

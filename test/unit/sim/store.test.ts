@@ -34,6 +34,22 @@ describe("SimStore as a ClusterView", () => {
     expect(store.resourceVersion).toBe(Number(replaced.metadata.resourceVersion));
   });
 
+  it("generates the same names and uids for the same seed, so runs replay identically", () => {
+    const names = () => {
+      const { store } = newStore();
+      return [1, 2, 3].map(() => {
+        const created = store.upsert({ ...pod(""), metadata: { generateName: "web-", namespace: "ns" } });
+        return `${created.metadata.name} ${created.metadata.uid}`;
+      });
+    };
+    const first = names();
+    expect(names()).toEqual(first);
+    expect(new Set(first).size).toBe(3);
+    expect(first[0]).toMatch(
+      /^web-[a-z0-9]{5} [0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    );
+  });
+
   it("hands out copies, so mutating them does not change the store", () => {
     const { store } = newStore();
     store.upsert(pod("a"));
