@@ -64,6 +64,8 @@ export class Cluster {
   readonly services: Map<string, Service>;
   readonly endpoints: Map<string, KubeObject>;
   readonly quotas = new Map<string, ResourceQuota[]>();
+  /** Derived data a stage keeps for the rest of one pass (quota usage, pod IPs in use). */
+  readonly #passCaches = new Map<string, unknown>();
   /** namespace, label and value -> pod keys; built lazily, dropped when pods change. */
   #byLabel: Map<string, Set<string>> | undefined;
 
@@ -143,8 +145,20 @@ export class Cluster {
     return this.#resolve(this.podsByNode.get(node));
   }
 
+  /** A value derived once per pass under `key` (`create` runs on first use in the pass). */
+  passCache<T>(key: string, create: () => T): T {
+    if (!this.#passCaches.has(key)) this.#passCaches.set(key, create());
+    return this.#passCaches.get(key) as T;
+  }
+
+  /** The value under `key` this pass, if it was derived already. */
+  peekPassCache<T>(key: string): T | undefined {
+    return this.#passCaches.get(key) as T | undefined;
+  }
+
   /** Starts another pass over the same listing (cheaper than listing every object again). */
   startPass(sameInstant: boolean): void {
+    this.#passCaches.clear();
     this.writes = 0;
     this.events.writes = 0;
     this.sameInstant = sameInstant;

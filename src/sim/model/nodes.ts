@@ -27,24 +27,15 @@ function podNetwork(cluster: Cluster, node: Node): string {
   return `10.244.${Math.max(0, names.indexOf(node.metadata.name ?? "")) % 256}.`;
 }
 
-/** Pod IPs in use per node, built once per pass (per Cluster) and kept current by allocation. */
-const usedIPs = new WeakMap<Cluster, Map<string, Set<string>>>();
-
+/** Pod IPs in use on a node, worked out once per pass and kept current by allocation. */
 function ipsInUse(cluster: Cluster, nodeName: string): Set<string> {
-  let byNode = usedIPs.get(cluster);
-  if (!byNode) {
-    byNode = new Map();
-    usedIPs.set(cluster, byNode);
-  }
-  let used = byNode.get(nodeName);
-  if (!used) {
-    used = new Set();
+  return cluster.passCache(`pod-ips/${nodeName}`, () => {
+    const used = new Set<string>();
     for (const other of cluster.podsOn(nodeName)) {
       if (!isTerminal(other) && other.status?.podIP) used.add(other.status.podIP);
     }
-    byNode.set(nodeName, used);
-  }
-  return used;
+    return used;
+  });
 }
 
 /**

@@ -50,4 +50,16 @@ describe("resource quota", () => {
     const rs = view.list("ReplicaSet")[0] as Workload;
     expect(rs.status?.conditions).toBeUndefined();
   });
+
+  it("frees quota of deleted pods for the next pass of the same reconcile", () => {
+    const tight: KubeObject = { ...quota, spec: { hard: { pods: "2" } } };
+    const view = cluster([tight, deployment("db", { replicas: 2, spec: {} })]);
+    patchDeployment(view, "default", "db", (current) => {
+      current.spec.strategy = { type: "Recreate" };
+      current.spec.template.spec.containers[0]!.image = "ghcr.io/acme/db:2.0.0";
+    });
+    const pods = podsOf(view, "db");
+    expect(pods).toHaveLength(2);
+    expect(pods.every((pod) => pod.spec.containers[0]?.image === "ghcr.io/acme/db:2.0.0")).toBe(true);
+  });
 });

@@ -48,28 +48,16 @@ function namespaceUsage(cluster: Cluster, namespace: string): Map<string, number
   return total;
 }
 
-/** Usage per namespace with quotas, computed once per pass and charged as pods are created. */
-const admitted = new WeakMap<Cluster, Map<string, Map<string, number>>>();
-
+/** Usage of a namespace, computed once per pass and charged as pods are created. */
 function cachedUsage(cluster: Cluster, namespace: string): Map<string, number> {
-  let byNamespace = admitted.get(cluster);
-  if (!byNamespace) {
-    byNamespace = new Map();
-    admitted.set(cluster, byNamespace);
-  }
-  let usage = byNamespace.get(namespace);
-  if (!usage) {
-    usage = namespaceUsage(cluster, namespace);
-    byNamespace.set(namespace, usage);
-  }
-  return usage;
+  return cluster.passCache(`quota-usage/${namespace}`, () => namespaceUsage(cluster, namespace));
 }
 
 /** Counts a pod that was just created against its namespace's quotas. */
 export function chargeQuota(cluster: Cluster, pod: Pod): void {
   const namespace = pod.metadata.namespace ?? "";
-  if (!cluster.quotas.get(namespace)?.length) return;
-  const usage = admitted.get(cluster)?.get(namespace);
+  // Not derived yet: it will be derived from the pods, this one included.
+  const usage = cluster.peekPassCache<Map<string, number>>(`quota-usage/${namespace}`);
   if (!usage) return;
   for (const [key, value] of podUsage(pod)) usage.set(key, (usage.get(key) ?? 0) + value);
 }
