@@ -92,7 +92,13 @@ export async function createSlackApp(deps: SlackDeps, options: SlackAppOptions):
     clientOptions: slackClientOptions(options.apiUrl),
     customRoutes: routes,
     ...(socketMode
-      ? { socketMode: true, appToken: options.appToken, port: options.port ?? 3000 }
+      ? {
+          socketMode: true,
+          appToken: options.appToken,
+          port: options.port ?? 3000,
+          // Socket Mode opens its connection with its own Web API client: point it at the same API.
+          installerOptions: { clientOptions: slackClientOptions(options.apiUrl) },
+        }
       : { signingSecret: options.signingSecret, port: options.port ?? 3000 }),
   });
   const notifier = new SlackNotifier({
