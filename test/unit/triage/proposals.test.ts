@@ -5,7 +5,7 @@ import { triage } from "../../../src/triage/index.js";
 import { chooseRollback } from "../../../src/triage/proposals/rollback.js";
 import { raisedMemoryLimit } from "../../../src/triage/proposals/set-resources.js";
 import { formatMemory, parseQuantity } from "../../../src/triage/quantity.js";
-import { app, crashLoop, event, oldReplicaSet, snapshot } from "../../fixtures/triage/builders.js";
+import { app, crashLoop, event, oldReplicaSet, quota, snapshot } from "../../fixtures/triage/builders.js";
 import { expectValidProposals } from "./helpers.js";
 
 describe("quantities", () => {
@@ -57,6 +57,27 @@ describe("OOM memory raise", () => {
       }),
     ]);
     expectValidProposals(result);
+  });
+
+  it("no raise that the namespace quota would refuse (the rollout would hang), and says so", () => {
+    const a = app("analytics", {
+      namespace: "team",
+      replicas: 2,
+      state: crashLoop(137, "OOMKilled"),
+      container: { resources: { limits: { memory: "1Gi" } } },
+    });
+    const tight = quota("mem", { "limits.memory": "3Gi" }, { "limits.memory": "2Gi" }, "team");
+    const result = triage(snapshot("team", a.part, { resourceQuotas: [tight] }));
+    expect(result.remediations).toEqual([]);
+    const cause = result.rootCauses[0]!;
+    expect(cause.evidence).toContain(
+      "ResourceQuota team/mem: limits.memory 2Gi/3Gi used; raising the limit adds 2048Mi",
+    );
+    expect(cause.nextSteps[0]).toContain("would exceed ResourceQuota mem");
+    const roomy = quota("mem", { "limits.memory": "8Gi" }, { "limits.memory": "2Gi" }, "team");
+    expect(
+      triage(snapshot("team", a.part, { resourceQuotas: [roomy] })).remediations.map((r) => r.action),
+    ).toEqual(["set-resources"]);
   });
 
   it("no automatic proposal at the cap or without a limit", () => {
