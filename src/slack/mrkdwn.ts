@@ -9,19 +9,13 @@ export function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
-/** Slack user, bot and user-group ids: an uppercase letter followed by uppercase alphanumerics. */
+/** Slack user and bot ids: U, W or B followed by uppercase alphanumerics. */
 const SLACK_ID = /^[UWB][A-Z0-9]{2,}$/;
-const GROUP_ID = /^S[A-Z0-9]{2,}$/;
 
 /** `<@U…>` for a valid user id; anything else is shown escaped so it cannot ping anyone. */
 export function mentionUser(userId: string | undefined): string {
   if (!userId) return "someone";
   return SLACK_ID.test(userId) ? `<@${userId}>` : escapeMrkdwn(userId);
-}
-
-/** `<!subteam^S…>` for a valid user-group id. */
-export function mentionGroup(groupId: string): string {
-  return GROUP_ID.test(groupId) ? `<!subteam^${groupId}>` : escapeMrkdwn(groupId);
 }
 
 /** A link whose label is escaped; the URL must be http(s) or the label is returned alone. */

@@ -3,8 +3,6 @@ import { LIMITS } from "./limits.js";
 
 /** A Block Kit block as Slack's own typings define it. */
 export type Block = types.KnownBlock;
-export type Button = types.Button;
-export type ContextElement = types.ContextBlockElement;
 
 /** One message ready for chat.postMessage / chat.update: blocks plus the notification fallback. */
 export interface SlackMessage {
