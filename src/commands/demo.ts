@@ -1,70 +1,51 @@
 import { parseArgs } from "node:util";
 import { errorMessage } from "../errors.js";
-import { collectSnapshot } from "../k8s/collect.js";
-import { createClusterReader } from "../k8s/kube-reader.js";
-import { renderText, shouldColor } from "../report/index.js";
-import { isMutating, startSimCluster } from "../sim/index.js";
-import { triage } from "../triage/index.js";
 
-/** The built-in scenarios the demo walks through, and the namespace each incident lives in. */
-const DEMO = [
-  {
-    scenario: "prod-api-outage",
-    namespace: "prod-api",
-    story: "a production API namespace with five broken services",
-  },
-  { scenario: "a-team-missing-pvc", namespace: "a-team", story: "a database that cannot start" },
-] as const;
+const USAGE = `usage: k8s-triage demo [--quiet] [--json]
 
-const USAGE = `usage: k8s-triage demo
+The whole flow offline, on loopback: a simulated cluster serving the prod-api-outage and
+a-team-missing-pvc scenarios, Redis (REDIS_URL when it answers, else a local redis-server), the
+real Slack app (Bolt HTTP receiver) talking to a local fake Slack Web API, and a real worker.
+It sends a signed /triage prod-api, fires an Alertmanager alert for a-team, clicks Approve on the
+create-pvc proposal (first as a user the policy refuses, then as the approver), and waits for
+validation. The Slack channels are printed as they fill; a summary of the four phases ends it.
 
-Starts the simulated cluster in process on each built-in scenario, triages it through the real
-read-only client (reader identity), and prints the report. Offline; no Slack, no Claude.`;
+Uses Claude when ANTHROPIC_API_KEY is set (ANTHROPIC_BASE_URL, ANTHROPIC_MODEL), the deterministic
+engine otherwise.
 
-/** `k8s-triage demo`: the offline walkthrough. */
+  --quiet   print only the summary
+  --json    print the transcript, the run and the summary as one JSON document`;
+
+/** `k8s-triage demo`: the offline end-to-end walkthrough. */
 export async function run(args: string[]): Promise<number> {
+  let values: { quiet?: boolean; json?: boolean; help?: boolean };
   try {
-    const { values } = parseArgs({
+    ({ values } = parseArgs({
       args,
       strict: true,
       allowPositionals: false,
-      options: { help: { type: "boolean", short: "h" } },
-    });
-    if (values.help) {
-      console.log(USAGE);
-      return 0;
-    }
+      options: {
+        quiet: { type: "boolean", short: "q" },
+        json: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+    }));
   } catch (error) {
     console.error(`k8s-triage demo: ${errorMessage(error)}\n\n${USAGE}`);
     return 2;
   }
-  const color = shouldColor();
-  for (const { scenario, namespace, story } of DEMO) {
-    const started = performance.now();
-    const sim = await startSimCluster({ scenario, port: 0 });
-    const reader = createClusterReader(sim.kubeConfig("reader"));
-    try {
-      console.log(`\n=== scenario ${scenario}: ${story} (simulated cluster at ${sim.url}) ===\n`);
-      console.log(`$ k8s-triage triage ${namespace}\n`);
-      const snapshot = await collectSnapshot(
-        reader,
-        { namespace },
-        { source: { type: "live", server: sim.url }, now: sim.clock.now() },
-      );
-      const result = triage(snapshot, { namespace });
-      result.stats.apiRequests = snapshot.requestCount;
-      result.stats.durationMs = Math.round(performance.now() - started);
-      process.stdout.write(renderText(result, { color }));
-      const writes = sim.requests.filter(isMutating).length;
-      const identities = [...new Set(sim.requests.map((request) => request.identity))].join(", ");
-      console.log(
-        `\nThe simulated API server recorded ${sim.requests.length} requests from ${identities}: ${writes === 0 ? "all reads" : `${writes} WRITES`}.`,
-      );
-      if (writes > 0) return 1;
-    } finally {
-      reader.close();
-      await sim.close();
-    }
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
   }
-  return 0;
+  // Loaded only now: `demo --help` does not start Bolt, BullMQ or the simulated cluster.
+  const { runDemo } = await import("../demo/index.js");
+  const result = await runDemo({ quiet: values.quiet === true, json: values.json === true });
+  if (values.json) {
+    process.stdout.write(
+      `${JSON.stringify({ engine: result.engine, summary: result.summary, transcript: result.transcript }, null, 2)}\n`,
+    );
+  }
+  const resolved = result.run.incidents.some((incident) => incident.investigation.status === "resolved");
+  return resolved ? 0 : 1;
 }

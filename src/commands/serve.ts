@@ -1,20 +1,9 @@
 import { parseArgs } from "node:util";
-import type { CustomRoute } from "@slack/bolt";
 import { type Env, parseEnv } from "../config/env.js";
 import { loadPolicy } from "../config/policy.js";
-import { alertmanagerRoute } from "../detect/alertmanager-route.js";
-import { ConfigError, errorMessage, InputError } from "../errors.js";
+import { ConfigError, InputError } from "../errors.js";
 import { log } from "../log.js";
-import { renderMetrics } from "../metrics/registry.js";
-import { createProducerConnection, waitReady } from "../queue/connection.js";
-import { Producer } from "../queue/producer.js";
-import { authorizeApprover } from "../remediation/gate.js";
-import { createSlackApp } from "../slack/app.js";
-import type { Block } from "../slack/blocks/kit.js";
-import type { SlackDeps } from "../slack/deps.js";
-import { modelFollowUp } from "../slack/follow-up.js";
-import { redisOnceGuard } from "../slack/once.js";
-import type { SlackPoster } from "../slack/poster.js";
+import { startServeApp } from "../server/serve-app.js";
 
 const USAGE = `usage: k8s-triage serve [--port N]
 
@@ -82,85 +71,17 @@ export async function run(args: string[]): Promise<number> {
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new InputError("SERVE_PORT", "--port must be 0-65535");
   const policy = loadPolicy(env.TRIAGE_POLICY_FILE);
-  const prefix = env.QUEUE_PREFIX;
   const logger = log.child({ role: "serve" });
-
-  const redis = createProducerConnection(env.REDIS_URL as string, "serve");
-  redis.on("error", (error) => logger.warn("redis connection error", { error: errorMessage(error) }));
-  await waitReady(redis, 10_000);
-  const producer = new Producer({ redis, prefix, retentionHours: env.INVESTIGATION_RETENTION_HOURS, logger });
-  const followUp = modelFollowUp(env, policy, logger);
-  const deps: SlackDeps = {
-    store: producer.store,
-    producer,
-    policy,
-    authorize: authorizeApprover,
-    once: redisOnceGuard(redis, prefix),
-    clock: () => new Date(),
-    logger,
-    readiness: {
-      redis: async () => {
-        await redis.ping();
-      },
-    },
-    ...(followUp ? { followUp } : {}),
-  };
-  const routes = ({ poster }: { poster: SlackPoster }): CustomRoute[] => [
-    {
-      path: "/alertmanager",
-      method: ["POST", "GET"],
-      handler: alertmanagerRoute({
-        token: env.ALERTMANAGER_WEBHOOK_TOKEN,
-        policy,
-        redis,
-        prefix,
-        poster: {
-          post: (channel, message) =>
-            poster.post(channel, { text: message.text, blocks: message.blocks as unknown as Block[] }),
-          update: (channel, ts, message) =>
-            poster.update(channel, ts, { text: message.text, blocks: message.blocks as unknown as Block[] }),
-        },
-        submit: (trigger) => producer.submitTrigger(trigger),
-        log: logger.child({ component: "alertmanager" }),
-      }),
-    },
-    {
-      path: "/metrics",
-      method: ["GET"],
-      handler: (_req, res) => {
-        renderMetrics(redis, prefix).then(
-          (text) =>
-            res.writeHead(200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" }).end(text),
-          (error: unknown) =>
-            res
-              .writeHead(503, { "content-type": "text/plain" })
-              .end(`metrics unavailable: ${errorMessage(error)}\n`),
-        );
-      },
-    },
-  ];
-  const slack = await createSlackApp(deps, {
-    botToken: env.SLACK_BOT_TOKEN as string,
-    signingSecret: env.SLACK_SIGNING_SECRET ?? "",
-    ...(env.SLACK_APP_TOKEN ? { appToken: env.SLACK_APP_TOKEN } : {}),
-    ...(env.SLACK_API_URL ? { apiUrl: env.SLACK_API_URL } : {}),
-    port,
-    customRoutes: routes,
-  });
-  const listening = await slack.start();
+  const serve = await startServeApp({ env, policy, port, logger });
   const mode = env.SLACK_APP_TOKEN ? "socket mode" : "http";
-  logger.info("serve started", { mode, port: listening.port, bot: slack.bot.userId });
+  logger.info("serve started", { mode, port: serve.port, bot: serve.slack.bot.userId });
   console.error(
-    `k8s-triage serve: ${mode === "http" ? `listening on :${listening.port} (/slack/events)` : `Socket Mode, health on :${listening.port}`}`,
+    `k8s-triage serve: ${mode === "http" ? `listening on :${serve.port} (/slack/events)` : `Socket Mode, health on :${serve.port}`}`,
   );
 
   const signal = await untilSignal();
   logger.info("stopping", { signal });
   // Stop taking requests first, then release the queue and Redis: no request is half-handled.
-  await slack
-    .stop()
-    .catch((error: unknown) => logger.warn("stopping the Slack app", { error: errorMessage(error) }));
-  await producer.close();
-  await redis.quit().catch(() => undefined);
+  await serve.stop();
   return 0;
 }

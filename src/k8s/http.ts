@@ -28,6 +28,8 @@ export interface GetOptions {
   maxBytes?: number;
 }
 
+/** How long an idle keep-alive socket is kept (below the 5 s keep-alive timeout of Node servers). */
+const IDLE_SOCKET_MS = 4000;
 const UNREACHABLE = new Set(["ECONNREFUSED", "ENOTFOUND", "EHOSTUNREACH", "ENETUNREACH", "EAI_AGAIN"]);
 
 /** A GET-only HTTP client for one cluster of a KubeConfig. */
@@ -108,11 +110,14 @@ export class ReadOnlyHttp {
     const cluster = this.kc.getCurrentCluster();
     if (!cluster?.proxyUrl) {
       if (!this.agent) {
+        // Idle sockets are dropped after 4 s: Node servers (the simulated cluster, proxies) treat
+        // a connection idle for 5 s as expired and reset it when the next request arrives.
         this.agent =
           url.protocol === "http:"
-            ? new HttpAgent({ keepAlive: true })
+            ? new HttpAgent({ keepAlive: true, timeout: IDLE_SOCKET_MS })
             : new HttpsAgent({
                 keepAlive: true,
+                timeout: IDLE_SOCKET_MS,
                 ca: opts.ca,
                 cert: opts.cert,
                 key: opts.key,
@@ -133,6 +138,22 @@ export class ReadOnlyHttp {
     options: GetOptions,
     onLine?: (line: string) => void,
   ): Promise<HttpResponse> {
+    try {
+      return await this.sendOnce(path, options, onLine);
+    } catch (error) {
+      // A keep-alive socket the server closed while it sat idle fails the next request before
+      // anything was answered; a GET is safe to send again, once, on a fresh connection.
+      if (error instanceof ClusterError && error.code === "STALE_CONNECTION")
+        return this.sendOnce(path, options, onLine);
+      throw error;
+    }
+  }
+
+  private async sendOnce(
+    path: string,
+    options: GetOptions,
+    onLine?: (line: string) => void,
+  ): Promise<HttpResponse> {
     const url = this.url(path, options.query);
     const base = await this.options(url);
     const timeoutMs = options.timeoutMs ?? this.defaultTimeoutMs;
@@ -140,6 +161,7 @@ export class ReadOnlyHttp {
     const requestFn = url.protocol === "http:" ? httpRequest : httpsRequest;
     return new Promise<HttpResponse>((resolve, reject) => {
       let settled = false;
+      let responded = false;
       const finish = (error: Error | undefined, response?: HttpResponse) => {
         if (settled) return;
         settled = true;
@@ -154,7 +176,15 @@ export class ReadOnlyHttp {
         headers: { ...base.headers, Accept: options.accept ?? "application/json" },
       });
       // Attached first: destroying the request on timeout or abort emits an error too.
-      req.on("error", (error: NodeJS.ErrnoException) => finish(this.networkError(error)));
+      req.on("error", (error: NodeJS.ErrnoException) =>
+        finish(
+          req.reusedSocket && error.code === "ECONNRESET" && !responded
+            ? new ClusterError("STALE_CONNECTION", `stale keep-alive connection to ${this.server}`, {
+                cause: error,
+              })
+            : this.networkError(error),
+        ),
+      );
       const timer = setTimeout(() => {
         finish(
           new ClusterError(
@@ -177,6 +207,7 @@ export class ReadOnlyHttp {
       }
       options.signal?.addEventListener("abort", onAbort, { once: true });
       req.on("response", (res: IncomingMessage) => {
+        responded = true;
         const chunks: Buffer[] = [];
         let size = 0;
         let pending = "";

@@ -1,5 +1,6 @@
 import type { types } from "@slack/bolt";
 import { createLogger, type Logger } from "../log.js";
+import type { MetricsRecorder } from "../metrics/registry.js";
 import type { SlackMessage } from "./blocks/kit.js";
 import type { SlackClient } from "./client.js";
 import {
@@ -29,6 +30,8 @@ export interface PosterOptions {
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
   random?: () => number;
+  /** Counts failed calls by method and error (k8s_triage_slack_api_errors_total). */
+  metrics?: MetricsRecorder;
 }
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -47,6 +50,7 @@ export class SlackPoster {
   private readonly policy: RetryPolicy;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly now: () => number;
+  private readonly metrics: MetricsRecorder | undefined;
   /** Per channel: the earliest time the next write may start. */
   private readonly nextSlot = new Map<string, number>();
 
@@ -62,6 +66,7 @@ export class SlackPoster {
     };
     this.sleep = options.sleep ?? realSleep;
     this.now = options.now ?? Date.now;
+    this.metrics = options.metrics;
   }
 
   /** Waits for this channel's next write slot; slots are reserved synchronously, so concurrent callers queue up in order. */
@@ -88,6 +93,10 @@ export class SlackPoster {
         return await fn();
       } catch (error) {
         const failure = classifySlackError(error);
+        this.metrics?.inc("slackErrors", {
+          method,
+          error: failure.kind === "permanent" ? failure.code : failure.kind,
+        });
         if (failure.kind === "permanent" || attempt >= this.policy.maxAttempts) {
           throw slackDependencyError(method, failure, attempt, error);
         }

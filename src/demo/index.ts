@@ -1,0 +1,77 @@
+import type { Env } from "../config/env.js";
+import type { LogLevel } from "../log.js";
+import { type DemoRun, runDemoScript } from "./script.js";
+import { type DemoStack, startDemoStack } from "./stack.js";
+import { type DemoSummary, renderSummary, summarize } from "./summary.js";
+import { Transcript, type TranscriptEvent } from "./transcript.js";
+
+export type { DemoSummary } from "./summary.js";
+export type { TranscriptEvent } from "./transcript.js";
+
+/** How the demo reports. */
+export interface DemoOptions {
+  /** Print only the summary. */
+  quiet?: boolean;
+  /** Print nothing while running; the caller gets (and may print) the JSON result. */
+  json?: boolean;
+  /** Where lines go (default stdout). */
+  write?: (line: string) => void;
+  logLevel?: LogLevel;
+  /** Runs with the stack still up after the script (tests look at /metrics here). */
+  inspect?: (stack: DemoStack) => Promise<void>;
+}
+
+/** What a finished demo returns. */
+export interface DemoResult {
+  engine: string;
+  transcript: TranscriptEvent[];
+  summary: DemoSummary;
+  run: DemoRun;
+}
+
+/** Which analysis engine the worker uses, in words. */
+export function engineDescription(
+  env: Pick<Env, "ANTHROPIC_API_KEY" | "ANTHROPIC_MODEL" | "ANTHROPIC_BASE_URL">,
+): string {
+  if (!env.ANTHROPIC_API_KEY) {
+    return "deterministic engine (ANTHROPIC_API_KEY is not set; the RCA comes from the rule-based triage)";
+  }
+  return `Claude ${env.ANTHROPIC_MODEL} via ${env.ANTHROPIC_BASE_URL ?? "api.anthropic.com"} (ANTHROPIC_API_KEY is set)`;
+}
+
+/**
+ * The offline end-to-end walkthrough: starts everything on loopback, runs the script (slash
+ * command, Alertmanager alert, refused and authorized approval, validation), prints the Slack
+ * transcript as it happens and a summary, and stops everything it started.
+ */
+export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
+  const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const live = !options.quiet && !options.json;
+  const transcript = new Transcript(live ? write : undefined);
+  const note = (line: string) => {
+    if (live) write(`  · ${line}`);
+  };
+  const stack = await startDemoStack({ note, ...(options.logLevel ? { logLevel: options.logLevel } : {}) });
+  try {
+    const engine = engineDescription(stack.env);
+    if (!options.json) write(`k8s-triage demo — analysis engine: ${engine}`);
+    if (live) {
+      write(`  · simulated cluster (prod-api-outage + a-team-missing-pvc) at ${stack.sim.url}`);
+      write(`  · Redis at ${stack.redis.url}${stack.redis.started ? " (started for the demo)" : ""}`);
+      write(
+        `  · Slack app (Bolt HTTP receiver) at ${stack.serveUrl}/slack/events; fake Slack Web API at ${stack.fake.url}`,
+      );
+      write("  · worker: analysis as identity 'reader', remediation as identity 'executor'\n");
+    }
+    const stopFollowing = transcript.attach(stack.fake);
+    const run = await runDemoScript(stack, transcript);
+    stopFollowing();
+    const exposition = await (await fetch(`${stack.serveUrl}/metrics`)).text();
+    const summary = summarize(run, engine, stack.sim.requests, exposition, transcript.elapsedMs());
+    if (!options.json) write(renderSummary(summary));
+    await options.inspect?.(stack);
+    return { engine, transcript: transcript.events, summary, run };
+  } finally {
+    await stack.close();
+  }
+}

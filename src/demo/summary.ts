@@ -1,0 +1,127 @@
+import { isMutating, type RecordedRequest } from "../sim/index.js";
+import type { DemoRun, PhaseTimes } from "./script.js";
+
+/** One phase of the summary table. */
+export interface PhaseSummary {
+  phase: keyof PhaseTimes;
+  namespace: string;
+  durationMs: number;
+  detail: string;
+}
+
+/** The demo's closing numbers, also the `--json` summary. */
+export interface DemoSummary {
+  engine: string;
+  phases: PhaseSummary[];
+  /** Requests the simulated API server answered, by identity: reads, dry runs, writes. */
+  requests: Record<string, { reads: number; dryRuns: number; writes: number }>;
+  /** Selected lines of GET /metrics on the serve process at the end. */
+  metrics: string[];
+  finalStatus: Record<string, string>;
+  totalMs: number;
+}
+
+function requestCounts(requests: readonly RecordedRequest[]): DemoSummary["requests"] {
+  const counts: DemoSummary["requests"] = {};
+  for (const request of requests) {
+    const entry = counts[request.identity] ?? { reads: 0, dryRuns: 0, writes: 0 };
+    counts[request.identity] = entry;
+    if (!isMutating(request)) entry.reads += 1;
+    else if (request.dryRun) entry.dryRuns += 1;
+    else entry.writes += 1;
+  }
+  return counts;
+}
+
+const METRIC_LINES = [
+  /^k8s_triage_investigations_total/,
+  /^k8s_triage_remediations_total/,
+  /^k8s_triage_phase_duration_seconds_count/,
+  /^k8s_triage_queue_jobs\{.*state="(completed|failed)"/,
+  /^k8s_triage_model_/,
+  /^k8s_triage_slack_api_errors_total/,
+];
+
+/** The interesting lines of a Prometheus exposition (no HELP/TYPE, no histogram buckets). */
+export function metricHighlights(exposition: string): string[] {
+  return exposition.split("\n").filter((line) => METRIC_LINES.some((pattern) => pattern.test(line)));
+}
+
+function phaseDetail(run: DemoRun, phase: keyof PhaseTimes, index: number): string {
+  const incident = run.incidents[index];
+  if (!incident) return "";
+  const { investigation } = incident;
+  switch (phase) {
+    case "detect":
+      return `${incident.trigger} → investigation ${investigation.id} queued, thread opened`;
+    case "analyze": {
+      const causes = investigation.rca?.rootCauses.length ?? investigation.triage?.rootCauses.length ?? 0;
+      return `read-only snapshot + triage + RCA: ${causes} root cause${causes === 1 ? "" : "s"}, ${investigation.proposals.length} proposal${investigation.proposals.length === 1 ? "" : "s"} with Approve/Deny`;
+    }
+    case "remediate":
+      return `${run.approved?.proposalId} approved by ${run.approved?.approver} (${run.approved?.refusedFirst} refused first): drift check, server-side dry run, apply as the executor`;
+    case "validate": {
+      const record = investigation.proposals.find((p) => p.proposal.id === run.approved?.proposalId);
+      const verdict = record?.outcome?.validation?.verdict ?? "no verdict";
+      return `${verdict} on the simulated clock (pods Ready, settle window held) → status ${investigation.status}`;
+    }
+  }
+}
+
+/** Builds the summary from the run, the simulated API server's request log and /metrics. */
+export function summarize(
+  run: DemoRun,
+  engine: string,
+  requests: readonly RecordedRequest[],
+  exposition: string,
+  totalMs: number,
+): DemoSummary {
+  const phases: PhaseSummary[] = [];
+  for (const phase of ["detect", "analyze", "remediate", "validate"] as const) {
+    run.incidents.forEach((incident, index) => {
+      const span = incident.phases[phase];
+      if (!span) return;
+      phases.push({
+        phase,
+        namespace: incident.namespace,
+        durationMs: Math.max(0, span[1] - span[0]),
+        detail: phaseDetail(run, phase, index),
+      });
+    });
+  }
+  return {
+    engine,
+    phases,
+    requests: requestCounts(requests),
+    metrics: metricHighlights(exposition),
+    finalStatus: Object.fromEntries(run.incidents.map((i) => [i.namespace, i.investigation.status])),
+    totalMs,
+  };
+}
+
+/** The summary as terminal text. */
+export function renderSummary(summary: DemoSummary): string {
+  const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  const lines = ["", "=== Summary ===", `engine: ${summary.engine}`, ""];
+  for (const phase of summary.phases) {
+    lines.push(
+      `  ${phase.phase.padEnd(9)} ${phase.namespace.padEnd(9)} ${seconds(phase.durationMs).padStart(7)}  ${phase.detail}`,
+    );
+  }
+  lines.push("", "Simulated API server, requests by identity:");
+  for (const [identity, count] of Object.entries(summary.requests)) {
+    lines.push(
+      `  ${identity.padEnd(9)} ${count.reads} reads, ${count.dryRuns} dry-run writes, ${count.writes} writes`,
+    );
+  }
+  lines.push(
+    "",
+    "GET /metrics on the serve process (excerpt):",
+    ...summary.metrics.map((line) => `  ${line}`),
+  );
+  const final = Object.entries(summary.finalStatus)
+    .map(([namespace, status]) => `${namespace} ${status}`)
+    .join(", ");
+  lines.push("", `Final: ${final}. Total ${seconds(summary.totalMs)}.`);
+  return `${lines.join("\n")}\n`;
+}

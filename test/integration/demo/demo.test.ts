@@ -1,0 +1,86 @@
+import { describe, expect, it } from "vitest";
+import type { DemoSummary, TranscriptEvent } from "../../../src/demo/index.js";
+import { runCli } from "../cli/run-cli.js";
+
+interface DemoJson {
+  engine: string;
+  summary: DemoSummary;
+  transcript: TranscriptEvent[];
+}
+
+/** Replies in the thread of the top-level message labelled `label`. */
+function replies(transcript: TranscriptEvent[], label: string): TranscriptEvent[] {
+  return transcript.filter((event) => event.kind === "reply" && event.label?.startsWith(`${label}.`));
+}
+
+describe("k8s-triage demo", () => {
+  it("runs the whole flow offline and exits by itself: slash command, alert, refused and authorized approval, validation", async () => {
+    const run = await runCli(["demo", "--json"]);
+    expect(run.stderr).not.toMatch(/"level":"error"/);
+    expect(run.code).toBe(0);
+    const result = JSON.parse(run.stdout) as DemoJson;
+    const { transcript, summary } = result;
+    expect(result.engine).toMatch(/^deterministic engine/);
+
+    // (a) /triage prod-api: a parent in #ops, then summary, RCA and two proposals with buttons.
+    const parent = transcript.find((event) => event.kind === "message" && event.channel === "C0OPS");
+    expect(parent?.text).toBe("Investigating prod-api… (queued)");
+    const prodApi = replies(transcript, parent?.label ?? "?");
+    expect(prodApi[0]?.text).toMatch(/^Triage of prod-api: 5 root causes/);
+    expect(prodApi.some((reply) => reply.text.startsWith("Root cause (P1)"))).toBe(true);
+    const proposals = prodApi.filter((reply) => reply.text.startsWith("Proposed fix"));
+    expect(proposals).toHaveLength(2);
+    expect(proposals.every((reply) => reply.buttons?.join(",") === "Approve,Deny")).toBe(true);
+    expect(
+      transcript.some(
+        (event) =>
+          event.kind === "edit" && event.label === parent?.label && event.text.startsWith("🔴 prod-api"),
+      ),
+    ).toBe(true);
+
+    // (b) the Alertmanager alert lands in the incident channel and is investigated in its thread.
+    const alert = transcript.find((event) => event.kind === "message" && event.channel === "C0INCIDENTS");
+    expect(alert?.text).toMatch(/FIRING: KubeDeploymentReplicasMismatch in a-team/);
+    const aTeam = replies(transcript, alert?.label ?? "?");
+    expect(
+      aTeam.some((reply) => /create-pvc on PersistentVolumeClaim a-team\/postgres-pvc/.test(reply.text)),
+    ).toBe(true);
+
+    // (c) a user outside the policy is refused; the approver's click executes and validates.
+    const refusal = transcript.find((event) => event.kind === "ephemeral");
+    expect(refusal?.user).toBe("U0MALLORY");
+    expect(refusal?.text).toMatch(/not an approver/);
+    expect(aTeam.some((reply) => /^Applied create-pvc .* validation: resolved/.test(reply.text))).toBe(true);
+    expect(transcript.some((event) => event.kind === "edit" && event.text.startsWith("🟢 a-team"))).toBe(
+      true,
+    );
+
+    expect(summary.finalStatus).toEqual({ "prod-api": "proposed", "a-team": "resolved" });
+    expect(new Set(summary.phases.map((phase) => phase.phase))).toEqual(
+      new Set(["detect", "analyze", "remediate", "validate"]),
+    );
+    // Analysis read as `reader` and never wrote; only the executor wrote: one dry run, one create.
+    expect(summary.requests.reader).toMatchObject({ dryRuns: 0, writes: 0 });
+    expect(summary.requests.executor).toMatchObject({ dryRuns: 1, writes: 1 });
+  }, 120_000);
+
+  it("--quiet prints the summary only", async () => {
+    const run = await runCli(["demo", "--quiet"]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^k8s-triage demo — analysis engine: deterministic engine/);
+    expect(run.stdout).toContain("=== Summary ===");
+    expect(run.stdout).toMatch(/validate\s+a-team\s+[\d.]+ s\s+resolved/);
+    expect(run.stdout).not.toContain("▶");
+    expect(run.stdout).not.toContain("↳");
+  }, 120_000);
+
+  it("--help explains the flags; an unknown flag exits 2", async () => {
+    const help = await runCli(["demo", "--help"]);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain("--quiet");
+    expect(help.stdout).toContain("--json");
+    const bad = await runCli(["demo", "--bogus"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("--bogus");
+  });
+});
