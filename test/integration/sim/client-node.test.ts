@@ -96,6 +96,31 @@ describe("simulated API server through @kubernetes/client-node", () => {
     });
   });
 
+  it("replaces a Deployment's scale as the executor, with optimistic concurrency", async () => {
+    const apps = sim.kubeConfig("executor").makeApiClient(AppsV1Api);
+    const scale = await apps
+      .readNamespacedStatefulSetScale({ name: "web", namespace: "shop" })
+      .catch((error) => error);
+    expect((scale as ApiException<string>).code).toBe(404);
+    const current = await apps.readNamespacedDeploymentScale({ name: "web", namespace: "shop" });
+    const replaced = await apps.replaceNamespacedDeploymentScale({
+      name: "web",
+      namespace: "shop",
+      body: { ...current, spec: { replicas: 4 } },
+      dryRun: "All",
+    });
+    expect(replaced.spec?.replicas).toBe(4);
+    expect(sim.view.get("Deployment", "shop", "web")?.spec).toMatchObject({ replicas: 2 });
+    const stale = await apps
+      .replaceNamespacedDeploymentScale({
+        name: "web",
+        namespace: "shop",
+        body: { ...current, metadata: { ...current.metadata, resourceVersion: "1" }, spec: { replicas: 4 } },
+      })
+      .catch((error) => error);
+    expect((stale as ApiException<string>).code).toBe(409);
+  });
+
   it("serves previous and current container logs, and the kubelet's errors", async () => {
     const core = sim.kubeConfig("reader").makeApiClient(CoreV1Api);
     const previous = await core.readNamespacedPodLog({
@@ -113,6 +138,14 @@ describe("simulated API server through @kubernetes/client-node", () => {
       tailLines: 1,
     });
     expect(tail.trim().split("\n")).toHaveLength(1);
+    const limited = await core.readNamespacedPodLog({
+      name: "web-7d9c5b6f4-abcde",
+      namespace: "shop",
+      container: "app",
+      previous: true,
+      limitBytes: 10,
+    });
+    expect(limited).toBe("2026-03-10");
     const proxy = await core.readNamespacedPodLog({
       name: "web-7d9c5b6f4-abcde",
       namespace: "shop",
@@ -143,6 +176,7 @@ describe("simulated API server through @kubernetes/client-node", () => {
   });
 
   it("dry-runs create and patch through KubernetesObjectApi without persisting anything", async () => {
+    sim.clearRequests();
     const objects = KubernetesObjectApi.makeApiClient(sim.kubeConfig("executor"));
     const pvc: V1PersistentVolumeClaim = {
       apiVersion: "v1",
