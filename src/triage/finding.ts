@@ -5,7 +5,13 @@ import { refKey } from "./owners.js";
 export type FixHint =
   | { type: "create-pvc"; namespace: string; claimNames: string[] }
   | { type: "raise-memory"; workload: ResourceRef; container: string }
-  | { type: "rollback"; workload: ResourceRef; failingImages: Record<string, string> }
+  | {
+      type: "rollback";
+      workload: ResourceRef;
+      failingImages: Record<string, string>;
+      /** The registry itself is failing (DNS, network, credentials): its other images fail too. */
+      avoidRegistry?: string;
+    }
   | { type: "delete-pods"; pods: ResourceRef[] }
   | {
       type: "probe-timeout";

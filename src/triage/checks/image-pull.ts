@@ -3,6 +3,15 @@ import { type Finding, kubectl, makeFinding } from "../finding.js";
 import { findContainer } from "../workloads.js";
 import { byWorkload, inspectCommands, issuesOf, label, podEventQuotes, viewsOf } from "./common.js";
 
+/** True when the pull error is about the registry itself, so any image from it would fail too. */
+export function registryFailing(messages: string[]): boolean {
+  const text = messages.join("\n");
+  if (/not found|manifest unknown|does not exist|invalid reference/i.test(text)) return false;
+  return /no such host|server misbehaving|lookup .* on .*:53|unauthorized|authentication required|denied|timeout|connection refused|TLS handshake/i.test(
+    text,
+  );
+}
+
 /** The registry host of an image reference (`docker.io` when none is named). */
 export function registryOf(image: string): string {
   const first = image.split("/")[0] ?? "";
@@ -66,7 +75,14 @@ export function checkImagePull(ctx: TriageContext): Finding[] {
         ...(w.kind === "Deployment" ? [`${kubectl(w.namespace)} rollout history deployment/${w.name}`] : []),
       ],
       ...(w.kind === "Deployment"
-        ? { fix: { type: "rollback" as const, workload: w, failingImages: images } }
+        ? {
+            fix: {
+              type: "rollback" as const,
+              workload: w,
+              failingImages: images,
+              ...(registryFailing([...events, ...states]) ? { avoidRegistry: registry } : {}),
+            },
+          }
         : {}),
     });
   });

@@ -25,7 +25,7 @@ export function proposeRemediations(ctx: TriageContext, findings: Finding[]): Re
         proposals = proposeRaiseMemory(ctx, finding.id, fix.workload, fix.container);
         break;
       case "rollback":
-        proposals = proposeRollback(ctx, finding.id, fix.workload, fix.failingImages);
+        proposals = proposeRollback(ctx, finding.id, fix.workload, fix.failingImages, fix.avoidRegistry);
         break;
       case "delete-pods":
         proposals = proposeDeletePods(ctx, finding.id, fix.pods);

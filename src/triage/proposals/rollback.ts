@@ -1,6 +1,7 @@
 import type { RemediationProposal } from "../../domain/actions.js";
 import type { Workload } from "../../domain/kube.js";
 import type { ResourceRef } from "../../domain/types.js";
+import { registryOf } from "../checks/image-pull.js";
 import type { TriageContext } from "../context.js";
 import { revisionOf } from "../owners.js";
 import { objectKey } from "../snapshot-index.js";
@@ -29,12 +30,18 @@ function imagesOf(rs: Workload): Record<string, string> {
 export function chooseRollback(
   replicaSets: Workload[],
   failingImages: Record<string, string>,
+  avoidRegistry?: string,
 ): RollbackChoice | undefined {
   const current = Math.max(0, ...replicaSets.map(revisionOf));
   const failing = new Set(Object.values(failingImages));
   const candidates = replicaSets
     .filter((rs) => revisionOf(rs) > 0 && revisionOf(rs) < current)
     .filter((rs) => Object.values(imagesOf(rs)).every((image) => !failing.has(image)))
+    // A registry that does not resolve or refuses us fails for every image it serves.
+    .filter(
+      (rs) =>
+        !avoidRegistry || Object.values(imagesOf(rs)).every((image) => registryOf(image) !== avoidRegistry),
+    )
     .sort((a, b) => revisionOf(b) - revisionOf(a));
   const ready = candidates.find((rs) => (rs.status?.readyReplicas ?? 0) > 0);
   const chosen = ready ?? candidates[0];
@@ -55,12 +62,13 @@ export function proposeRollback(
   rootCauseId: string,
   workload: ResourceRef,
   failingImages: Record<string, string>,
+  avoidRegistry?: string,
 ): RemediationProposal[] {
   const deployment = ctx.index.byKey.get(objectKey("Deployment", workload.namespace, workload.name)) as
     | Workload
     | undefined;
   if (!deployment) return [];
-  const choice = chooseRollback(ctx.owners.replicaSetsOf(deployment), failingImages);
+  const choice = chooseRollback(ctx.owners.replicaSetsOf(deployment), failingImages, avoidRegistry);
   if (!choice) return [];
   const expected: Record<string, unknown> = {};
   const changes: string[] = [];

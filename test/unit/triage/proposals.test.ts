@@ -136,6 +136,27 @@ describe("rollback revision choice", () => {
     expectValidProposals(result);
   });
 
+  it("no rollback to an image on a registry that does not resolve (it would fail the same way)", () => {
+    const web = app("web", {
+      revision: 3,
+      image: "company-registry.io/web:3",
+      state: { waiting: "ImagePullBackOff" },
+    });
+    const sameRegistry = oldReplicaSet(web.workload, 2, "company-registry.io/web:2");
+    const elsewhere = oldReplicaSet(web.workload, 1, "ghcr.io/acme/web:1");
+    const dns = event(
+      web.pods[0]!,
+      "Failed",
+      'Failed to pull image "company-registry.io/web:3": dial tcp: lookup company-registry.io on 10.96.0.10:53: no such host',
+    );
+    const result = triage(
+      snapshot("default", web.part, { replicaSets: [sameRegistry, elsewhere], events: [dns] }),
+    );
+    expect(result.remediations[0]?.params).toEqual({ toRevision: 1 });
+    const onlySame = triage(snapshot("default", web.part, { replicaSets: [sameRegistry], events: [dns] }));
+    expect(onlySame.remediations).toEqual([]);
+  });
+
   it("no rollback without an earlier revision", () => {
     const web = app("web", { state: { waiting: "ImagePullBackOff" } });
     expect(triage(snapshot("default", web.part)).remediations).toEqual([]);
