@@ -88,4 +88,20 @@ describe("built-in scenarios through the simulated API server", () => {
       }
     },
   );
+
+  it("replays a scenario with the same pod names and ids", async () => {
+    const names = async () => {
+      const sim = await startSimCluster({ scenario: "prod-api-outage" });
+      try {
+        const core = sim.kubeConfig("reader").makeApiClient(CoreV1Api);
+        const pods = (await core.listNamespacedPod({ namespace: "prod-api" })).items;
+        return pods.map((pod) => `${pod.metadata?.name} ${pod.metadata?.uid} ${pod.status?.podIP}`).sort();
+      } finally {
+        await sim.close();
+      }
+    };
+    const first = await names();
+    expect(first.length).toBeGreaterThan(10);
+    expect(await names()).toEqual(first);
+  });
 });

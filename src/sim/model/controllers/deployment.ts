@@ -1,6 +1,6 @@
 import type { PodTemplateSpec, Workload } from "../../../domain/kube.js";
 import type { Cluster } from "../cluster.js";
-import { fnv32a, safeEncode } from "../util/hash.js";
+import { fnv32a, safeEncode, uidFrom } from "../util/hash.js";
 import { matchesSelector } from "../util/selectors.js";
 import { formatTime, parseTime } from "../util/time.js";
 import { templateKey } from "./template.js";
@@ -82,6 +82,7 @@ function newReplicaSet(
         },
       ],
       creationTimestamp: formatTime(createdMs),
+      uid: uidFrom(`ReplicaSet/${deployment.metadata.uid}/${hash}/${cluster.now}`),
     },
     spec: {
       replicas: 0,

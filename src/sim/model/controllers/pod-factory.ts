@@ -2,7 +2,7 @@ import type { KubeObject, Pod, PodTemplateSpec, Toleration } from "../../../doma
 import { markComputed } from "../annotations.js";
 import type { Cluster } from "../cluster.js";
 import { qosClass } from "../kubelet/pod-status.js";
-import { suffixFrom } from "../util/hash.js";
+import { suffixFrom, uidFrom } from "../util/hash.js";
 import { formatTime } from "../util/time.js";
 import { chargeQuota } from "./quota.js";
 
@@ -78,6 +78,8 @@ export function podFromTemplate(
         },
       ],
       creationTimestamp: formatTime(extra.createdMs),
+      // Derived, not random, so a scenario replays with the same ids (and names built from them).
+      uid: uidFrom(`Pod/${owner.metadata.uid}/${name}/${extra.createdMs}`),
     },
     spec: {
       restartPolicy: "Always",

@@ -1,6 +1,7 @@
 import type { PersistentVolumeClaim, StorageClass } from "../../../domain/kube.js";
 import type { Cluster } from "../cluster.js";
 import { jsonEqual } from "../util/equal.js";
+import { uidFrom } from "../util/hash.js";
 import { parseTime } from "../util/time.js";
 
 const SOURCE = { component: "persistentvolume-controller" };
@@ -72,6 +73,7 @@ export function bindClaim(cluster: Cluster, claim: PersistentVolumeClaim, node?:
       kind: "PersistentVolume",
       metadata: {
         name: volumeName,
+        uid: uidFrom(`PersistentVolume/${volumeName}`),
         annotations: { "pv.kubernetes.io/provisioned-by": provisioner },
         finalizers: ["kubernetes.io/pv-protection"],
       },

@@ -2,7 +2,7 @@ import type { PersistentVolumeClaim, Pod, PodTemplateSpec, Workload } from "../.
 import type { Cluster } from "../cluster.js";
 import { isNodeReady } from "../nodes.js";
 import { jsonEqual } from "../util/equal.js";
-import { fnv32a, safeEncode } from "../util/hash.js";
+import { fnv32a, safeEncode, uidFrom } from "../util/hash.js";
 import { formatTime } from "../util/time.js";
 import { createPod, podFromTemplate } from "./pod-factory.js";
 import { quotaRejection } from "./quota.js";
@@ -46,6 +46,7 @@ function resolveRevision(cluster: Cluster, sts: Workload, revisions: ControllerR
     kind: "ControllerRevision",
     metadata: {
       name,
+      uid: uidFrom(`ControllerRevision/${sts.metadata.uid}/${name}`),
       namespace: sts.metadata.namespace,
       labels: { ...sts.spec.selector?.matchLabels, [REVISION_LABEL]: name },
       ownerReferences: [
@@ -87,6 +88,7 @@ function ensureClaims(
           namespace,
           labels: { ...sts.spec.selector?.matchLabels, ...template.metadata?.labels },
           creationTimestamp: formatTime(createdMs),
+          uid: uidFrom(`PersistentVolumeClaim/${sts.metadata.uid}/${claimName}`),
         },
         spec: { accessModes: ["ReadWriteOnce"], volumeMode: "Filesystem", ...template.spec },
         status: { phase: "Pending" },
