@@ -40,6 +40,8 @@ export function register(app: App, deps: ListenerDeps): void {
         return;
       case "investigate":
         await ack();
+        // Let the acks of requests already waiting go out before this one's Slack and Redis work.
+        await new Promise<void>((resolve) => setImmediate(resolve));
         await startInvestigation(deps, command, respond, parsed.namespace, parsed.text);
         return;
     }
