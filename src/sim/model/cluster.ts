@@ -32,11 +32,6 @@ function addTo<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
   set.add(value);
 }
 
-/** The controller owner reference of an object, if any. */
-export function controllerOf(object: KubeObject): { kind: string; name: string; uid: string } | undefined {
-  return object.metadata.ownerReferences?.find((reference) => reference.controller);
-}
-
 /**
  * One reconcile pass's picture of the cluster: every kind the model reads, listed once and indexed
  * (pods by namespace, owner and node) so each controller's per-object work is O(1). Writes go

@@ -169,15 +169,14 @@ export function runStatefulSets(cluster: Cluster, statefulSets: Workload[]): Map
       });
       const rejection = quotaRejection(cluster, pod);
       if (rejection) {
-        if (!cluster.sameInstant)
-          cluster.events.timeline(
-            sts,
-            "Warning",
-            "FailedCreate",
-            `create Pod ${name} in StatefulSet ${sts.metadata.name} failed error: ${rejection}`,
-            SOURCE,
-            { count: 1 },
-          );
+        cluster.events.timeline(
+          sts,
+          "Warning",
+          "FailedCreate",
+          `create Pod ${name} in StatefulSet ${sts.metadata.name} failed error: ${rejection}`,
+          SOURCE,
+          { count: 1 },
+        );
         break;
       }
       createPod(cluster, pod);
