@@ -1,5 +1,6 @@
 import type { PersistentVolumeClaim } from "../../domain/kube.js";
 import type { TriageContext } from "../context.js";
+import { quoteEvent } from "../events.js";
 import { type Finding, kubectl, makeFinding } from "../finding.js";
 import type { PodView } from "../pod-view.js";
 import { objectKey } from "../snapshot-index.js";
@@ -16,7 +17,11 @@ function missingClaims(ctx: TriageContext, view: PodView, claimsListed: boolean)
   const found: MissingClaim[] = [];
   const scheduling = schedulingEvidence(view);
   const storageEvents = view.events.filter(
-    (e) => e.type === "Warning" && /persistentvolumeclaim/i.test(e.message ?? ""),
+    // FailedScheduling is already in the scheduling evidence; this adds FailedMount and the like.
+    (e) =>
+      e.type === "Warning" &&
+      e.reason !== "FailedScheduling" &&
+      /persistentvolumeclaim/i.test(e.message ?? ""),
   );
   scheduling.messages.forEach((message, i) => {
     for (const match of message.matchAll(CLAIM_NOT_FOUND)) {
@@ -26,7 +31,7 @@ function missingClaims(ctx: TriageContext, view: PodView, claimsListed: boolean)
   });
   for (const event of storageEvents) {
     for (const match of (event.message ?? "").matchAll(CLAIM_NOT_FOUND)) {
-      if (match[1]) found.push({ claim: match[1], quote: event.message ?? "", fromScheduler: true });
+      if (match[1]) found.push({ claim: match[1], quote: quoteEvent(event), fromScheduler: true });
     }
   }
   if (claimsListed) {
