@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import { errorMessage } from "../errors.js";
 
-const USAGE = `usage: k8s-triage demo [--quiet] [--json]
+const USAGE = `usage: k8s-triage demo [--quiet] [--json] [--replay-model]
 
 The whole flow offline, on loopback: a simulated cluster serving the prod-api-outage and
 a-team-missing-pvc scenarios, Redis (REDIS_URL when it answers, else a local redis-server), the
@@ -13,12 +13,14 @@ validation. The Slack channels are printed as they fill; a summary of the four p
 Uses Claude when ANTHROPIC_API_KEY is set (ANTHROPIC_BASE_URL, ANTHROPIC_MODEL), the deterministic
 engine otherwise.
 
-  --quiet   print only the summary
-  --json    print the transcript, the run and the summary as one JSON document`;
+  --quiet          print only the summary
+  --json           print the transcript, the run and the summary as one JSON document
+  --replay-model   run the Claude tool-use loop against a local fake Anthropic API that replays
+                   the scripted investigator of 'npm run eval' (offline; tokens and cost are counted)`;
 
 /** `k8s-triage demo`: the offline end-to-end walkthrough. */
 export async function run(args: string[]): Promise<number> {
-  let values: { quiet?: boolean; json?: boolean; help?: boolean };
+  let values: { quiet?: boolean; json?: boolean; "replay-model"?: boolean; help?: boolean };
   try {
     ({ values } = parseArgs({
       args,
@@ -27,6 +29,7 @@ export async function run(args: string[]): Promise<number> {
       options: {
         quiet: { type: "boolean", short: "q" },
         json: { type: "boolean" },
+        "replay-model": { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
     }));
@@ -38,9 +41,16 @@ export async function run(args: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
+  // The transcript is the output: the bot's own JSON logs go to stderr from warnings up, unless
+  // LOG_LEVEL says otherwise. Set before the modules (and their loggers) load.
+  process.env.LOG_LEVEL ??= "warn";
   // Loaded only now: `demo --help` does not start Bolt, BullMQ or the simulated cluster.
   const { runDemo } = await import("../demo/index.js");
-  const result = await runDemo({ quiet: values.quiet === true, json: values.json === true });
+  const result = await runDemo({
+    quiet: values.quiet === true,
+    json: values.json === true,
+    replayModel: values["replay-model"] === true,
+  });
   if (values.json) {
     process.stdout.write(
       `${JSON.stringify({ engine: result.engine, summary: result.summary, transcript: result.transcript }, null, 2)}\n`,

@@ -17,6 +17,8 @@ export interface DemoOptions {
   /** Where lines go (default stdout). */
   write?: (line: string) => void;
   logLevel?: LogLevel;
+  /** Claude's loop against the local replay model (fake Anthropic API) instead of the deterministic engine. */
+  replayModel?: boolean;
   /** Runs with the stack still up after the script (tests look at /metrics here). */
   inspect?: (stack: DemoStack) => Promise<void>;
 }
@@ -32,7 +34,11 @@ export interface DemoResult {
 /** Which analysis engine the worker uses, in words. */
 export function engineDescription(
   env: Pick<Env, "ANTHROPIC_API_KEY" | "ANTHROPIC_MODEL" | "ANTHROPIC_BASE_URL">,
+  replay = false,
 ): string {
+  if (replay) {
+    return `Claude tool-use loop against the local replay model (fake Anthropic API at ${env.ANTHROPIC_BASE_URL}, the scripted investigator of npm run eval)`;
+  }
   if (!env.ANTHROPIC_API_KEY) {
     return "deterministic engine (ANTHROPIC_API_KEY is not set; the RCA comes from the rule-based triage)";
   }
@@ -51,9 +57,13 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const note = (line: string) => {
     if (live) write(`  · ${line}`);
   };
-  const stack = await startDemoStack({ note, ...(options.logLevel ? { logLevel: options.logLevel } : {}) });
+  const stack = await startDemoStack({
+    note,
+    replayModel: options.replayModel === true,
+    ...(options.logLevel ? { logLevel: options.logLevel } : {}),
+  });
   try {
-    const engine = engineDescription(stack.env);
+    const engine = engineDescription(stack.env, options.replayModel === true);
     if (!options.json) write(`k8s-triage demo — analysis engine: ${engine}`);
     if (live) {
       write(`  · simulated cluster (prod-api-outage + a-team-missing-pvc) at ${stack.sim.url}`);

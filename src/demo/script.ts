@@ -146,14 +146,14 @@ async function alert(stack: DemoStack, transcript: Transcript): Promise<DemoRun[
   };
 }
 
-/** The value of the Approve button on a message, exactly as the app built it. */
-function approveValue(message: FakeMessage): string | undefined {
+/** The value of a button (by action_id) on a message, exactly as the app built it. */
+export function buttonValue(message: FakeMessage, actionId: string = APPROVE_ACTION_ID): string | undefined {
   let found: string | undefined;
   const visit = (node: unknown): void => {
     if (found || typeof node !== "object" || node === null) return;
     const children = Array.isArray(node) ? node : Object.values(node);
     const record = node as Record<string, unknown>;
-    if (record.action_id === APPROVE_ACTION_ID && typeof record.value === "string") found = record.value;
+    if (record.action_id === actionId && typeof record.value === "string") found = record.value;
     else for (const child of children) visit(child);
   };
   visit(message.blocks);
@@ -176,9 +176,9 @@ async function approve(
       candidate.channel === thread?.channel &&
       candidate.threadTs === thread.threadTs &&
       candidate.text.includes("create-pvc") &&
-      approveValue(candidate) !== undefined,
+      buttonValue(candidate) !== undefined,
   );
-  const value = message && approveValue(message);
+  const value = message && buttonValue(message);
   if (!message || !value || !thread?.threadTs) {
     throw new TriageError("DEMO_NO_BUTTON", "demo: no Approve button for create-pvc in the a-team thread");
   }

@@ -3,8 +3,10 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Redis } from "ioredis";
+import { replayScript } from "../agent/eval/replay.js";
 import { type Env, parseEnv } from "../config/env.js";
 import { loadPolicy, type Policy } from "../config/policy.js";
+import { type FakeAnthropic, startFakeAnthropic } from "../dev/fake-anthropic.js";
 import { FakeSlack } from "../dev/fake-slack.js";
 import { ensureRedis, type LocalRedis } from "../dev/local-redis.js";
 import { SlackSender } from "../dev/slack-requests.js";
@@ -57,6 +59,8 @@ export interface DemoStack {
   slack: SlackSender;
   /** Base URL of the serve process (Bolt, /alertmanager, /metrics). */
   serveUrl: string;
+  /** The local fake Anthropic API, when the replay model runs. */
+  model?: FakeAnthropic;
   /** Stops everything it started, in reverse order; idempotent. */
   close(): Promise<void>;
 }
@@ -67,6 +71,11 @@ export interface DemoStackOptions {
   logLevel?: LogLevel;
   /** Progress lines (Redis started, …). */
   note?: (line: string) => void;
+  /**
+   * Run the Claude loop against the local fake Anthropic API replaying the eval's scripted
+   * investigator (src/agent/eval/replay.ts) instead of the deterministic engine.
+   */
+  replayModel?: boolean;
 }
 
 /**
@@ -128,6 +137,11 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
     const fake = await new FakeSlack().start();
     cleanup.push(() => fake.stop());
 
+    let model: FakeAnthropic | undefined;
+    if (options.replayModel) {
+      model = await startFakeAnthropic({ script: replayScript() });
+      cleanup.push(() => model?.close());
+    }
     const signingSecret = randomBytes(16).toString("hex");
     const passThrough = ["ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL", "ANTHROPIC_MODEL"] as const;
     const env = parseEnv({
@@ -144,6 +158,7 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
       ...Object.fromEntries(
         passThrough.flatMap((name) => (process.env[name] ? [[name, process.env[name]]] : [])),
       ),
+      ...(model ? { ANTHROPIC_API_KEY: "replay-model", ANTHROPIC_BASE_URL: model.url } : {}),
     });
 
     const workers = await startPipelineWorkers({
@@ -184,6 +199,7 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
       policy,
       slack: new SlackSender(`${serveUrl}/slack/events`, signingSecret),
       serveUrl,
+      ...(model ? { model } : {}),
       close,
     };
   } catch (error) {
