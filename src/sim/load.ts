@@ -1,10 +1,9 @@
 import type { KubeObject } from "../domain/kube.js";
 import { DEFAULT_SIM_TIME } from "./clock.js";
 import { groupVersion, KINDS, kindForObject } from "./kinds.js";
-import { copyObject, finalizeMetadata } from "./objects.js";
+import { bucketOf, copyObject, finalizeMetadata } from "./objects.js";
 import type { ParsedState } from "./state-file.js";
 import type { SimStore } from "./store.js";
-import { bucketOf } from "./store.js";
 
 /**
  * Moving whole states in and out of the store: loading a parsed state file (objects keep the

@@ -1,6 +1,6 @@
 import type { KubeObject } from "../domain/kube.js";
 import type { IdSource } from "./ids.js";
-import type { KindSpec } from "./kinds.js";
+import { type KindSpec, kindForObject } from "./kinds.js";
 
 /** Store key of an object inside its kind: `namespace/name`, or `name` when cluster-scoped. */
 export function storeKey(namespace: string | undefined, name: string): string {
@@ -53,4 +53,11 @@ export function finalizeMetadata(
     }
   }
   return object;
+}
+
+/** The bucket an object is stored in: the kind name for served kinds, apiVersion/kind otherwise. */
+export function bucketOf(object: Pick<KubeObject, "apiVersion" | "kind">): string {
+  const spec = kindForObject(object.apiVersion, object.kind);
+  if (spec && !spec.viewOf) return spec.kind;
+  return `${object.apiVersion ?? ""}/${object.kind ?? ""}`;
 }

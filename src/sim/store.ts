@@ -3,9 +3,9 @@ import { EventRecorder } from "./event-recorder.js";
 import { type Change, ChangeHistory } from "./history.js";
 import { IdSource } from "./ids.js";
 import { storedCopy } from "./json-cache.js";
-import { groupVersion, type KindSpec, kindByName, kindForObject } from "./kinds.js";
+import { groupVersion, type KindSpec, kindByName } from "./kinds.js";
 import { LogTable } from "./log-table.js";
-import { copyObject, finalizeMetadata, storeKey } from "./objects.js";
+import { bucketOf, copyObject, finalizeMetadata, storeKey } from "./objects.js";
 import { lowerBound, OwnerIndex } from "./owner-index.js";
 import type { ClusterView } from "./types.js";
 
@@ -18,13 +18,6 @@ interface Bucket {
 
 /** How a deletion treats dependents (ownerReferences). */
 export type Propagation = "Background" | "Foreground" | "Orphan";
-
-/** The bucket an object is stored in: the kind name for served kinds, apiVersion/kind otherwise. */
-export function bucketOf(object: Pick<KubeObject, "apiVersion" | "kind">): string {
-  const spec = kindForObject(object.apiVersion, object.kind);
-  if (spec && !spec.viewOf) return spec.kind;
-  return `${object.apiVersion ?? ""}/${object.kind ?? ""}`;
-}
 
 /**
  * The simulated cluster's storage: every object by kind and key, a global resourceVersion
