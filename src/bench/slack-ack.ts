@@ -1,7 +1,6 @@
 import { type ChildProcess, fork } from "node:child_process";
 import { availableParallelism, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
-import { FakeSlack } from "../dev/fake-slack.js";
 import { ensureRedis } from "../dev/local-redis.js";
 import { SlackSender } from "../dev/slack-requests.js";
 import type { BenchContext, BenchRow, BenchSection, BenchSectionResult } from "./types.js";
@@ -9,8 +8,8 @@ import type { BenchContext, BenchRow, BenchSection, BenchSectionResult } from ".
 /**
  * Ack latency of `/triage`: the real Bolt HTTP receiver with signature verification, the real
  * queue on Redis, and the local fake Slack Web API; N concurrent correctly signed requests per
- * round, timed from send to the HTTP 200 Slack waits for (it gives up after 3 s). The app runs in
- * a child process so the load generator (and the fake Slack) do not share its event loop.
+ * round, timed from send to the HTTP 200 Slack waits for (it gives up after 3 s). The app and the
+ * fake Slack each run in their own process, so no process's work delays another's event loop.
  */
 
 const SECRET = "bench-signing-secret";
@@ -50,30 +49,23 @@ function row(name: string, samples: number[]): BenchRow {
   };
 }
 
-interface ServedApp {
-  port: number;
-  responseUrl: string;
+interface Forked<T> {
+  info: T;
   stop(): Promise<void>;
 }
 
-async function serveApp(redisUrl: string, fake: FakeSlack): Promise<ServedApp> {
-  const child: ChildProcess = fork(
-    fileURLToPath(new URL("./slack-ack-child.ts", import.meta.url)),
-    [redisUrl, SECRET, fake.url, fake.token],
-    {
-      execArgv: ["--import", "tsx"],
-      stdio: ["ignore", "inherit", "inherit", "ipc"],
-    },
-  );
-  const ready = await new Promise<{ port: number }>((resolve, reject) => {
-    child.once("message", (value) => resolve(value as { port: number }));
-    child.once("exit", (code) =>
-      reject(new Error(`slack-ack server exited with code ${code} before serving`)),
-    );
+/** Forks a bench helper under tsx and waits for the first IPC message it sends. */
+async function forkHelper<T>(script: string, args: string[]): Promise<Forked<T>> {
+  const child: ChildProcess = fork(fileURLToPath(new URL(script, import.meta.url)), args, {
+    execArgv: ["--import", "tsx"],
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  const info = await new Promise<T>((resolve, reject) => {
+    child.once("message", (value) => resolve(value as T));
+    child.once("exit", (code) => reject(new Error(`${script} exited with code ${code} before serving`)));
   });
   return {
-    ...ready,
-    responseUrl: fake.responseUrl("bench"),
+    info,
     stop: async () => {
       const exited = new Promise((resolve) => child.once("exit", resolve));
       child.disconnect();
@@ -84,9 +76,20 @@ async function serveApp(redisUrl: string, fake: FakeSlack): Promise<ServedApp> {
 
 async function run(context: BenchContext): Promise<BenchSectionResult> {
   const redisServer = await ensureRedis({ log: context.progress });
-  const fake = await new FakeSlack().start();
+  // Three processes: the load generator (here), the app, and the fake Slack, so none of them
+  // delays another's event loop.
+  const fake = await forkHelper<{ url: string; token: string; responseUrl: string }>(
+    "./fake-slack-child.ts",
+    [],
+  );
   try {
-    const served = await serveApp(redisServer.url, fake);
+    const app = await forkHelper<{ port: number }>("./slack-ack-child.ts", [
+      redisServer.url,
+      SECRET,
+      fake.info.url,
+      fake.info.token,
+    ]);
+    const served = { port: app.info.port, responseUrl: fake.info.responseUrl, stop: app.stop };
     const send = new SlackSender(`http://127.0.0.1:${served.port}/slack/events`, SECRET);
     const rounds = context.quick ? 2 : 6;
     context.progress(`slack-ack: warm-up, then ${rounds} rounds of ${CONCURRENT} concurrent /triage`);
