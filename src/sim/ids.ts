@@ -35,10 +35,12 @@ export class IdSource {
 
   /** An RFC 4122 version-4-shaped uid. */
   uuid(): string {
-    const hex = Array.from({ length: 32 }, () => Math.floor(this.next() * 16).toString(16));
-    hex[12] = "4";
-    hex[16] = ((Number.parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
-    const text = hex.join("");
-    return `${text.slice(0, 8)}-${text.slice(8, 12)}-${text.slice(12, 16)}-${text.slice(16, 20)}-${text.slice(20)}`;
+    const word = () =>
+      Math.floor(this.next() * 4294967296)
+        .toString(16)
+        .padStart(8, "0");
+    const text = `${word()}${word()}${word()}${word()}`;
+    const variant = ((Number.parseInt(text[16]!, 16) & 0x3) | 0x8).toString(16);
+    return `${text.slice(0, 8)}-${text.slice(8, 12)}-4${text.slice(13, 16)}-${variant}${text.slice(17, 20)}-${text.slice(20)}`;
   }
 }
