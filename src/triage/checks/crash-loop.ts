@@ -1,10 +1,37 @@
+import type { ResourceRef } from "../../domain/types.js";
 import type { TriageContext } from "../context.js";
 import { downDependency } from "../dependencies.js";
 import { type Finding, kubectl, makeFinding } from "../finding.js";
 import { containerErrorQuotes } from "../logs.js";
 import { networkBlock } from "../network-policies.js";
+import { serviceHealth } from "../services.js";
 import { byWorkload, inspectCommands, issuesOf, label, podEventQuotes, viewsOf } from "./common.js";
 import { explainExit } from "./exit-codes.js";
+
+/**
+ * A hint, not a link: Services of the namespace that the quoted log lines name as plain words
+ * (`"upstream":"auth-service"`) and that are down themselves. Too weak for `causedBy`, worth a line.
+ */
+function downServicesNamed(ctx: TriageContext, workload: ResourceRef, quotes: string[]): string[] {
+  const services = (ctx.index.servicesByNamespace.get(workload.namespace) ?? []).filter(
+    (s) => s.metadata.name !== workload.name,
+  );
+  if (services.length === 0 || quotes.length === 0) return [];
+  // Only the log text: the quote's own `log ns/pod [container]:` prefix names this workload.
+  const text = quotes.map((q) => q.replace(/^log [^:]+: /, "")).join(" ");
+  const words = new Set(text.match(/[a-z0-9]([-a-z0-9]*[a-z0-9])?/g) ?? []);
+  const down = services
+    .filter(
+      (s) => s.metadata.name !== undefined && words.has(s.metadata.name) && s.metadata.name.includes("-"),
+    )
+    .filter((s) => !serviceHealth(ctx, s).up)
+    .map((s) => s.metadata.name);
+  return down.length > 0
+    ? [
+        `Its log names ${down.join(", ")}, which ${down.length === 1 ? "is" : "are"} down too: fix ${down.length === 1 ? "it" : "them"} first, then see whether this recovers.`,
+      ]
+    : [];
+}
 
 /**
  * crash-loop: app containers that keep exiting, when nothing more specific explains it (OOMKilled,
@@ -40,6 +67,7 @@ export function checkCrashLoop(ctx: TriageContext): Finding[] {
       confidence: logs.length > 0 || probeKills.length > 0 ? 0.85 : 0.7,
       summary: `${label(w)} container ${container} ${worst?.value.kind === "error-exit" ? "terminated with an error" : "is crash-looping"}: ${why}`,
       nextSteps: [
+        ...downServicesNamed(ctx, w, logs),
         logs.length > 0
           ? "Fix what the log says (configuration, dependency, code) and roll out; a restart alone will crash again."
           : "Read the previous container's log to see why it exits; a restart alone will crash again.",

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { triage } from "../../../src/triage/index.js";
-import { app, crashLoop, event, log, snapshot } from "../../fixtures/triage/builders.js";
+import { app, crashLoop, event, log, service, snapshot } from "../../fixtures/triage/builders.js";
 import { evidenceHas, expectValidProposals, onlyCause } from "./helpers.js";
 
 describe("image-pull", () => {
@@ -77,6 +77,33 @@ describe("crash-loop", () => {
     expect(cause.confidence).toBeGreaterThan(0.8);
     expect(cause.commands).toContain(
       `kubectl -n default logs ${api.pods[0]!.metadata.name} -c api --previous`,
+    );
+  });
+
+  it("hints at down Services its log names as plain words, without claiming a chain", () => {
+    const gw = app("api-gateway", { state: crashLoop(137) });
+    const auth = app("auth-service", { state: crashLoop(1) });
+    const logs = [
+      log(
+        gw.pods[0]!,
+        "api-gateway",
+        '{"level":"error","msg":"upstream health check failed","upstream":"auth-service"}',
+      ),
+    ];
+    const result = triage(
+      snapshot("default", gw.part, auth.part, {
+        logs,
+        services: [
+          service("auth-service", { app: "auth-service" }),
+          service("api-gateway", { app: "api-gateway" }),
+        ],
+      }),
+    );
+    const cause = result.rootCauses.find((c) => c.resource.name === "api-gateway")!;
+    expect(cause.category).toBe("crash-loop");
+    expect(cause.causedBy).toBeUndefined();
+    expect(cause.nextSteps[0]).toBe(
+      "Its log names auth-service, which is down too: fix it first, then see whether this recovers.",
     );
   });
 
