@@ -1,6 +1,132 @@
-import { TriageError } from "../errors.js";
+import { parseArgs } from "node:util";
+import { parseEnv } from "../config/env.js";
+import { loadPolicy } from "../config/policy.js";
+import { DetectState } from "../detect/detect-state.js";
+import { createEventHandler, readerOwnerLookup } from "../detect/event-watcher.js";
+import { runWatchLoop } from "../detect/watch-loop.js";
+import { ensureRedis, type LocalRedis, pingRedis } from "../dev/local-redis.js";
+import type { KubeEvent } from "../domain/kube.js";
+import { ConfigError } from "../errors.js";
+import { createClusterReader } from "../k8s/kube-reader.js";
+import { loadKubeConfig } from "../k8s/kubeconfig.js";
+import { log } from "../log.js";
+import { createRedisMetrics, renderMetrics } from "../metrics/registry.js";
+import { createProducerConnection, createWorkerConnection, requireRedisUrl } from "../queue/connection.js";
+import { Producer } from "../queue/producer.js";
+import { startHealthServer } from "../server/health.js";
 
-/** `k8s-triage watcher`: placeholder until its issue lands (owned by the helper building it). */
-export async function run(_args: string[]): Promise<number> {
-  throw new TriageError("COMMAND_PENDING", "the 'watcher' command is being built in this session");
+const USAGE = `usage: k8s-triage watcher [--kubeconfig F] [--context C] [--dev-redis]
+
+Watches Warning events in every namespace the policy allows and starts one investigation per
+incident (per owning workload), honouring the policy's selectors, rate limits and cooldowns.
+State (resume point, handled events, cooldowns) lives in Redis, so a restart neither repeats
+nor forgets. Stops on SIGTERM/SIGINT.
+
+  --kubeconfig F   kubeconfig to read with (default: KUBECONFIG, ~/.kube/config, or in-cluster)
+  --context C      kubeconfig context (default: KUBE_CONTEXT or the current context)
+  --dev-redis      use REDIS_URL when it answers, else start a local redis-server (development)
+
+Environment: REDIS_URL, QUEUE_PREFIX, TRIAGE_POLICY_FILE, HEALTH_PORT (default 9090).`;
+
+/** Sorts events oldest first so a backlog is handled in the order it happened. */
+function byTime(a: KubeEvent, b: KubeEvent): number {
+  return Date.parse(a.lastTimestamp ?? "") - Date.parse(b.lastTimestamp ?? "");
+}
+
+/** `k8s-triage watcher`: the detection role. */
+export async function run(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      kubeconfig: { type: "string" },
+      context: { type: "string" },
+      "dev-redis": { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const env = parseEnv();
+  const policy = loadPolicy(env.TRIAGE_POLICY_FILE);
+  let devRedis: LocalRedis | undefined;
+  let redisUrl: string;
+  if (values["dev-redis"]) {
+    devRedis = await ensureRedis({ log: (line) => log.info(line) });
+    redisUrl = devRedis.url;
+  } else {
+    redisUrl = requireRedisUrl(env.REDIS_URL);
+    if (!(await pingRedis(redisUrl, 3000))) {
+      throw new ConfigError("REDIS_UNREACHABLE", `Redis at ${redisUrl} does not answer PING`);
+    }
+  }
+  const kubeconfig = values.kubeconfig ?? env.KUBECONFIG;
+  const context = values.context ?? env.KUBE_CONTEXT;
+  const reader = createClusterReader(
+    loadKubeConfig({ ...(kubeconfig ? { kubeconfig } : {}), ...(context ? { context } : {}) }),
+  );
+  const prefix = env.QUEUE_PREFIX;
+  // The watcher's own state survives Redis hiccups (it retries); producers fail fast instead.
+  const stateRedis = createWorkerConnection(redisUrl, "watcher");
+  const producerRedis = createProducerConnection(redisUrl, "watcher-producer");
+  const producer = new Producer({
+    redis: producerRedis,
+    prefix,
+    retentionHours: env.INVESTIGATION_RETENTION_HOURS,
+    metrics: createRedisMetrics(stateRedis, prefix),
+  });
+  const state = new DetectState(stateRedis, prefix);
+  const logger = log.child({ component: "watcher" });
+  const handle = createEventHandler({
+    policy,
+    state,
+    owners: readerOwnerLookup(reader),
+    submit: (trigger) => producer.submitTrigger(trigger),
+    log: logger,
+  });
+  const health = await startHealthServer({
+    port: env.HEALTH_PORT,
+    readiness: {
+      redis: async () => {
+        await stateRedis.ping();
+      },
+    },
+    metrics: () => renderMetrics(stateRedis, prefix),
+  });
+
+  const controller = new AbortController();
+  const stop = (signal: NodeJS.Signals) => {
+    logger.info("stopping watcher", { signal });
+    controller.abort();
+  };
+  process.once("SIGTERM", stop);
+  process.once("SIGINT", stop);
+  logger.info("watching Warning events", { server: reader.server, namespaces: policy.namespaces });
+  await runWatchLoop({
+    reader,
+    listWithVersion: async (plural, options) => {
+      const listed = await reader.listWithVersion(plural, options);
+      return { items: listed.items as KubeEvent[], resourceVersion: listed.resourceVersion };
+    },
+    state,
+    signal: controller.signal,
+    log: logger,
+    onEvent: async (event) => {
+      const outcome = await handle(event);
+      logger.debug("event", { event: event.metadata.name, ...outcome });
+    },
+    onBacklog: async (events) => {
+      for (const event of [...events].sort(byTime)) await handle(event);
+    },
+  });
+  await health.close();
+  await producer.investigations.close();
+  await producer.remediations.close();
+  reader.close();
+  stateRedis.disconnect();
+  producerRedis.disconnect();
+  await devRedis?.stop();
+  return 0;
 }

@@ -25,6 +25,8 @@ export const envSchema = z.object({
   /** The executor's own identity; defaults to the main kubeconfig. */
   EXECUTOR_KUBECONFIG: optionalString,
   ALERTMANAGER_WEBHOOK_TOKEN: optionalString,
+  /** Port of /healthz, /readyz and /metrics for worker and watcher roles (0 = any free port). */
+  HEALTH_PORT: z.coerce.number().int().min(0).max(65535).default(9090),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
   WORKER_CONCURRENCY: z.coerce.number().int().positive().max(64).default(4),
   /** Model calls per minute across all workers (BullMQ limiter). */

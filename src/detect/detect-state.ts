@@ -53,6 +53,17 @@ export class DetectState {
     return result === "OK";
   }
 
+  /** Marks many occurrences as handled in pipelined batches (the history seen at first start). */
+  async markHandledMany(occurrences: readonly string[]): Promise<void> {
+    for (let start = 0; start < occurrences.length; start += 1000) {
+      const pipeline = this.redis.pipeline();
+      for (const occurrence of occurrences.slice(start, start + 1000)) {
+        pipeline.set(this.key("handled", occurrence), "1", "EX", this.handledTtlSeconds, "NX");
+      }
+      await pipeline.exec();
+    }
+  }
+
   async inCooldown(incident: string): Promise<boolean> {
     return (await this.redis.exists(this.key("cooldown", incident))) === 1;
   }

@@ -89,3 +89,8 @@ export function eventTime(event: KubeEvent): number {
     event.lastTimestamp ?? event.eventTime ?? event.firstTimestamp ?? event.metadata.creationTimestamp;
   return stamp ? Date.parse(stamp) : Number.NaN;
 }
+
+/** One occurrence of an event: the same Event object counts up as it repeats. */
+export function occurrenceOf(event: KubeEvent): string {
+  return `${event.metadata.uid ?? event.metadata.name}:${event.count ?? 1}`;
+}

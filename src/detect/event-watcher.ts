@@ -4,7 +4,7 @@ import type { KubeEvent, KubeObject } from "../domain/kube.js";
 import type { ClusterReader } from "../k8s/reader.js";
 import type { Logger } from "../log.js";
 import type { DetectState } from "./detect-state.js";
-import { decideSignal, eventFields, eventTime } from "./event-filter.js";
+import { decideSignal, eventFields, eventTime, occurrenceOf } from "./event-filter.js";
 import { incidentKey, type OwnerLookup, owningWorkload } from "./incident-key.js";
 
 /** Starts (or joins) an investigation; the queue's `submitTrigger`. */
@@ -69,9 +69,12 @@ export function createEventHandler(deps: EventHandlerDeps): (event: KubeEvent) =
     const fields = eventFields(event);
     const when = eventTime(event);
     const since = (await deps.state.since()) ?? Number.NEGATIVE_INFINITY;
-    if (!(when > since))
+    // >= because event timestamps have one-second resolution: an event from the boundary's own
+    // second may be new; `markHandled` below is what stops repeats.
+    if (!(when >= since)) {
       return { result: "ignored", reason: "happened before the watcher's boundary (history)" };
-    const occurrence = `${event.metadata.uid ?? event.metadata.name}:${event.count ?? 1}`;
+    }
+    const occurrence = occurrenceOf(event);
     if (!(await deps.state.markHandled(occurrence))) return { result: "ignored", reason: "already handled" };
     await deps.state.advanceSince(when);
 

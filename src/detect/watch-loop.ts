@@ -1,8 +1,9 @@
 import type { KubeEvent } from "../domain/kube.js";
-import { errorMessage } from "../errors.js";
+import { ClusterError, errorMessage } from "../errors.js";
 import type { ClusterReader } from "../k8s/reader.js";
 import type { Logger } from "../log.js";
 import type { DetectState } from "./detect-state.js";
+import { eventTime, occurrenceOf } from "./event-filter.js";
 
 /** Lists one kind with the list's resourceVersion, so a watch can start exactly after it. */
 export type ListWithVersion = (
@@ -65,10 +66,11 @@ export async function runWatchLoop(options: WatchLoopOptions): Promise<void> {
         const since = await state.since();
         if (since === undefined) {
           // First start: everything already in the cluster is history, not an incident.
-          const newest = Math.max(
-            0,
-            ...listed.items.map((event) => Date.parse(event.lastTimestamp ?? "") || 0),
-          );
+          // Spread into Math.max would overflow the stack on a cluster with many events.
+          const newest = listed.items.reduce((max, event) => Math.max(max, eventTime(event) || 0), 0);
+          // Event times have one-second resolution, so the boundary second is ambiguous: record
+          // each listed occurrence as handled so a later relist cannot mistake it for news.
+          await state.markHandledMany(listed.items.map(occurrenceOf));
           await state.advanceSince(newest);
           log.info("watcher: first start, existing events treated as history", {
             events: listed.items.length,
@@ -79,35 +81,57 @@ export async function runWatchLoop(options: WatchLoopOptions): Promise<void> {
         rv = listed.resourceVersion;
         await state.saveResourceVersion(rv);
       }
+      // Events are handled one at a time, in order. A failing handler (Redis down, queue refused)
+      // cuts the stream, and the loop reconnects from the last saved version, so nothing is lost.
+      const stream = new AbortController();
+      const cut = () => stream.abort();
+      signal.addEventListener("abort", cut, { once: true });
       let chain = Promise.resolve();
+      let failure: unknown;
       let expired = false;
       let current = rv;
-      await reader.watch(
-        "events",
-        { resourceVersion: rv, fieldSelector: FIELD_SELECTOR, signal },
-        (event) => {
-          chain = chain.then(async () => {
-            if (expired) return;
-            if (event.type === "ERROR") {
-              const status = event.object as unknown as { code?: number; message?: string };
-              if (status.code === 410) {
-                expired = true;
-                return;
-              }
-              throw new Error(`watch error: ${status.message ?? JSON.stringify(status)}`);
-            }
-            const version = event.object.metadata.resourceVersion;
-            if (event.type === "ADDED" || event.type === "MODIFIED")
-              await options.onEvent(event.object as KubeEvent);
-            if (version) {
-              current = version;
-              await state.saveResourceVersion(version);
-            }
-          });
-        },
-      );
-      await chain;
+      const step = async (event: { type: string; object: { metadata: { resourceVersion?: string } } }) => {
+        if (expired || failure !== undefined) return;
+        if (event.type === "ERROR") {
+          const status = event.object as unknown as { code?: number; message?: string };
+          if (status.code === 410) {
+            expired = true;
+            cut();
+            return;
+          }
+          throw new Error(`watch error: ${status.message ?? JSON.stringify(status)}`);
+        }
+        const version = event.object.metadata.resourceVersion;
+        if (event.type === "ADDED" || event.type === "MODIFIED")
+          await options.onEvent(event.object as KubeEvent);
+        if (version) {
+          current = version;
+          await state.saveResourceVersion(version);
+        }
+      };
+      try {
+        await reader.watch(
+          "events",
+          { resourceVersion: rv, fieldSelector: FIELD_SELECTOR, signal: stream.signal },
+          (event) => {
+            chain = chain
+              .then(() => step(event))
+              .catch((error: unknown) => {
+                failure ??= error;
+                cut();
+              });
+          },
+        );
+      } catch (error) {
+        // Servers report an expired resourceVersion either as an ERROR event or as HTTP 410.
+        if (error instanceof ClusterError && error.status === 410) expired = true;
+        else failure ??= error;
+      } finally {
+        await chain;
+        signal.removeEventListener("abort", cut);
+      }
       if (expired) throw new WatchExpired(`resourceVersion ${current} is too old (410 Gone)`);
+      if (failure !== undefined) throw failure;
       failures = 0;
     } catch (error) {
       if (signal.aborted) break;

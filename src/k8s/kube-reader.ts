@@ -20,6 +20,10 @@ export interface KubeClusterReader extends ClusterReader {
   readonly server: string;
   /** The current context's name, when the kubeconfig has one. */
   readonly context: string | undefined;
+  listWithVersion(
+    plural: string,
+    options?: ListOptions,
+  ): Promise<{ items: KubeObject[]; resourceVersion: string }>;
   close(): void;
 }
 
@@ -129,12 +133,21 @@ class KubeReader implements KubeClusterReader {
   }
 
   async list(plural: string, options: ListOptions = {}): Promise<KubeObject[]> {
+    return (await this.listWithVersion(plural, options)).items;
+  }
+
+  /** All pages plus the list's resourceVersion, so a watch can start exactly after the list. */
+  async listWithVersion(
+    plural: string,
+    options: ListOptions = {},
+  ): Promise<{ items: KubeObject[]; resourceVersion: string }> {
     const info = kindInfo(plural);
     const path = resourcePath(info, info.namespaced ? options.namespace : undefined);
     const what = `list ${plural}${info.namespaced && options.namespace ? ` in ${options.namespace}` : ""}`;
     const items: KubeObject[] = [];
     let token: string | undefined;
     let limit: number | undefined = options.pageSize ?? this.pageSize;
+    let resourceVersion = "";
     do {
       const response = this.remember(
         await this.http.get(path, {
@@ -152,19 +165,22 @@ class KubeReader implements KubeClusterReader {
         // The continue token expired mid-list (the data changed under us for too long): start
         // over in one unpaginated request rather than stitch pages from two different versions.
         items.length = 0;
+        resourceVersion = "";
         token = undefined;
         limit = undefined;
         continue;
       }
       if (response.status !== 200) throw statusError(response, what);
-      const page = parseJson<{ items?: KubeObject[] | null; metadata?: { continue?: string } }>(
-        response,
-        what,
-      );
+      const page = parseJson<{
+        items?: KubeObject[] | null;
+        metadata?: { continue?: string; resourceVersion?: string };
+      }>(response, what);
       for (const item of page.items ?? []) items.push(normalize(item, info));
       token = page.metadata?.continue || undefined;
+      // Every page of one list carries the list's version; the first page's is the consistent one.
+      resourceVersion ||= page.metadata?.resourceVersion ?? "";
     } while (token !== undefined);
-    return items;
+    return { items, resourceVersion };
   }
 
   async get(

@@ -41,6 +41,11 @@ export interface WatchEvent {
 export interface ClusterReader {
   /** All items of a kind (all pages), optionally in one namespace. */
   list(plural: string, options?: ListOptions): Promise<KubeObject[]>;
+  /** Like `list`, plus the list's resourceVersion (to start a watch right after it). */
+  listWithVersion?(
+    plural: string,
+    options?: ListOptions,
+  ): Promise<{ items: KubeObject[]; resourceVersion: string }>;
   /** One object, or undefined when it does not exist. */
   get(
     plural: string,
