@@ -7,7 +7,11 @@ import { objectKey } from "../snapshot-index.js";
 import { label } from "./common.js";
 import { controllerEvents } from "./controller-events.js";
 
-const QUOTA = /(?:exceeded|failed) quota: ([a-z0-9.-]+)|must specify (?:limits|requests)[\w.,]*/i;
+/** ResourceQuota refusals, and LimitRange ones (a namespace's per-container bounds). */
+const QUOTA =
+  /(?:exceeded|failed) quota: ([a-z0-9.-]+)|must specify (?:limits|requests)[\w.,]*|(?:maximum|minimum) (?:cpu|memory|ephemeral-storage) usage per (?:Container|Pod)/i;
+const LIMIT_RANGE =
+  /(?:maximum|minimum) (?:cpu|memory|ephemeral-storage) usage per (?:Container|Pod)[^\]\n]*/i;
 
 /** `ResourceQuota prod-api/compute-quota: pods 10/10, requests.memory 2Gi/2Gi` (used/hard). */
 export function quotaLine(quota: ResourceQuota): string {
@@ -33,19 +37,26 @@ export function checkQuotaExceeded(ctx: TriageContext): Finding[] {
       )
       .filter((q) => q !== undefined);
     const needsLimits = group.some((g) => /must specify/i.test(g.event.message ?? ""));
+    const limitRange = group
+      .map((g) => LIMIT_RANGE.exec(g.event.message ?? "")?.[0])
+      .find((m) => m !== undefined);
     return makeFinding({
       category: "quota-exceeded",
       resource: w,
       affected: [w],
       evidence: [...group.map((g) => quoteEvent(g.event)), ...quotas.map(quotaLine)],
       confidence: 0.95,
-      summary: needsLimits
-        ? `${label(w)} cannot create pods: the namespace quota requires resource requests/limits its pods do not set`
-        : `${label(w)} cannot create pods: ResourceQuota ${quotaNames.join(", ")} in ${w.namespace} is exhausted`,
+      summary: limitRange
+        ? `${label(w)} cannot create pods: the namespace LimitRange refuses them (${limitRange})`
+        : needsLimits
+          ? `${label(w)} cannot create pods: the namespace quota requires resource requests/limits its pods do not set`
+          : `${label(w)} cannot create pods: ResourceQuota ${quotaNames.join(", ")} in ${w.namespace} is exhausted`,
       nextSteps: [
-        needsLimits
-          ? "Set resource requests and limits on the pod template (or a LimitRange with defaults)."
-          : "Raise the quota (a human decision: it is a budget) or free room by scaling down something less important.",
+        limitRange
+          ? "Bring the pod template's requests/limits within the LimitRange (kubectl describe limitrange), or change the LimitRange."
+          : needsLimits
+            ? "Set resource requests and limits on the pod template (or a LimitRange with defaults)."
+            : "Raise the quota (a human decision: it is a budget) or free room by scaling down something less important.",
       ],
       commands: [
         ...quotaNames.map((name) => `${kubectl(w.namespace)} describe resourcequota ${name}`),

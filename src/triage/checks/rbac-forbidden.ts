@@ -7,9 +7,14 @@ import { type Ownership, refKey } from "../owners.js";
 import { label } from "./common.js";
 import { controllerEvents } from "./controller-events.js";
 
-/** API refusals by RBAC or a missing ServiceAccount (quota and admission refusals are not RBAC). */
+/**
+ * API refusals by RBAC, a missing ServiceAccount, or an admission policy (PodSecurity, a
+ * validating webhook). Quota and LimitRange refusals belong to quota-exceeded. Admission is not
+ * RBAC, but it is the same kind of wall (the API refuses the pod) and the summary says which.
+ */
 const RBAC =
-  /forbidden: (?:User "[^"]+" cannot|error looking up service account)|serviceaccounts? "[^"]+" not found|cannot (?:get|list|watch|create|update|patch|delete) resource/i;
+  /forbidden: (?:User "[^"]+" cannot|error looking up service account)|serviceaccounts? "[^"]+" not found|cannot (?:get|list|watch|create|update|patch|delete) resource|violates PodSecurity "[^"]+"|admission webhook "[^"]+" denied the request/i;
+const ADMISSION = /violates PodSecurity "[^"]+"|admission webhook "[^"]+" denied the request/i;
 const ACCOUNT = /system:serviceaccount:([^:"\s]+):([^"\s]+)/;
 
 interface Sighting {
@@ -44,6 +49,7 @@ export function checkRbacForbidden(ctx: TriageContext): Finding[] {
     const missingAccount = /error looking up service account|serviceaccounts? "[^"]+" not found/i.exec(
       messages,
     );
+    const admission = ADMISSION.exec(messages);
     const pods = items.map((i) => i.pod).filter((ref) => ref !== undefined);
     const sa = account ? `${account[1]}/${account[2]}` : undefined;
     return makeFinding({
@@ -55,11 +61,15 @@ export function checkRbacForbidden(ctx: TriageContext): Finding[] {
       confidence: items.some((i) => i.pod === undefined) ? 0.9 : 0.8,
       summary: missingAccount
         ? `${label(w)} cannot create pods: its ServiceAccount does not exist (${missingAccount[0]})`
-        : `${label(w)} is denied by RBAC${sa ? ` (ServiceAccount ${sa})` : ""}: ${/cannot \w+ resource "?[^"\s]*"?/i.exec(messages)?.[0] ?? "forbidden"}`,
+        : admission
+          ? `${label(w)} cannot create pods: refused by admission policy (${admission[0]}), not by RBAC`
+          : `${label(w)} is denied by RBAC${sa ? ` (ServiceAccount ${sa})` : ""}: ${/cannot \w+ resource "?[^"\s]*"?/i.exec(messages)?.[0] ?? "forbidden"}`,
       nextSteps: [
         missingAccount
           ? "Create the ServiceAccount the pod template names (or fix serviceAccountName); the controller retries on its own."
-          : "Grant the ServiceAccount the missing verb/resource with a Role and RoleBinding (review it: RBAC is never changed automatically).",
+          : admission
+            ? "Make the pod template satisfy the policy quoted in the evidence (securityContext, image source…), or ask the policy's owner for an exception."
+            : "Grant the ServiceAccount the missing verb/resource with a Role and RoleBinding (review it: RBAC is never changed automatically).",
       ],
       commands: sa
         ? [`kubectl auth can-i --list --as=system:serviceaccount:${sa.replace("/", ":")} -n ${account?.[1]}`]

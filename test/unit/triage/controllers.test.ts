@@ -74,6 +74,31 @@ describe("rbac-forbidden", () => {
     );
   });
 
+  it("an admission policy refusal (PodSecurity) is reported as such, not as RBAC", () => {
+    const web = app("web");
+    const part = { ...web.part, pods: [], replicaSets: [shortReplicaSet(web)] };
+    const message =
+      'Error creating: pods "web-1abc-x" is forbidden: violates PodSecurity "restricted:latest": allowPrivilegeEscalation != false (container "web" must set securityContext.allowPrivilegeEscalation=false)';
+    const ev = event(web.replicaSet!, "FailedCreate", message, { kind: "ReplicaSet" });
+    const { cause } = onlyCause(snapshot("default", part, { events: [ev] }), "rbac-forbidden");
+    expect(cause.summary).toContain(
+      'refused by admission policy (violates PodSecurity "restricted:latest"), not by RBAC',
+    );
+    expect(evidenceHas(cause, "allowPrivilegeEscalation != false")).toBe(true);
+  });
+
+  it("a LimitRange refusal is a quota-exceeded cause naming the bound", () => {
+    const web = app("web");
+    const part = { ...web.part, pods: [], replicaSets: [shortReplicaSet(web)] };
+    const message =
+      'Error creating: pods "web-1abc-x" is forbidden: maximum memory usage per Container is 1Gi, but limit is 2Gi';
+    const ev = event(web.replicaSet!, "FailedCreate", message, { kind: "ReplicaSet" });
+    const { cause } = onlyCause(snapshot("default", part, { events: [ev] }), "quota-exceeded");
+    expect(cause.summary).toContain(
+      "LimitRange refuses them (maximum memory usage per Container is 1Gi, but limit is 2Gi)",
+    );
+  });
+
   it("a quota refusal is not RBAC", () => {
     const web = app("web");
     const part = { ...web.part, pods: [], replicaSets: [shortReplicaSet(web)] };
