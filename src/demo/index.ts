@@ -1,4 +1,4 @@
-import type { Env } from "../config/env.js";
+import { type Env, parseEnv } from "../config/env.js";
 import type { LogLevel } from "../log.js";
 import { type DemoRun, runDemoScript } from "./script.js";
 import { type DemoStack, startDemoStack } from "./stack.js";
@@ -37,7 +37,7 @@ export function engineDescription(
   replay = false,
 ): string {
   if (replay) {
-    return `Claude tool-use loop against the local replay model (fake Anthropic API at ${env.ANTHROPIC_BASE_URL}, the scripted investigator of npm run eval)`;
+    return "Claude tool-use loop against the local replay model (a fake Anthropic API on loopback answering as the scripted investigator of npm run eval)";
   }
   if (!env.ANTHROPIC_API_KEY) {
     return "deterministic engine (ANTHROPIC_API_KEY is not set; the RCA comes from the rule-based triage)";
@@ -57,14 +57,15 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const note = (line: string) => {
     if (live) write(`  · ${line}`);
   };
+  // Said first, before anything starts: which engine writes the RCA is the demo's first question.
+  const engine = engineDescription(parseEnv(), options.replayModel === true);
+  if (!options.json) write(`k8s-triage demo — analysis engine: ${engine}`);
   const stack = await startDemoStack({
     note,
     replayModel: options.replayModel === true,
     ...(options.logLevel ? { logLevel: options.logLevel } : {}),
   });
   try {
-    const engine = engineDescription(stack.env, options.replayModel === true);
-    if (!options.json) write(`k8s-triage demo — analysis engine: ${engine}`);
     if (live) {
       write(`  · simulated cluster (prod-api-outage + a-team-missing-pvc) at ${stack.sim.url}`);
       write(`  · Redis at ${stack.redis.url}${stack.redis.started ? " (started for the demo)" : ""}`);

@@ -42,9 +42,13 @@ const METRIC_LINES = [
   /^k8s_triage_slack_api_errors_total/,
 ];
 
-/** The interesting lines of a Prometheus exposition (no HELP/TYPE, no histogram buckets). */
+/** The interesting lines of a Prometheus exposition (no HELP/TYPE, no histogram buckets), sorted. */
 export function metricHighlights(exposition: string): string[] {
-  return exposition.split("\n").filter((line) => METRIC_LINES.some((pattern) => pattern.test(line)));
+  const order = (line: string) => METRIC_LINES.findIndex((pattern) => pattern.test(line));
+  return exposition
+    .split("\n")
+    .filter((line) => order(line) >= 0)
+    .sort((a, b) => order(a) - order(b) || a.localeCompare(b));
 }
 
 function phaseDetail(run: DemoRun, phase: keyof PhaseTimes, index: number): string {

@@ -6,6 +6,7 @@ import { buttonValue } from "../../../src/demo/script.js";
 import type { DemoStack } from "../../../src/demo/stack.js";
 import { FakeSlack } from "../../../src/dev/fake-slack.js";
 import { createRedisMetrics, metricsKey, renderMetrics } from "../../../src/metrics/registry.js";
+import { sections } from "../../../src/slack/blocks/kit.js";
 import { DENY_ACTION_ID } from "../../../src/slack/blocks/proposal.js";
 import { createSlackClient } from "../../../src/slack/client.js";
 import { SlackPoster } from "../../../src/slack/poster.js";
@@ -101,9 +102,11 @@ describe("pipeline metrics", () => {
         maxDelayMs: 5,
       });
       fake.failNext("chat.postMessage", { status: 503 });
-      const posted = await poster.post("C0OPS", { text: "hello" });
+      const posted = await poster.post("C0OPS", { text: "hello", blocks: sections("hello") });
       fake.failNext("chat.update", { error: "cant_update_message" });
-      await expect(poster.update("C0OPS", posted.ts, { text: "edited" })).rejects.toThrow();
+      await expect(
+        poster.update("C0OPS", posted.ts, { text: "edited", blocks: sections("edited") }),
+      ).rejects.toThrow();
       await metrics.flush();
       const values = series(await renderMetrics(redis, prefix));
       expect(
