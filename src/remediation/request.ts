@@ -47,8 +47,13 @@ export const FORBIDDEN_RESOURCES: readonly string[] = [
   "subjectaccessreviews",
 ];
 
-/** What each writable resource allows: `group/plural[/subresource]` → methods, collection or object. */
-const ALLOWED: Record<string, { collection: readonly string[]; object: readonly string[] }> = {
+/**
+ * What each writable resource allows: `group/plural[/subresource]` → methods on the collection
+ * and on one object. Exported so the Helm chart's executor role is generated from it.
+ */
+export const WRITE_PERMISSIONS: Readonly<
+  Record<string, { collection: readonly string[]; object: readonly string[] }>
+> = {
   "/persistentvolumeclaims": { collection: ["POST"], object: ["DELETE"] },
   "/pods": { collection: [], object: ["DELETE"] },
   "apps/deployments": { collection: [], object: ["PATCH"] },
@@ -135,7 +140,7 @@ export function assertAllowedRequest(request: KubeRequest): RequestTarget {
     throw new RemediationRefused("REQUEST_PATH", `refused ${what}: not a namespaced object path`);
   }
   const key = `${target.group}/${target.plural}${target.subresource ? `/${target.subresource}` : ""}`;
-  const allowed = ALLOWED[key];
+  const allowed = WRITE_PERMISSIONS[key];
   const methods = target.name === undefined ? allowed?.collection : allowed?.object;
   if (!methods?.includes(request.method)) {
     throw new RemediationRefused(

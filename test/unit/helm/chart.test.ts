@@ -1,0 +1,159 @@
+import { execFileSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { Ajv } from "ajv";
+import { describe, expect, it } from "vitest";
+import { parse, parseAllDocuments } from "yaml";
+import { executorRules, type PolicyRule, readerRules, rulesYaml } from "../../../src/deploy/rbac.js";
+import { collectedKinds } from "../../../src/k8s/kinds.js";
+import { FORBIDDEN_RESOURCES, WRITE_PERMISSIONS } from "../../../src/remediation/request.js";
+
+const chart = join(import.meta.dirname, "..", "..", "..", "helm", "k8s-triage-bot");
+const read = (path: string) => readFileSync(join(chart, path), "utf8");
+const WRITE_VERBS = [
+  "create",
+  "update",
+  "patch",
+  "delete",
+  "deletecollection",
+  "escalate",
+  "bind",
+  "impersonate",
+];
+
+function hasHelm(): boolean {
+  try {
+    execFileSync("helm", ["version", "--short"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function valueAt(values: unknown, path: string[]): unknown {
+  let current: unknown = values;
+  for (const key of path) {
+    if (current === null || typeof current !== "object" || !(key in current)) return undefined;
+    current = (current as Record<string, unknown>)[key];
+  }
+  return current;
+}
+
+describe("Helm chart", () => {
+  const values = parse(read("values.yaml")) as Record<string, unknown>;
+
+  it("has a valid Chart.yaml", () => {
+    const meta = parse(read("Chart.yaml")) as Record<string, string>;
+    expect(meta.apiVersion).toBe("v2");
+    expect(meta.name).toBe("k8s-triage-bot");
+    expect(meta.version).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
+  it("values.yaml satisfies values.schema.json, and the schema rejects a typo", () => {
+    const ajv = new Ajv({ allErrors: true, strict: false });
+    const validate = ajv.compile(JSON.parse(read("values.schema.json")));
+    expect(validate(values), JSON.stringify(validate.errors)).toBe(true);
+    expect(validate({ ...values, wroker: {} })).toBe(false);
+    expect(validate({ ...values, serve: { replicas: 0 } })).toBe(false);
+  });
+
+  it("every .Values path the templates use exists in values.yaml", () => {
+    const templates = readdirSync(join(chart, "templates")).map((file) => read(join("templates", file)));
+    const paths = new Set<string>();
+    for (const text of templates)
+      for (const match of text.matchAll(/\.Values\.([A-Za-z0-9_.]+)/g)) paths.add(match[1] ?? "");
+    expect(paths.size).toBeGreaterThan(20);
+    const missing = [...paths].filter((path) => valueAt(values, path.split(".")) === undefined);
+    expect(missing).toEqual([]);
+  });
+
+  it("the RBAC rule files are exactly what the code generates (run `npm run gen:rbac` after changing kinds or actions)", () => {
+    expect(read("files/reader-rules.yaml")).toBe(rulesYaml(readerRules()));
+    expect(read("files/writer-rules.yaml")).toBe(rulesYaml(executorRules()));
+  });
+
+  it("the reader role can read every collected kind, has no write verb and nothing on Secrets", () => {
+    const rules = readerRules();
+    const verbs = rules.flatMap((rule) => rule.verbs);
+    expect(verbs.filter((verb) => WRITE_VERBS.includes(verb) || verb === "*")).toEqual([]);
+    const resources = rules.flatMap((rule) => rule.resources ?? []);
+    expect(resources).not.toContain("secrets");
+    expect(resources).not.toContain("*");
+    for (const kind of collectedKinds()) {
+      const covering = rules.find(
+        (rule: PolicyRule) => rule.apiGroups?.includes(kind.group) && rule.resources?.includes(kind.plural),
+      );
+      expect(covering?.verbs, `${kind.group}/${kind.plural}`).toEqual(["get", "list", "watch"]);
+    }
+  });
+
+  it("the executor role covers exactly the catalog's writes and never Secrets or RBAC", () => {
+    const rules = executorRules();
+    const granted = new Set(
+      rules.flatMap((rule) =>
+        (rule.resources ?? []).flatMap((resource) =>
+          rule.verbs
+            .filter((verb) => WRITE_VERBS.includes(verb))
+            .map((verb) => `${rule.apiGroups?.[0]}/${resource}:${verb}`),
+        ),
+      ),
+    );
+    const needed = new Set<string>();
+    const verbOf: Record<string, string> = { POST: "create", PATCH: "patch", DELETE: "delete" };
+    for (const [key, allowed] of Object.entries(WRITE_PERMISSIONS)) {
+      const [group = "", ...rest] = key.split("/");
+      for (const method of [...allowed.collection, ...allowed.object])
+        needed.add(`${group}/${rest.join("/")}:${verbOf[method]}`);
+    }
+    expect([...granted].sort()).toEqual([...needed].sort());
+    const resources = rules.flatMap((rule) => rule.resources ?? []);
+    for (const forbidden of FORBIDDEN_RESOURCES) expect(resources).not.toContain(forbidden);
+  });
+
+  it("runs remediation only in the executor Deployment, under the writer identity", () => {
+    const executor = read("templates/deployment-executor.yaml");
+    expect(executor).toContain('serviceAccountName: {{ include "k8s-triage-bot.writerServiceAccount" . }}');
+    expect(executor).toContain('args: ["worker", "--queues", "remediations"]');
+    const worker = read("templates/deployment-worker.yaml");
+    expect(worker).toContain('serviceAccountName: {{ include "k8s-triage-bot.readerServiceAccount" . }}');
+    expect(worker).toContain('args: ["worker", "--queues", "investigations"]');
+    expect(read("templates/deployment-watcher.yaml")).toContain("readerServiceAccount");
+    expect(read("templates/deployment-serve.yaml")).toContain("automountServiceAccountToken: false");
+  });
+
+  it.skipIf(!hasHelm())("renders with helm template into valid objects", () => {
+    const out = execFileSync("helm", ["template", "triage", chart, "--set", "redis.url=redis://redis:6379"], {
+      encoding: "utf8",
+    });
+    const docs = parseAllDocuments(out).map(
+      (doc) => doc.toJS() as { kind: string; metadata: { name: string } } | null,
+    );
+    const kinds = docs.filter((doc) => doc !== null).map((doc) => doc?.kind);
+    for (const kind of [
+      "Deployment",
+      "Service",
+      "ClusterRole",
+      "ClusterRoleBinding",
+      "ServiceAccount",
+      "ConfigMap",
+      "Secret",
+    ]) {
+      expect(kinds).toContain(kind);
+    }
+    const roles = docs.filter((doc) => doc?.kind === "ClusterRole") as unknown as {
+      metadata: { name: string };
+      rules: PolicyRule[];
+    }[];
+    const reader = roles.find((role) => role.metadata.name.endsWith("-reader"));
+    expect(reader?.rules).toEqual(readerRules());
+  });
+
+  it("ships a Dockerfile that runs as non-root with a healthcheck on Node 22", () => {
+    const dockerfile = readFileSync(join(chart, "..", "..", "Dockerfile"), "utf8");
+    expect(dockerfile).toMatch(/^FROM node:22-slim AS build/m);
+    expect(dockerfile).toMatch(/npm ci --omit=dev/);
+    expect(dockerfile).toMatch(/^USER node$/m);
+    expect(dockerfile).toMatch(/^HEALTHCHECK /m);
+    expect(existsSync(join(chart, "..", "..", ".dockerignore"))).toBe(true);
+  });
+});
