@@ -1,7 +1,7 @@
-import type { RootCause, Snapshot, TriageResult } from "../domain/types.js";
+import type { CollectionGap, RootCause, Snapshot, TriageResult } from "../domain/types.js";
 import { blastRadius } from "./blast-radius.js";
 import { CHECKS } from "./checks/index.js";
-import { buildContext } from "./context.js";
+import { buildContext, type TriageContext } from "./context.js";
 import { parseReadyz } from "./control-plane.js";
 import type { Finding } from "./finding.js";
 import { linkDependencies } from "./link.js";
@@ -39,13 +39,35 @@ function dropFallbacks(findings: Finding[]): Finding[] {
 }
 
 /**
+ * Runs every check. A check that throws on an object it did not expect (a hand-edited state file)
+ * must not cost the other 22 their answer at 3 AM: its failure becomes a gap, named.
+ */
+function runChecks(ctx: TriageContext, gaps: CollectionGap[]): Finding[] {
+  const findings: Finding[] = [];
+  for (const [category, check] of Object.entries(CHECKS)) {
+    try {
+      findings.push(...check(ctx));
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      gaps.push({
+        resource: `triage/${category}`,
+        reason: "error",
+        message: `the ${category} check failed: ${message}`,
+      });
+    }
+  }
+  return findings;
+}
+
+/**
  * The deterministic triage of a snapshot: pure (no I/O, no clock but the snapshot's), O(objects).
  * Runs every check, links dependency chains, ranks causes, and proposes catalog remediations.
  */
 export function triage(snapshot: Snapshot, options: TriageOptions = {}): TriageResult {
   const ctx = buildContext(snapshot, options);
   const controlPlane = parseReadyz(snapshot.readyz);
-  const findings = dropFallbacks(Object.values(CHECKS).flatMap((check) => check(ctx)));
+  const gaps = [...snapshot.gaps];
+  const findings = dropFallbacks(runChecks(ctx, gaps));
   linkDependencies(findings);
   const ranked = rankFindings(ctx, findings);
   const radius = blastRadius(ctx, ranked, controlPlane);
@@ -67,7 +89,7 @@ export function triage(snapshot: Snapshot, options: TriageOptions = {}): TriageR
     rootCauses: ranked.map(toRootCause),
     remediations: proposeRemediations(ctx, ranked),
     healthy: healthyWorkloads(ctx, ranked),
-    gaps: [...snapshot.gaps],
+    gaps,
     stats: {
       pods: inScope(snapshot.pods),
       events: inScope(snapshot.events),

@@ -53,10 +53,10 @@ function nearMisses(ctx: TriageContext, service: Service): { quotes: string[]; s
   ];
   for (const [kind, list] of lists) {
     for (const workload of list) {
-      const labels = workload.spec.template.metadata?.labels ?? {};
+      const labels = workload.spec?.template?.metadata?.labels ?? {};
       const keys = Object.keys(selector);
       const matches = keys.filter((k) => labels[k] === selector[k]).length;
-      if (matches === keys.length && (workload.spec.replicas ?? 1) === 0) {
+      if (matches === keys.length && (workload.spec?.replicas ?? 1) === 0) {
         scaledToZero.push(`${kind} ${namespace}/${workload.metadata.name}`);
       } else if (keys.every((k) => k in labels) && matches < keys.length) {
         quotes.push(

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { triage } from "../../../src/triage/index.js";
-import { ago, app, event, job, node, service, snapshot } from "../../fixtures/triage/builders.js";
+import { ago, app, crashLoop, event, job, node, service, snapshot } from "../../fixtures/triage/builders.js";
 
 function healthyNamespace() {
   const web = app("web", { namespace: "shop", replicas: 3 });
@@ -119,5 +119,34 @@ describe("what is not a problem", () => {
     );
     stale.involvedObject.uid = "an-older-incarnation";
     expect(triage(snapshot("default", web.part, { events: [stale] })).rootCauses).toEqual([]);
+  });
+});
+
+describe("malformed input", () => {
+  it("objects missing what the API always sets do not abort the triage of the rest", () => {
+    const web = app("web", { state: crashLoop(1) });
+    const odd = {
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: { name: "odd", namespace: "default" },
+      spec: {},
+    } as never;
+    const oddRs = {
+      apiVersion: "apps/v1",
+      kind: "ReplicaSet",
+      metadata: { name: "odd-1", namespace: "default" },
+    } as never;
+    const result = triage(
+      snapshot("default", web.part, {
+        deployments: [odd],
+        replicaSets: [oddRs],
+        services: [service("odd", { app: "odd" })],
+      }),
+    );
+    expect(result.rootCauses.map((c) => c.id).sort()).toEqual([
+      "crash-loop:Deployment/default/web",
+      "service-no-endpoints:Service/default/odd",
+    ]);
+    expect(result.gaps).toEqual([]);
   });
 });
