@@ -102,8 +102,3 @@ export function groupBy<T>(items: Iterable<T>, key: (item: T) => string): Map<st
 export function kubectl(namespace: string): string {
   return namespace ? `kubectl -n ${namespace}` : "kubectl";
 }
-
-/** `deployment/payment-service` as kubectl spells a resource. */
-export function kubectlName(ref: ResourceRef): string {
-  return `${ref.kind.toLowerCase()}/${ref.name}`;
-}
