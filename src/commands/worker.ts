@@ -1,12 +1,16 @@
 import { parseArgs } from "node:util";
+import { Queue } from "bullmq";
 import { parseEnv } from "../config/env.js";
 import { loadPolicy } from "../config/policy.js";
 import { ensureRedis, type LocalRedis, pingRedis } from "../dev/local-redis.js";
 import { ConfigError, InputError } from "../errors.js";
 import { log } from "../log.js";
+import { queueDepthSamples } from "../metrics/queue-depth.js";
+import { renderMetrics } from "../metrics/registry.js";
 import { requireRedisUrl } from "../queue/connection.js";
 import { QUEUE_NAMES } from "../queue/keys.js";
 import { startPipelineWorkers } from "../queue/worker.js";
+import { startHealthServer } from "../server/health.js";
 
 const USAGE = `usage: k8s-triage worker [--dev-redis] [--queues investigations,remediations] [--concurrency N]
 
@@ -19,7 +23,7 @@ lets active ones finish (WORKER_SHUTDOWN_GRACE_SECONDS, default 30) before closi
 
 Environment: REDIS_URL (required without --dev-redis), QUEUE_PREFIX, TRIAGE_POLICY_FILE,
 WORKER_CONCURRENCY, MODEL_CALLS_PER_MINUTE, INVESTIGATION_RETENTION_HOURS, KUBECONFIG,
-EXECUTOR_KUBECONFIG, ANTHROPIC_API_KEY, SLACK_BOT_TOKEN.`;
+EXECUTOR_KUBECONFIG, ANTHROPIC_API_KEY, SLACK_BOT_TOKEN, HEALTH_PORT (default 9090).`;
 
 type QueueName = keyof typeof QUEUE_NAMES;
 
@@ -105,8 +109,24 @@ export async function run(args: string[]): Promise<number> {
     retentionHours: env.INVESTIGATION_RETENTION_HOURS,
     ...(queues ? { queues } : {}),
   });
+  // Probes and Prometheus scrape this port (the Helm chart's liveness/readiness and /metrics).
+  const scraped = [QUEUE_NAMES.investigations, QUEUE_NAMES.remediations].map(
+    (name) => new Queue(name, { connection: workers.redis, prefix: env.QUEUE_PREFIX }),
+  );
+  const health = await startHealthServer({
+    port: env.HEALTH_PORT,
+    readiness: {
+      redis: async () => {
+        await workers.redis.ping();
+      },
+    },
+    metrics: async () => renderMetrics(workers.redis, env.QUEUE_PREFIX, await queueDepthSamples(scraped)),
+  });
+  log.info("workers started", { healthPort: health.port, queues: queues ?? "all" });
   const signal = await stopped;
   log.info("stopping workers", { signal });
+  await health.close();
+  await Promise.all(scraped.map((queue) => queue.close()));
   await workers.close(env.WORKER_SHUTDOWN_GRACE_SECONDS * 1000);
   await devRedis?.stop();
   // Everything is closed; should a library still hold a handle, do not hang the pod's shutdown.

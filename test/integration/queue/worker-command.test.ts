@@ -28,7 +28,7 @@ afterAll(async () => {
 
 function startWorker(env: Record<string, string | undefined>) {
   const child = spawn(process.execPath, ["--import", "tsx", CLI, "worker"], {
-    env: { ...process.env, LOG_LEVEL: "info", ...env },
+    env: { ...process.env, LOG_LEVEL: "info", HEALTH_PORT: "0", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stderr = "";
@@ -52,7 +52,12 @@ describe("k8s-triage worker", () => {
     await waitReady(redis);
     const producer = new Producer({ redis, prefix, retentionHours: 1 });
     try {
-      await waitFor(() => worker.stderr().includes("workers started"), "the worker to start");
+      const healthPort = await waitFor(
+        () => /"healthPort":(\d+)/.exec(worker.stderr())?.[1],
+        "the worker to start and report its health port",
+      );
+      const ready = await fetch(`http://127.0.0.1:${healthPort}/readyz`);
+      expect(ready.status).toBe(200);
       const { investigation } = await producer.submitTrigger(trigger("shop", { source: "slash-command" }));
       const done = await waitFor(async () => {
         const record = await producer.store.get(investigation.id);
@@ -63,6 +68,10 @@ describe("k8s-triage worker", () => {
       expect(done.triage?.rootCauses.length).toBeGreaterThan(0);
       const kinds = (await readAudit(redis, investigation.id, { prefix })).map((e) => e.kind);
       expect(kinds[0]).toBe("trigger");
+
+      const metrics = await (await fetch(`http://127.0.0.1:${healthPort}/metrics`)).text();
+      expect(metrics).toMatch(/k8s_triage_queue_jobs\{queue="investigations",state="completed"\} [1-9]/);
+      expect(metrics).toMatch(/k8s_triage_investigations_total\{[^}]*\} [1-9]/);
 
       const exited = once(worker.child, "exit");
       worker.child.kill("SIGTERM");
