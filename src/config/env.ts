@@ -17,7 +17,8 @@ export const envSchema = z.object({
   REDIS_URL: optionalString,
   ANTHROPIC_API_KEY: optionalString,
   ANTHROPIC_BASE_URL: optionalString,
-  ANTHROPIC_MODEL: z.string().default("claude-sonnet-4-5"),
+  // claude-sonnet-4-5 reaches end-of-life on 2026-11-30 (the SDK warns); the agent prices this one.
+  ANTHROPIC_MODEL: z.string().default("claude-sonnet-5-5"),
   KUBECONFIG: optionalString,
   /** Kubeconfig context for the read path. */
   KUBE_CONTEXT: optionalString,
