@@ -29,6 +29,9 @@ export function healthyWorkloads(ctx: TriageContext, findings: Finding[]): Resou
   );
 }
 
+/** Lists without which "no problems found" means nothing. */
+const ESSENTIAL = ["pods", "events", "deployments", "replicasets", "statefulsets", "daemonsets", "nodes"];
+
 /** A headline must fit a channel topic or a phone notification. */
 const HEADLINE_DETAIL_MAX = 140;
 
@@ -55,6 +58,12 @@ export function headline(ctx: TriageContext, findings: Finding[], controlPlane: 
     controlPlane.status === "unhealthy" || controlPlane.status === "degraded"
       ? `control plane ${controlPlane.status}; `
       : "";
+  // "All healthy" must never be said about what could not be read.
+  const blind = ctx.snapshot.gaps.filter((gap) => ESSENTIAL.includes(gap.resource));
+  if (findings.length === 0 && blind.length > 0) {
+    const what = blind.map((gap) => `${gap.resource} (${gap.reason})`).join(", ");
+    return `${cp}No problems found in ${scope}, but the view is incomplete: could not read ${what}`;
+  }
   if (findings.length === 0) {
     return `${cp}No problems found in ${scope}: ${plural(workloads.length, noun)} checked, all healthy`;
   }

@@ -122,6 +122,27 @@ describe("what is not a problem", () => {
   });
 });
 
+describe("incomplete views", () => {
+  it("never says all healthy when pods could not be read", () => {
+    const snap = snapshot("shop", {
+      gaps: [
+        {
+          resource: "pods",
+          namespace: "shop",
+          reason: "forbidden",
+          message: 'pods is forbidden: User "bot" cannot list resource "pods"',
+        },
+      ],
+    });
+    const result = triage(snap);
+    expect(result.rootCauses).toEqual([]);
+    expect(result.headline).toBe(
+      "No problems found in shop, but the view is incomplete: could not read pods (forbidden)",
+    );
+    expect(result.gaps).toEqual(snap.gaps);
+  });
+});
+
 describe("malformed input", () => {
   it("objects missing what the API always sets do not abort the triage of the rest", () => {
     const web = app("web", { state: crashLoop(1) });
