@@ -1,6 +1,7 @@
 import type { Redis } from "ioredis";
 import { rcaFromTriage } from "../agent/fallback.js";
 import { agentConfigFromEnv, investigateWithModel } from "../agent/index.js";
+import { modelValidatorFor } from "../agent/model-validator.js";
 import type { Env } from "../config/env.js";
 import type { Policy } from "../config/policy.js";
 import type { InvestigationNotifier } from "../domain/investigation.js";
@@ -137,6 +138,18 @@ export function defaultPipelineDeps(
         policy,
         investigatedNamespace: investigation.trigger.namespace,
         audit: auditSink(investigation.id),
+        // After the explicit criteria, Claude checks the RCA's validation plan when a key is set.
+        ...(agentConfig.apiKey && investigation.rca
+          ? {
+              validate: modelValidatorFor({
+                reader,
+                rca: investigation.rca,
+                trigger: investigation.trigger,
+                policy,
+                config: agentConfig,
+              }),
+            }
+          : {}),
         ...(options.remediationClock ? { clock: options.remediationClock } : {}),
         ...(options.remediationSleep ? { sleep: options.remediationSleep } : {}),
         observePhase: (phase, seconds) => runtime.metrics?.observe("phaseDuration", { phase }, seconds),
