@@ -198,6 +198,16 @@ describe("hpa-misconfigured", () => {
     expect(evidenceHas(cause, "request no cpu")).toBe(true);
   });
 
+  it("minReplicas above maxReplicas", () => {
+    const web = app("web", { container: { resources: { requests: { cpu: "100m" } } } });
+    const h = hpa("web", { kind: "Deployment", name: "web" }, { min: 6, max: 3 });
+    const { cause } = onlyCause(
+      snapshot("default", web.part, { horizontalPodAutoscalers: [h] }),
+      "hpa-misconfigured",
+    );
+    expect(evidenceHas(cause, "minReplicas 6 > maxReplicas 3")).toBe(true);
+  });
+
   it("a well-formed HPA on a workload with requests is fine", () => {
     const web = app("web", { container: { resources: { requests: { cpu: "100m" } } } });
     const h = hpa(

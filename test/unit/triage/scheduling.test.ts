@@ -36,6 +36,15 @@ describe("unschedulable-constraints", () => {
     expect(result.rootCauses.map((c) => c.category)).not.toContain("unschedulable-resources");
   });
 
+  it("taints no toleration matches", () => {
+    const msg =
+      "0/3 nodes are available: 3 node(s) had untolerated taint {dedicated: gpu}. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.";
+    const web = app("web", { unschedulable: msg });
+    const { cause } = onlyCause(snapshot("default", web.part), "unschedulable-constraints");
+    expect(cause.summary).toContain("untolerated taint");
+    expect(evidenceHas(cause, "had untolerated taint {dedicated: gpu}")).toBe(true);
+  });
+
   it("PVC problems in the scheduler message belong to the storage checks", () => {
     const db = app("db", {
       unschedulable: '0/1 nodes are available: persistentvolumeclaim "data" not found.',

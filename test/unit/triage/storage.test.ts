@@ -116,6 +116,31 @@ describe("missing-pvc", () => {
 });
 
 describe("pvc-pending", () => {
+  it("a claim that names no StorageClass in a cluster without a default one", () => {
+    const db = app("db", {
+      phase: "Pending",
+      state: { waiting: "ContainerCreating" },
+      volumes: [{ name: "d", persistentVolumeClaim: { claimName: "data" } }],
+    });
+    const claim = pvc("data", { phase: "Pending" });
+    const { cause } = onlyCause(
+      snapshot("default", db.part, {
+        persistentVolumeClaims: [claim],
+        storageClasses: [storageClass("slow")],
+      }),
+      "pvc-pending",
+    );
+    expect(cause.summary).toContain("names no StorageClass and the cluster has no default StorageClass");
+    expect(cause.confidence).toBe(0.9);
+  });
+
+  it("a Bound claim is not a problem", () => {
+    const db = app("db", { volumes: [{ name: "d", persistentVolumeClaim: { claimName: "data" } }] });
+    expect(
+      triage(snapshot("default", db.part, { persistentVolumeClaims: [pvc("data")] })).rootCauses,
+    ).toEqual([]);
+  });
+
   it("a claim that names a StorageClass that does not exist", () => {
     const db = app("db", {
       unschedulable: "0/3 nodes are available: pod has unbound immediate PersistentVolumeClaims.",
