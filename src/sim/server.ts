@@ -177,6 +177,10 @@ export function createSimServer(options: SimServerOptions): { server: Server; cl
   };
 
   const listener = (request: IncomingMessage, response: ServerResponse) => {
+    // Clients date what they read by the server's Date header: send the simulated clock, so
+    // events a scenario dates "10 minutes ago" look 10 minutes old to a live reader too.
+    response.sendDate = false;
+    response.setHeader("Date", new Date(context.clock.now()).toUTCString());
     void handle(request, response);
   };
   const server: Server = options.tls
