@@ -52,25 +52,36 @@ export function formatSelector(selector: Record<string, string>): string {
  * rarest pair, so a selector costs the size of its smallest posting list, not the namespace.
  */
 export class LabelIndex<T extends { metadata: { namespace?: string; labels?: Record<string, string> } }> {
-  private readonly postings = new Map<string, T[]>();
+  // namespace -> label key -> label value -> items; nested maps, so no key string per label.
+  private readonly postings = new Map<string, Map<string, Map<string, T[]>>>();
 
   constructor(items: Iterable<T>) {
     for (const item of items) {
       const namespace = item.metadata.namespace ?? "";
+      let keys = this.postings.get(namespace);
+      if (!keys) {
+        keys = new Map();
+        this.postings.set(namespace, keys);
+      }
       for (const [key, value] of Object.entries(item.metadata.labels ?? {})) {
-        const posting = `${namespace}\u0000${key}\u0000${value}`;
-        const list = this.postings.get(posting);
+        let values = keys.get(key);
+        if (!values) {
+          values = new Map();
+          keys.set(key, values);
+        }
+        const list = values.get(value);
         if (list) list.push(item);
-        else this.postings.set(posting, [item]);
+        else values.set(value, [item]);
       }
     }
   }
 
   /** Items in the namespace whose labels include the whole selector; [] for an empty selector. */
   select(namespace: string, selector: Record<string, string>): T[] {
+    const keys = this.postings.get(namespace);
     let smallest: T[] | undefined;
     for (const [key, value] of Object.entries(selector)) {
-      const list = this.postings.get(`${namespace}\u0000${key}\u0000${value}`) ?? [];
+      const list = keys?.get(key)?.get(value) ?? [];
       if (smallest === undefined || list.length < smallest.length) smallest = list;
     }
     if (!smallest) return [];
