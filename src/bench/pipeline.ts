@@ -3,6 +3,7 @@ import { rcaFromTriage } from "../agent/fallback.js";
 import { defaultPolicy } from "../config/policy.js";
 import { ensureRedis } from "../dev/local-redis.js";
 import type { Investigation, InvestigationUpdate } from "../domain/investigation.js";
+import { emptySnapshot } from "../domain/snapshot.js";
 import type { Snapshot } from "../domain/types.js";
 import { createProducerConnection, waitReady } from "../queue/connection.js";
 import type { PipelineDeps } from "../queue/deps.js";
@@ -18,41 +19,12 @@ import type { BenchContext, BenchSection, BenchSectionResult } from "./types.js"
  * triggers submitted one at a time, so it excludes queueing behind a backlog.
  */
 
-function emptySnapshot(namespace: string): Snapshot {
-  const lists = {
-    namespaces: [],
-    nodes: [],
-    pods: [],
-    deployments: [],
-    replicaSets: [],
-    statefulSets: [],
-    daemonSets: [],
-    jobs: [],
-    cronJobs: [],
-    services: [],
-    endpoints: [],
-    events: [],
-    configMaps: [],
-    persistentVolumeClaims: [],
-    persistentVolumes: [],
-    storageClasses: [],
-    ingresses: [],
-    ingressClasses: [],
-    networkPolicies: [],
-    resourceQuotas: [],
-    limitRanges: [],
-    horizontalPodAutoscalers: [],
-    podDisruptionBudgets: [],
-    serviceAccounts: [],
-    logs: [],
-    gaps: [],
-  };
-  return {
+function emptyNamespace(namespace: string): Snapshot {
+  return emptySnapshot({
     collectedAt: new Date().toISOString(),
     source: { type: "file", path: "bench" },
     scope: { namespace, allNamespaces: false },
-    ...lists,
-  };
+  });
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -72,7 +44,7 @@ async function runPipeline(context: BenchContext): Promise<BenchSectionResult> {
   const triaged = new Map<string, number>();
   const waiters = new Map<string, () => void>();
   const deps: PipelineDeps = {
-    collect: async (trigger) => emptySnapshot(trigger.namespace),
+    collect: async (trigger) => emptyNamespace(trigger.namespace),
     triage: (snapshot, { namespace }) => triage(snapshot, { namespace }),
     analyze: async ({ triage: result }) => rcaFromTriage(result, "bench: no model"),
     remediate: async () => ({ status: "refused", message: "bench" }),

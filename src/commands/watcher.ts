@@ -4,14 +4,13 @@ import { loadPolicy } from "../config/policy.js";
 import { DetectState } from "../detect/detect-state.js";
 import { createEventHandler, readerOwnerLookup } from "../detect/event-watcher.js";
 import { runWatchLoop } from "../detect/watch-loop.js";
-import { ensureRedis, type LocalRedis, pingRedis } from "../dev/local-redis.js";
+import { redisForRole } from "../dev/local-redis.js";
 import type { KubeEvent } from "../domain/kube.js";
-import { ConfigError } from "../errors.js";
 import { createClusterReader } from "../k8s/kube-reader.js";
 import { loadKubeConfig } from "../k8s/kubeconfig.js";
 import { log } from "../log.js";
 import { createRedisMetrics, renderMetrics } from "../metrics/registry.js";
-import { createProducerConnection, createWorkerConnection, requireRedisUrl } from "../queue/connection.js";
+import { createProducerConnection, createWorkerConnection } from "../queue/connection.js";
 import { Producer } from "../queue/producer.js";
 import { startHealthServer } from "../server/health.js";
 
@@ -51,17 +50,11 @@ export async function run(args: string[]): Promise<number> {
   }
   const env = parseEnv();
   const policy = loadPolicy(env.TRIAGE_POLICY_FILE);
-  let devRedis: LocalRedis | undefined;
-  let redisUrl: string;
-  if (values["dev-redis"]) {
-    devRedis = await ensureRedis({ log: (line) => log.info(line) });
-    redisUrl = devRedis.url;
-  } else {
-    redisUrl = requireRedisUrl(env.REDIS_URL);
-    if (!(await pingRedis(redisUrl, 3000))) {
-      throw new ConfigError("REDIS_UNREACHABLE", `Redis at ${redisUrl} does not answer PING`);
-    }
-  }
+  const redis = await redisForRole(env.REDIS_URL, {
+    dev: values["dev-redis"] === true,
+    log: (line) => log.info(line),
+  });
+  const redisUrl = redis.url;
   const kubeconfig = values.kubeconfig ?? env.KUBECONFIG;
   const context = values.context ?? env.KUBE_CONTEXT;
   const reader = createClusterReader(
@@ -127,6 +120,6 @@ export async function run(args: string[]): Promise<number> {
   reader.close();
   stateRedis.disconnect();
   producerRedis.disconnect();
-  await devRedis?.stop();
+  await redis.stop();
   return 0;
 }

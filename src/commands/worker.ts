@@ -2,12 +2,11 @@ import { parseArgs } from "node:util";
 import { Queue } from "bullmq";
 import { parseEnv } from "../config/env.js";
 import { loadPolicy } from "../config/policy.js";
-import { ensureRedis, type LocalRedis, pingRedis } from "../dev/local-redis.js";
-import { ConfigError, InputError } from "../errors.js";
+import { redisForRole } from "../dev/local-redis.js";
+import { InputError } from "../errors.js";
 import { log } from "../log.js";
 import { queueDepthSamples } from "../metrics/queue-depth.js";
 import { renderMetrics } from "../metrics/registry.js";
-import { requireRedisUrl } from "../queue/connection.js";
 import { QUEUE_NAMES } from "../queue/keys.js";
 import { startPipelineWorkers } from "../queue/worker.js";
 import { startHealthServer } from "../server/health.js";
@@ -85,17 +84,11 @@ export async function run(args: string[]): Promise<number> {
     throw new InputError("WORKER_CONCURRENCY", "--concurrency must be an integer from 1 to 64");
   }
 
-  let devRedis: LocalRedis | undefined;
-  let redisUrl: string;
-  if (values["dev-redis"]) {
-    devRedis = await ensureRedis({ log: (line) => log.info(line) });
-    redisUrl = devRedis.url;
-  } else {
-    redisUrl = requireRedisUrl(env.REDIS_URL);
-    if (!(await pingRedis(redisUrl, 3000))) {
-      throw new ConfigError("REDIS_UNREACHABLE", `Redis at ${redisUrl} does not answer PING`);
-    }
-  }
+  const redis = await redisForRole(env.REDIS_URL, {
+    dev: values["dev-redis"] === true,
+    log: (line) => log.info(line),
+  });
+  const redisUrl = redis.url;
 
   // Loaded only now: the real wiring pulls in the Kubernetes client, the agent and Slack.
   const { defaultPipelineDeps } = await import("../queue/default-deps.js");
@@ -128,7 +121,7 @@ export async function run(args: string[]): Promise<number> {
   await health.close();
   await Promise.all(scraped.map((queue) => queue.close()));
   await workers.close(env.WORKER_SHUTDOWN_GRACE_SECONDS * 1000);
-  await devRedis?.stop();
+  await redis.stop();
   // Everything is closed; should a library still hold a handle, do not hang the pod's shutdown.
   setTimeout(() => {
     log.warn("handles still open after shutdown; exiting");

@@ -3,6 +3,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { createConnection, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { ConfigError } from "../errors.js";
+import { requireRedisUrl } from "../queue/connection.js";
 
 /** A Redis server the caller may use, and how to let go of it. */
 export interface LocalRedis {
@@ -192,4 +194,20 @@ export async function startRedisServer(
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The Redis a long-running role uses: with `dev`, REDIS_URL when it answers or a local server we
+ * start; otherwise REDIS_URL must be set and answer PING (production has no silent fallback).
+ */
+export async function redisForRole(
+  url: string | undefined,
+  options: { dev: boolean; log: (line: string) => void },
+): Promise<LocalRedis> {
+  if (options.dev) return ensureRedis({ log: options.log });
+  const required = requireRedisUrl(url);
+  if (!(await pingRedis(required, 3000))) {
+    throw new ConfigError("REDIS_UNREACHABLE", `Redis at ${required} does not answer PING`);
+  }
+  return { url: required, started: false, stop: async () => {} };
 }

@@ -1,4 +1,5 @@
 import type { KubeEvent, KubeObject, Pod } from "../domain/kube.js";
+import { emptySnapshot } from "../domain/snapshot.js";
 import type { CollectionGap, PodLog, Snapshot } from "../domain/types.js";
 import { ClusterError, errorMessage } from "../errors.js";
 import { selectLogTargets } from "./failing-containers.js";
@@ -39,40 +40,6 @@ export interface CollectOptions {
    */
   now?: string;
   signal?: AbortSignal;
-}
-
-function emptySnapshot(scope: Snapshot["scope"], source: Snapshot["source"]): Snapshot {
-  return {
-    collectedAt: "",
-    source,
-    scope,
-    namespaces: [],
-    nodes: [],
-    pods: [],
-    deployments: [],
-    replicaSets: [],
-    statefulSets: [],
-    daemonSets: [],
-    jobs: [],
-    cronJobs: [],
-    services: [],
-    endpoints: [],
-    events: [],
-    configMaps: [],
-    persistentVolumeClaims: [],
-    persistentVolumes: [],
-    storageClasses: [],
-    ingresses: [],
-    ingressClasses: [],
-    networkPolicies: [],
-    resourceQuotas: [],
-    limitRanges: [],
-    horizontalPodAutoscalers: [],
-    podDisruptionBudgets: [],
-    serviceAccounts: [],
-    logs: [],
-    gaps: [],
-  };
 }
 
 /** Turns a failed read into a gap; an unreachable cluster (or a cancelled run) stays an error. */
@@ -136,10 +103,11 @@ export async function collectSnapshot(
   options: CollectOptions = {},
 ): Promise<Snapshot> {
   const namespace = scope.allNamespaces ? undefined : scope.namespace;
-  const snapshot = emptySnapshot(
-    { ...(namespace ? { namespace } : {}), allNamespaces: namespace === undefined },
-    options.source ?? { type: "live" },
-  );
+  const snapshot = emptySnapshot({
+    collectedAt: "",
+    scope: { ...(namespace ? { namespace } : {}), allNamespaces: namespace === undefined },
+    source: options.source ?? { type: "live" },
+  });
   const startRequests = reader.requestCount;
   const signal = options.signal;
   const withSignal = signal ? { signal } : {};

@@ -5,6 +5,7 @@ import { defaultPolicy, type Policy } from "../../src/config/policy.js";
 import type { RemediationProposal } from "../../src/domain/actions.js";
 import type { InvestigationNotifier, InvestigationUpdate, Trigger } from "../../src/domain/investigation.js";
 import type { RcaReport } from "../../src/domain/rca.js";
+import { emptySnapshot as emptyDomainSnapshot } from "../../src/domain/snapshot.js";
 import type { Snapshot, TriageResult } from "../../src/domain/types.js";
 import type { PipelineDeps } from "../../src/queue/deps.js";
 
@@ -35,37 +36,11 @@ export function trigger(namespace: string, extra: Partial<Trigger> = {}): Trigge
 
 /** An empty snapshot of one namespace. */
 export function emptySnapshot(namespace: string): Snapshot {
-  return {
+  return emptyDomainSnapshot({
     collectedAt: new Date().toISOString(),
     source: { type: "file", path: "scripted" },
     scope: { namespace, allNamespaces: false },
-    namespaces: [],
-    nodes: [],
-    pods: [],
-    deployments: [],
-    replicaSets: [],
-    statefulSets: [],
-    daemonSets: [],
-    jobs: [],
-    cronJobs: [],
-    services: [],
-    endpoints: [],
-    events: [],
-    configMaps: [],
-    persistentVolumeClaims: [],
-    persistentVolumes: [],
-    storageClasses: [],
-    ingresses: [],
-    ingressClasses: [],
-    networkPolicies: [],
-    resourceQuotas: [],
-    limitRanges: [],
-    horizontalPodAutoscalers: [],
-    podDisruptionBudgets: [],
-    serviceAccounts: [],
-    logs: [],
-    gaps: [],
-  };
+  });
 }
 
 /** A small triage result for scripted pipelines. */

@@ -1,39 +1,13 @@
 import { describe, expect, it } from "vitest";
 import type { KubeEvent } from "../../../src/domain/kube.js";
+import { emptySnapshot } from "../../../src/domain/snapshot.js";
 import type { Snapshot } from "../../../src/domain/types.js";
 import { formatWarningEvents } from "../../../src/k8s/evidence.js";
 import { snapshotToStateFile } from "../../../src/k8s/state-export.js";
 import { parseStateFile } from "../../../src/sim/state-file.js";
 
 function snapshot(): Snapshot {
-  const empty = {
-    namespaces: [],
-    nodes: [],
-    pods: [],
-    deployments: [],
-    replicaSets: [],
-    statefulSets: [],
-    daemonSets: [],
-    jobs: [],
-    cronJobs: [],
-    services: [],
-    endpoints: [],
-    events: [],
-    configMaps: [],
-    persistentVolumeClaims: [],
-    persistentVolumes: [],
-    storageClasses: [],
-    ingresses: [],
-    ingressClasses: [],
-    networkPolicies: [],
-    resourceQuotas: [],
-    limitRanges: [],
-    horizontalPodAutoscalers: [],
-    podDisruptionBudgets: [],
-    serviceAccounts: [],
-  };
-  return {
-    ...empty,
+  return emptySnapshot({
     collectedAt: "2026-01-15T09:00:00Z",
     source: { type: "live" },
     scope: { namespace: "shop", allNamespaces: false },
@@ -55,7 +29,7 @@ function snapshot(): Snapshot {
     ],
     logs: [{ namespace: "shop", pod: "web-0", container: "web", previous: true, text: "boom\n" }],
     gaps: [],
-  };
+  });
 }
 
 function warning(name: string, last: string): KubeEvent {
