@@ -44,9 +44,23 @@ export function statusMessage(investigation: Investigation): SlackMessage {
   } else {
     const severity = investigation.rca?.severity ?? investigation.triage?.severity;
     const headline = investigation.triage?.headline ?? investigation.rca?.summary ?? "investigation finished";
-    const light = investigation.status === "resolved" ? "🟢" : severityLight(severity);
-    line = `${light} *${ns}*: ${escapeMrkdwn(headline)}${severity ? ` · *${severity}*` : ""}`;
-    text = `${light} ${investigation.trigger.namespace}: ${headline}${severity ? ` (${severity})` : ""}`;
+    const fixes = investigation.proposals
+      .filter((record) => record.outcome?.validation?.verdict === "resolved")
+      .map(
+        (record) =>
+          `${record.proposal.action} on ${record.proposal.target.kind} ${record.proposal.target.name}`,
+      );
+    if (investigation.status === "resolved") {
+      // Green must read as "fixed", so the headline says what fixed it; the original finding stays below.
+      const how = fixes.length > 0 ? `${fixes.join("; ")} applied and validated` : "validated";
+      line = `🟢 *${ns}*: resolved — ${escapeMrkdwn(how)}`;
+      text = `🟢 ${investigation.trigger.namespace}: resolved — ${how}`;
+      context.push(`Was: ${escapeMrkdwn(headline)}${severity ? ` (${severity})` : ""}`);
+    } else {
+      const light = severityLight(severity);
+      line = `${light} *${ns}*: ${escapeMrkdwn(headline)}${severity ? ` · *${severity}*` : ""}`;
+      text = `${light} ${investigation.trigger.namespace}: ${headline}${severity ? ` (${severity})` : ""}`;
+    }
     const causes = investigation.rca?.rootCauses.length ?? investigation.triage?.rootCauses.length ?? 0;
     const duration = durationText(investigation);
     context.push(

@@ -63,6 +63,28 @@ describe("status (parent) message", () => {
     expectValid([message]);
   });
 
+  it("when resolved, says what fixed it and keeps the original finding as context", () => {
+    const fixed = proposalRecord({
+      state: "succeeded",
+      outcome: {
+        status: "succeeded",
+        message: "applied",
+        validation: {
+          verdict: "resolved",
+          evidence: ["3/3 pods Ready"],
+          checkedAt: "2026-11-21T09:05:00.000Z",
+        },
+      },
+    });
+    const message = statusMessage(investigation({ status: "resolved", proposals: [fixed] }));
+    const { action, target } = fixed.proposal;
+    expect(message.text).toBe(
+      `🟢 prod-api: resolved — ${action} on ${target.kind} ${target.name} applied and validated`,
+    );
+    expect(visible(message)).toContain("Was: api-gateway is OOM-killed in a crash loop");
+    expectValid([message]);
+  });
+
   it("turns green when resolved and red-cross on failure, escaping the error", () => {
     expect(statusMessage(investigation({ status: "resolved" })).text.startsWith("🟢")).toBe(true);
     const failed = statusMessage(investigation({ status: "failed", error: "cluster <unreachable>" }));
