@@ -14,7 +14,7 @@ Uses Claude when ANTHROPIC_API_KEY is set (ANTHROPIC_BASE_URL, ANTHROPIC_MODEL),
 engine otherwise.
 
   --quiet          print only the summary
-  --json           print the transcript, the run and the summary as one JSON document
+  --json           print one JSON document: the engine, the summary and every Slack event
   --replay-model   run the Claude tool-use loop against a local fake Anthropic API that replays
                    the scripted investigator of 'npm run eval' (offline; tokens and cost are counted)`;
 

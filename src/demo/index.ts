@@ -65,6 +65,13 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     replayModel: options.replayModel === true,
     ...(options.logLevel ? { logLevel: options.logLevel } : {}),
   });
+  // Ctrl-C mid-demo still stops what the demo started (its redis-server, servers, temp files).
+  const interrupted = () => {
+    process.stderr.write("k8s-triage demo: interrupted; stopping what it started…\n");
+    void stack.close().finally(() => process.exit(130));
+  };
+  process.once("SIGINT", interrupted);
+  process.once("SIGTERM", interrupted);
   try {
     if (live) {
       write(`  · simulated cluster (prod-api-outage + a-team-missing-pvc) at ${stack.sim.url}`);
@@ -83,6 +90,8 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     await options.inspect?.(stack);
     return { engine, transcript: transcript.events, summary, run };
   } finally {
+    process.off("SIGINT", interrupted);
+    process.off("SIGTERM", interrupted);
     await stack.close();
   }
 }
