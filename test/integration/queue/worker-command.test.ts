@@ -69,8 +69,13 @@ describe("k8s-triage worker", () => {
       const kinds = (await readAudit(redis, investigation.id, { prefix })).map((e) => e.kind);
       expect(kinds[0]).toBe("trigger");
 
-      const metrics = await (await fetch(`http://127.0.0.1:${healthPort}/metrics`)).text();
-      expect(metrics).toMatch(/k8s_triage_queue_jobs\{queue="investigations",state="completed"\} [1-9]/);
+      // The record is final a moment before BullMQ moves the job to completed: poll the scrape.
+      const metrics = await waitFor(async () => {
+        const text = await (await fetch(`http://127.0.0.1:${healthPort}/metrics`)).text();
+        return /k8s_triage_queue_jobs\{queue="investigations",state="completed"\} 1\b/.test(text)
+          ? text
+          : undefined;
+      }, "the queue gauge to count the completed job");
       expect(metrics).toMatch(/k8s_triage_investigations_total\{[^}]*\} [1-9]/);
 
       const exited = once(worker.child, "exit");
