@@ -128,10 +128,14 @@ export class SlackNotifier implements InvestigationNotifier {
       const route = thread ? undefined : this.route(investigation);
       const channel = thread?.channel ?? route?.channel;
       if (!channel) return undefined;
-      if (route) {
+      // Detected incidents carry their route's choices; others fall back to the route's own.
+      const notify =
+        investigation.trigger.notify ??
+        (route ? { onStart: route.notifyOnStart, onComplete: route.notifyOnComplete } : undefined);
+      if (notify) {
         const done = analysisDone(investigation.status);
-        if (!done && !route.notifyOnStart) return undefined;
-        if (done && !route.notifyOnComplete) return undefined;
+        if (!done && !notify.onStart) return undefined;
+        if (done && !notify.onComplete) return undefined;
       }
       const posted = await this.poster.post(channel, statusMessage(investigation));
       ready = { channel: posted.channel, threadTs: posted.ts, statusTs: posted.ts };

@@ -215,4 +215,22 @@ describe("SlackNotifier with a real store", () => {
       statusTs: shop?.messages[0]?.ts,
     });
   });
+
+  it("honours a detected incident's notify-on-start: off (nothing while running, the result when done)", async () => {
+    const { investigation: watched } = await store.createOrJoin(
+      {
+        source: "watcher",
+        namespace: "quiet-api",
+        slack: { channel: "C0QUIET" },
+        notify: { onStart: false, onComplete: true },
+        receivedAt: new Date().toISOString(),
+      },
+      new Date(),
+    );
+    const notifier = new SlackNotifier({ poster: poster(), store, policy: defaultPolicy(), logger: silent });
+    await notifier.notify({ ...watched, status: "collecting" }, { type: "status" });
+    expect(fake.transcript().find((channel) => channel.channel === "C0QUIET")).toBeUndefined();
+    await notifier.notify({ ...watched, status: "completed" }, { type: "status" });
+    expect(fake.transcript().find((channel) => channel.channel === "C0QUIET")?.messages).toHaveLength(1);
+  });
 });
