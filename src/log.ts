@@ -23,10 +23,11 @@ function threshold(): LogLevel {
 export function createLogger(
   base: Record<string, unknown> = {},
   write: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
-  level: LogLevel = threshold(),
+  level?: LogLevel,
 ): Logger {
   const emit = (lineLevel: LogLevel, message: string, fields?: Record<string, unknown>) => {
-    if (order[lineLevel] < order[level]) return;
+    // Read LOG_LEVEL per line unless fixed: a command (bench, demo) may lower it after import.
+    if (order[lineLevel] < order[level ?? threshold()]) return;
     const record: Record<string, unknown> = {
       time: new Date().toISOString(),
       level: lineLevel,

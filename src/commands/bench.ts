@@ -15,6 +15,8 @@ options:
 
 /** `k8s-triage bench`. */
 export async function run(args: string[]): Promise<number> {
+  // Workers log every phase at info; in a benchmark those lines bury the tables.
+  process.env.LOG_LEVEL ??= "warn";
   let values: { only?: string[]; quick?: boolean; out?: string; help?: boolean };
   try {
     ({ values } = parseArgs({
