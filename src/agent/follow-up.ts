@@ -4,16 +4,13 @@ import type { ModelUsage, RcaEvidence, RcaReport } from "../domain/rca.js";
 import type { TriageResult } from "../domain/types.js";
 import { errorMessage } from "../errors.js";
 import type { ClusterReader } from "../k8s/reader.js";
-import { log as rootLog } from "../log.js";
 import { rcaDigest, triageDigest } from "./brief.js";
-import { type AgentConfig, FOCUSED_ITERATIONS } from "./config.js";
-import { createClient, runToolLoop } from "./loop.js";
-import { loadPrompt } from "./prompts.js";
+import type { AgentConfig } from "./config.js";
+import { runFocusedLoop } from "./focused-loop.js";
 import { followUpAnswerSchema, type SubmittedAnswer } from "./rca-schema.js";
 import { wrapUntrusted } from "./result-text.js";
-import { investigationSignal, primedSecrets, resolveConfig } from "./runtime.js";
+import { resolveConfig } from "./runtime.js";
 import { scrubText, scrubTokens } from "./scrub.js";
-import { readOnlyTools } from "./tools/index.js";
 
 /** One earlier question and answer in the thread. */
 export interface FollowUpTurn {
@@ -81,25 +78,17 @@ function brief(input: FollowUpInput): string {
 export async function answerFollowUp(input: FollowUpInput): Promise<FollowUpAnswer> {
   const config = resolveConfig(input.config);
   if (!config.apiKey) return fallback(input, "no ANTHROPIC_API_KEY is set");
-  const signal = investigationSignal(config.timeoutMs, input.signal);
   try {
-    const secrets = await primedSecrets(input.reader, input.trigger.namespace, signal);
-    const result = await runToolLoop({
-      client: createClient(config),
+    const result = await runFocusedLoop({
       config,
-      system: loadPrompt("follow-up"),
-      firstUser: secrets.scrub(brief(input)),
-      tools: readOnlyTools(),
+      reader: input.reader,
+      namespace: input.trigger.namespace,
+      policy: input.policy,
+      ...(input.signal ? { signal: input.signal } : {}),
+      prompt: "follow-up",
+      brief: brief(input),
       final: SUBMIT_ANSWER,
-      context: {
-        reader: input.reader,
-        namespace: input.trigger.namespace,
-        policy: input.policy,
-        signal,
-        secrets,
-      },
-      maxIterations: Math.min(config.maxIterations, FOCUSED_ITERATIONS),
-      log: rootLog.child({ component: "agent-follow-up", namespace: input.trigger.namespace }),
+      component: "agent-follow-up",
     });
     if (!result.ok) return { ...fallback(input, result.reason), usage: result.usage };
     return {

@@ -6,16 +6,13 @@ import type { RcaReport } from "../domain/rca.js";
 import type { ResourceRef } from "../domain/types.js";
 import { errorMessage } from "../errors.js";
 import type { ClusterReader } from "../k8s/reader.js";
-import { log as rootLog } from "../log.js";
 import { rcaDigest } from "./brief.js";
-import { type AgentConfig, FOCUSED_ITERATIONS } from "./config.js";
-import { createClient, runToolLoop } from "./loop.js";
-import { loadPrompt } from "./prompts.js";
+import type { AgentConfig } from "./config.js";
+import { runFocusedLoop } from "./focused-loop.js";
 import { type SubmittedValidation, validationVerdictSchema } from "./rca-schema.js";
 import { wrapUntrusted } from "./result-text.js";
-import { investigationSignal, primedSecrets, resolveConfig } from "./runtime.js";
+import { resolveConfig } from "./runtime.js";
 import { scrubText, scrubTokens } from "./scrub.js";
-import { readOnlyTools } from "./tools/index.js";
 import { resolveKind } from "./tools/kinds.js";
 
 /** What a validation investigation needs: the RCA (with its plan) and what was executed. */
@@ -64,25 +61,17 @@ function brief(input: ValidateInput): string {
 export async function validateWithModel(input: ValidateInput): Promise<ValidationOutcome> {
   const config = resolveConfig(input.config);
   if (!config.apiKey) return readinessCheck(input, "no ANTHROPIC_API_KEY is set");
-  const signal = investigationSignal(config.timeoutMs, input.signal);
   try {
-    const secrets = await primedSecrets(input.reader, input.trigger.namespace, signal);
-    const result = await runToolLoop({
-      client: createClient(config),
+    const result = await runFocusedLoop({
       config,
-      system: loadPrompt("validation"),
-      firstUser: secrets.scrub(brief(input)),
-      tools: readOnlyTools(),
+      reader: input.reader,
+      namespace: input.trigger.namespace,
+      policy: input.policy,
+      ...(input.signal ? { signal: input.signal } : {}),
+      prompt: "validation",
+      brief: brief(input),
       final: SUBMIT_VALIDATION,
-      context: {
-        reader: input.reader,
-        namespace: input.trigger.namespace,
-        policy: input.policy,
-        signal,
-        secrets,
-      },
-      maxIterations: Math.min(config.maxIterations, FOCUSED_ITERATIONS),
-      log: rootLog.child({ component: "agent-validate", namespace: input.trigger.namespace }),
+      component: "agent-validate",
     });
     if (!result.ok) return readinessCheck(input, result.reason);
     const value = result.value;
