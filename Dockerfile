@@ -3,9 +3,9 @@
 FROM node:22-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-# npm may refuse its own lockfile over other platforms' optional binaries (npm/cli#4828);
-# `npm install` then installs the same locked versions.
-RUN npm ci --no-audit --no-fund || npm install --no-audit --no-fund
+# The lockfile lists every platform's optional binaries (Biome, msgpackr), so `npm ci` accepts it on
+# linux/amd64 and linux/arm64 alike.
+RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY scripts ./scripts
 COPY src ./src
@@ -18,8 +18,8 @@ ENV NODE_ENV=production \
     HEALTH_PORT=9090
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN (npm ci --omit=dev --no-audit --no-fund || npm install --omit=dev --no-audit --no-fund) \
-    && npm cache clean --force
+# No dev dependencies: no tsx, esbuild, TypeScript or test tools; dist/ runs on plain Node.
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
 COPY bin ./bin
 COPY manifest.yml ./

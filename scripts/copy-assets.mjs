@@ -1,12 +1,13 @@
 // Copies non-TypeScript runtime assets (prompts, scenario state files) next to the compiled
 // modules, because the code finds them relative to its own file (import.meta.url).
 import { cpSync, existsSync, readdirSync } from "node:fs";
-import { dirname, join, relative } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const src = join(root, "src");
-const dist = join(root, "dist");
+// `node scripts/copy-assets.mjs [OUT_DIR]`: OUT_DIR defaults to dist/ (the dist test builds elsewhere).
+const dist = process.argv[2] ? resolve(process.argv[2]) : join(root, "dist");
 const assetExtensions = [".md", ".yaml", ".yml"];
 
 function walk(dir) {

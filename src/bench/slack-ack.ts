@@ -1,8 +1,8 @@
-import { type ChildProcess, fork } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { availableParallelism, loadavg } from "node:os";
-import { fileURLToPath } from "node:url";
 import { ensureRedis } from "../dev/local-redis.js";
 import { SlackSender } from "../dev/slack-requests.js";
+import { forkSibling } from "./fork.js";
 import type { BenchContext, BenchRow, BenchSection, BenchSectionResult } from "./types.js";
 
 /**
@@ -54,12 +54,9 @@ interface Forked<T> {
   stop(): Promise<void>;
 }
 
-/** Forks a bench helper under tsx and waits for the first IPC message it sends. */
+/** Forks a bench helper (tsx from source, plain Node from dist/) and waits for the first IPC message it sends. */
 async function forkHelper<T>(script: string, args: string[]): Promise<Forked<T>> {
-  const child: ChildProcess = fork(fileURLToPath(new URL(script, import.meta.url)), args, {
-    execArgv: ["--import", "tsx"],
-    stdio: ["ignore", "inherit", "inherit", "ipc"],
-  });
+  const child: ChildProcess = forkSibling(import.meta.url, script, args);
   const info = await new Promise<T>((resolve, reject) => {
     child.once("message", (value) => resolve(value as T));
     child.once("exit", (code) => reject(new Error(`${script} exited with code ${code} before serving`)));
@@ -79,11 +76,11 @@ async function run(context: BenchContext): Promise<BenchSectionResult> {
   // Three processes: the load generator (here), the app, and the fake Slack, so none of them
   // delays another's event loop.
   const fake = await forkHelper<{ url: string; token: string; responseUrl: string }>(
-    "./fake-slack-child.ts",
+    "./fake-slack-child",
     [],
   );
   try {
-    const app = await forkHelper<{ port: number }>("./slack-ack-child.ts", [
+    const app = await forkHelper<{ port: number }>("./slack-ack-child", [
       redisServer.url,
       SECRET,
       fake.info.url,

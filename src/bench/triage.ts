@@ -1,5 +1,4 @@
-import { type ChildProcess, fork } from "node:child_process";
-import { fileURLToPath } from "node:url";
+import type { ChildProcess } from "node:child_process";
 import { KubeConfig } from "@kubernetes/client-node";
 import { collectSnapshot } from "../k8s/collect.js";
 import { ReadOnlyHttp } from "../k8s/http.js";
@@ -7,6 +6,7 @@ import { collectedKinds, resourcePath } from "../k8s/kinds.js";
 import { createClusterReader } from "../k8s/kube-reader.js";
 import { runBounded } from "../k8s/pool.js";
 import { triage } from "../triage/index.js";
+import { forkSibling } from "./fork.js";
 import type { BenchContext, BenchRow, BenchSection, BenchSectionResult } from "./types.js";
 
 /**
@@ -29,14 +29,7 @@ interface ServedCluster {
 }
 
 async function serve(pods: number): Promise<ServedCluster> {
-  const child: ChildProcess = fork(
-    fileURLToPath(new URL("./sim-child.ts", import.meta.url)),
-    [String(pods)],
-    {
-      execArgv: ["--import", "tsx"],
-      stdio: ["ignore", "inherit", "inherit", "ipc"],
-    },
-  );
+  const child: ChildProcess = forkSibling(import.meta.url, "./sim-child", [String(pods)]);
   type Ready = { url: string; kubeconfig: string; counts: Record<string, number>; clock: string };
   const message = await new Promise<Ready>((resolve, reject) => {
     child.once("message", (value) => resolve(value as Ready));
