@@ -16,8 +16,9 @@ Environment:
   SLACK_APP_TOKEN        xapp-…: use Socket Mode instead of HTTP
   SLACK_API_URL          Web API base (default Slack's; a local fake in tests and the demo)
   PORT                   HTTP port (default 3000); --port overrides
-  REDIS_URL              required
-  TRIAGE_POLICY_FILE, ALERTMANAGER_WEBHOOK_TOKEN, QUEUE_PREFIX, ANTHROPIC_API_KEY (follow-ups)`;
+  HEALTH_PORT            /healthz, /readyz, /metrics (default 9090; also served on PORT)
+  REDIS_URL              required (waited for while it does not answer; /readyz names it)
+  TRIAGE_POLICY_FILE, ALERTMANAGER_WEBHOOK_TOKEN, QUEUE_PREFIX`;
 
 /** The variables serve cannot run without, each with what to do about it. */
 export function missingServeEnv(env: Env): string[] {
@@ -72,14 +73,40 @@ export async function run(args: string[]): Promise<number> {
     throw new InputError("SERVE_PORT", "--port must be 0-65535");
   const policy = loadPolicy(env.TRIAGE_POLICY_FILE);
   const logger = log.child({ role: "serve" });
-  const serve = await startServeApp({ env, policy, port, logger });
+  const waiting = new AbortController();
+  const signalled = untilSignal().then((signal) => {
+    waiting.abort();
+    return signal;
+  });
+  // Probes and scrapes go to HEALTH_PORT (the chart's `health` port), which answers while Redis
+  // and Slack are still being waited for; the same routes are also on PORT.
+  const healthPort = env.HEALTH_PORT === port ? undefined : env.HEALTH_PORT;
+  let serve: Awaited<ReturnType<typeof startServeApp>>;
+  try {
+    serve = await startServeApp({
+      env,
+      policy,
+      port,
+      logger,
+      waitSignal: waiting.signal,
+      ...(healthPort === undefined ? {} : { healthPort }),
+    });
+  } catch (error) {
+    if (waiting.signal.aborted) return 0;
+    throw error;
+  }
   const mode = env.SLACK_APP_TOKEN ? "socket mode" : "http";
-  logger.info("serve started", { mode, port: serve.port, bot: serve.slack.bot.userId });
+  logger.info("serve started", {
+    mode,
+    port: serve.port,
+    healthPort: serve.healthPort,
+    bot: serve.slack.bot.userId,
+  });
   console.error(
-    `k8s-triage serve: ${mode === "http" ? `listening on :${serve.port} (/slack/events)` : `Socket Mode, health on :${serve.port}`}`,
+    `k8s-triage serve: ${mode === "http" ? `listening on :${serve.port} (/slack/events)` : `Socket Mode, health on :${serve.port}`}${serve.healthPort ? `; health and metrics on :${serve.healthPort}` : ""}`,
   );
 
-  const signal = await untilSignal();
+  const signal = await signalled;
   logger.info("stopping", { signal });
   // Stop taking requests first, then release the queue and Redis: no request is half-handled.
   await serve.stop();

@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import type { Redis } from "ioredis";
 import { parseEnv } from "../config/env.js";
 import { loadPolicy } from "../config/policy.js";
 import { DetectState } from "../detect/detect-state.js";
@@ -9,10 +10,12 @@ import type { KubeEvent } from "../domain/kube.js";
 import { createClusterReader } from "../k8s/kube-reader.js";
 import { loadKubeConfig } from "../k8s/kubeconfig.js";
 import { log } from "../log.js";
-import { createRedisMetrics, renderMetrics } from "../metrics/registry.js";
-import { createProducerConnection, createWorkerConnection } from "../queue/connection.js";
+import { createRedisMetrics } from "../metrics/registry.js";
+import { renderSharedMetrics } from "../metrics/shared.js";
+import { createProducerConnection, createWorkerConnection, requireRedisUrl } from "../queue/connection.js";
 import { Producer } from "../queue/producer.js";
 import { startHealthServer } from "../server/health.js";
+import { quietRedisErrors, redisDisplay, redisReadiness, waitFor } from "../server/startup.js";
 
 const USAGE = `usage: k8s-triage watcher [--kubeconfig F] [--context C] [--dev-redis]
 
@@ -25,7 +28,8 @@ nor forgets. Stops on SIGTERM/SIGINT.
   --context C      kubeconfig context (default: KUBE_CONTEXT or the current context)
   --dev-redis      use REDIS_URL when it answers, else start a local redis-server (development)
 
-Environment: REDIS_URL, QUEUE_PREFIX, TRIAGE_POLICY_FILE, HEALTH_PORT (default 9090).`;
+Environment: REDIS_URL (waited for while it does not answer; /readyz names it), QUEUE_PREFIX,
+TRIAGE_POLICY_FILE, HEALTH_PORT (default 9090).`;
 
 /** Sorts events oldest first so a backlog is handled in the order it happened. */
 function byTime(a: KubeEvent, b: KubeEvent): number {
@@ -50,11 +54,32 @@ export async function run(args: string[]): Promise<number> {
   }
   const env = parseEnv();
   const policy = loadPolicy(env.TRIAGE_POLICY_FILE);
-  const redis = await redisForRole(env.REDIS_URL, {
-    dev: values["dev-redis"] === true,
-    log: (line) => log.info(line),
+  const logger = log.child({ component: "watcher" });
+  const controller = new AbortController();
+  const stop = (signal: NodeJS.Signals) => {
+    logger.info("stopping watcher", { signal });
+    controller.abort();
+  };
+  process.once("SIGTERM", stop);
+  process.once("SIGINT", stop);
+  // Health first: with Redis away the pod stays alive (/healthz 200) and /readyz names Redis.
+  let stateRedisRef: Redis | undefined;
+  let redisUrl = env.REDIS_URL ?? "";
+  const health = await startHealthServer({
+    port: env.HEALTH_PORT,
+    readiness: {
+      redis: () =>
+        stateRedisRef ? redisReadiness(stateRedisRef, redisUrl)() : Promise.reject(new Error("starting")),
+    },
+    metrics: async () => {
+      if (!stateRedisRef) throw new Error("not started yet (waiting for Redis)");
+      return renderSharedMetrics(stateRedisRef, env.QUEUE_PREFIX);
+    },
   });
-  const redisUrl = redis.url;
+  const redis = values["dev-redis"]
+    ? await redisForRole(env.REDIS_URL, { dev: true, log: (line) => logger.info(line) })
+    : { url: requireRedisUrl(env.REDIS_URL), stop: async () => {} };
+  redisUrl = redis.url;
   const kubeconfig = values.kubeconfig ?? env.KUBECONFIG;
   const context = values.context ?? env.KUBE_CONTEXT;
   const reader = createClusterReader(
@@ -63,7 +88,20 @@ export async function run(args: string[]): Promise<number> {
   const prefix = env.QUEUE_PREFIX;
   // The watcher's own state survives Redis hiccups (it retries); producers fail fast instead.
   const stateRedis = createWorkerConnection(redisUrl, "watcher");
+  quietRedisErrors(stateRedis, logger, "watcher");
+  stateRedisRef = stateRedis;
+  const answered = await waitFor(`Redis at ${redisDisplay(redisUrl)}`, redisReadiness(stateRedis, redisUrl), {
+    logger,
+    signal: controller.signal,
+  });
+  if (!answered) {
+    await health.close();
+    stateRedis.disconnect();
+    reader.close();
+    return 0;
+  }
   const producerRedis = createProducerConnection(redisUrl, "watcher-producer");
+  quietRedisErrors(producerRedis, logger, "watcher-producer");
   const producer = new Producer({
     redis: producerRedis,
     prefix,
@@ -71,7 +109,6 @@ export async function run(args: string[]): Promise<number> {
     metrics: createRedisMetrics(stateRedis, prefix),
   });
   const state = new DetectState(stateRedis, prefix);
-  const logger = log.child({ component: "watcher" });
   const handle = createEventHandler({
     policy,
     state,
@@ -79,23 +116,6 @@ export async function run(args: string[]): Promise<number> {
     submit: (trigger) => producer.submitTrigger(trigger),
     log: logger,
   });
-  const health = await startHealthServer({
-    port: env.HEALTH_PORT,
-    readiness: {
-      redis: async () => {
-        await stateRedis.ping();
-      },
-    },
-    metrics: () => renderMetrics(stateRedis, prefix),
-  });
-
-  const controller = new AbortController();
-  const stop = (signal: NodeJS.Signals) => {
-    logger.info("stopping watcher", { signal });
-    controller.abort();
-  };
-  process.once("SIGTERM", stop);
-  process.once("SIGINT", stop);
   logger.info("watching Warning events", { server: reader.server, namespaces: policy.namespaces });
   await runWatchLoop({
     reader,

@@ -1,15 +1,18 @@
 import { parseArgs } from "node:util";
 import { Queue } from "bullmq";
+import type { Redis } from "ioredis";
 import { parseEnv } from "../config/env.js";
 import { loadPolicy } from "../config/policy.js";
 import { redisForRole } from "../dev/local-redis.js";
 import { InputError } from "../errors.js";
 import { log } from "../log.js";
 import { queueDepthSamples } from "../metrics/queue-depth.js";
-import { renderMetrics } from "../metrics/registry.js";
+import { renderSharedMetrics } from "../metrics/shared.js";
+import { createProducerConnection, requireRedisUrl } from "../queue/connection.js";
 import { QUEUE_NAMES } from "../queue/keys.js";
 import { startPipelineWorkers } from "../queue/worker.js";
 import { startHealthServer } from "../server/health.js";
+import { quietRedisErrors, redisDisplay, redisReadiness, waitFor } from "../server/startup.js";
 
 const USAGE = `usage: k8s-triage worker [--dev-redis] [--queues investigations,remediations] [--concurrency N]
 
@@ -75,7 +78,12 @@ export async function run(args: string[]): Promise<number> {
     return 0;
   }
   // Listen first: a stop requested while starting is honoured as soon as the workers are up.
-  const stopped = untilSignal();
+  const stopping = new AbortController();
+  const stopped = untilSignal().then((signal) => {
+    stopping.abort();
+    return signal;
+  });
+  const stopSignal = stopping.signal;
   const env = parseEnv();
   const policy = loadPolicy(env.TRIAGE_POLICY_FILE);
   const queues = parseQueues(values.queues);
@@ -84,15 +92,45 @@ export async function run(args: string[]): Promise<number> {
     throw new InputError("WORKER_CONCURRENCY", "--concurrency must be an integer from 1 to 64");
   }
 
-  const redis = await redisForRole(env.REDIS_URL, {
-    dev: values["dev-redis"] === true,
-    log: (line) => log.info(line),
+  const logger = log.child({ role: "worker" });
+  // Health first: with Redis away the pod stays alive (/healthz 200) and /readyz names Redis.
+  let workers: Awaited<ReturnType<typeof startPipelineWorkers>> | undefined;
+  let scraped: Queue[] = [];
+  let probe: Redis | undefined;
+  let probeUrl = env.REDIS_URL ?? "";
+  const health = await startHealthServer({
+    port: env.HEALTH_PORT,
+    readiness: {
+      redis: () => (probe ? redisReadiness(probe, probeUrl)() : Promise.reject(new Error("starting"))),
+      workers: async () => {
+        if (!workers) throw new Error("not started yet (waiting for Redis)");
+      },
+    },
+    metrics: async () => {
+      if (!workers) throw new Error("workers not started yet (waiting for Redis)");
+      return renderSharedMetrics(workers.redis, env.QUEUE_PREFIX, () => queueDepthSamples(scraped));
+    },
   });
+  const redis = values["dev-redis"]
+    ? await redisForRole(env.REDIS_URL, { dev: true, log: (line) => logger.info(line) })
+    : { url: requireRedisUrl(env.REDIS_URL), stop: async () => {} };
+  probeUrl = redis.url;
+  probe = createProducerConnection(redis.url, "health");
+  quietRedisErrors(probe, logger, "health");
+  const answered = await waitFor(`Redis at ${redisDisplay(redis.url)}`, redisReadiness(probe, redis.url), {
+    logger,
+    signal: stopSignal,
+  });
+  if (!answered) {
+    await health.close();
+    probe.disconnect();
+    return 0;
+  }
   const redisUrl = redis.url;
 
   // Loaded only now: the real wiring pulls in the Kubernetes client, the agent and Slack.
   const { defaultPipelineDeps } = await import("../queue/default-deps.js");
-  const workers = await startPipelineWorkers({
+  workers = await startPipelineWorkers({
     redisUrl,
     prefix: env.QUEUE_PREFIX,
     policy,
@@ -103,24 +141,17 @@ export async function run(args: string[]): Promise<number> {
     ...(queues ? { queues } : {}),
   });
   // Probes and Prometheus scrape this port (the Helm chart's liveness/readiness and /metrics).
-  const scraped = [QUEUE_NAMES.investigations, QUEUE_NAMES.remediations].map(
-    (name) => new Queue(name, { connection: workers.redis, prefix: env.QUEUE_PREFIX }),
+  const pipeline = workers;
+  scraped = [QUEUE_NAMES.investigations, QUEUE_NAMES.remediations].map(
+    (name) => new Queue(name, { connection: pipeline.redis, prefix: env.QUEUE_PREFIX }),
   );
-  const health = await startHealthServer({
-    port: env.HEALTH_PORT,
-    readiness: {
-      redis: async () => {
-        await workers.redis.ping();
-      },
-    },
-    metrics: async () => renderMetrics(workers.redis, env.QUEUE_PREFIX, await queueDepthSamples(scraped)),
-  });
-  log.info("workers started", { healthPort: health.port, queues: queues ?? "all" });
+  logger.info("workers started", { healthPort: health.port, queues: queues ?? "all" });
   const signal = await stopped;
   log.info("stopping workers", { signal });
   await health.close();
   await Promise.all(scraped.map((queue) => queue.close()));
   await workers.close(env.WORKER_SHUTDOWN_GRACE_SECONDS * 1000);
+  probe.disconnect();
   await redis.stop();
   // Everything is closed; should a library still hold a handle, do not hang the pod's shutdown.
   setTimeout(() => {

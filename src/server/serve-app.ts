@@ -3,10 +3,11 @@ import type { Redis } from "ioredis";
 import type { Env } from "../config/env.js";
 import type { Policy } from "../config/policy.js";
 import { alertmanagerRoute } from "../detect/alertmanager-route.js";
-import { errorMessage } from "../errors.js";
+import { ConfigError, errorMessage } from "../errors.js";
 import type { Logger } from "../log.js";
 import { queueDepthSamples } from "../metrics/queue-depth.js";
-import { createRedisMetrics, renderMetrics } from "../metrics/registry.js";
+import { createRedisMetrics } from "../metrics/registry.js";
+import { renderSharedMetrics } from "../metrics/shared.js";
 import { createProducerConnection, waitReady } from "../queue/connection.js";
 import { Producer } from "../queue/producer.js";
 import { authorizeApprover } from "../remediation/gate.js";
@@ -16,6 +17,8 @@ import type { SlackDeps } from "../slack/deps.js";
 import { modelFollowUp } from "../slack/follow-up.js";
 import { redisOnceGuard } from "../slack/once.js";
 import type { SlackPoster } from "../slack/poster.js";
+import { startHealthServer } from "./health.js";
+import { quietRedisErrors, redisDisplay, redisReadiness, waitFor } from "./startup.js";
 
 /** How to start the serve role (the CLI passes the environment; the demo adds a loopback host). */
 export interface ServeAppOptions {
@@ -27,6 +30,17 @@ export interface ServeAppOptions {
   logger: Logger;
   /** Poster tuning (the demo keeps the default pacing). */
   poster?: SlackAppOptions["poster"];
+  /**
+   * A second listener for /healthz, /readyz and /metrics (the port the Helm chart probes and
+   * scrapes, HEALTH_PORT). It starts before anything else, so the pod is alive while Redis or
+   * Slack are still away. Omitted: the routes are only on `port`.
+   */
+  healthPort?: number;
+  /**
+   * Wait for Redis and Slack instead of failing (the long-running role): retries with a log line
+   * per interval until they answer or this signal aborts. Omitted: fail within 10 s.
+   */
+  waitSignal?: AbortSignal;
 }
 
 /** The running serve role: Bolt on /slack/events plus /alertmanager, /metrics, /healthz, /readyz. */
@@ -36,6 +50,8 @@ export interface ServeApp {
   redis: Redis;
   /** The bound HTTP port (the health port in Socket Mode). */
   port: number;
+  /** The bound health port when `healthPort` was given. */
+  healthPort?: number;
   /** Stops taking requests first, then releases the queue and Redis. */
   stop(): Promise<void>;
 }
@@ -46,16 +62,16 @@ function metricsRoute(redis: Redis, prefix: string, producer: Producer): CustomR
     path: "/metrics",
     method: ["GET"],
     handler: (_req, res) => {
-      queueDepthSamples([producer.investigations, producer.remediations])
-        .then((gauges) => renderMetrics(redis, prefix, gauges))
-        .then(
-          (text) =>
-            res.writeHead(200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" }).end(text),
-          (error: unknown) =>
-            res
-              .writeHead(503, { "content-type": "text/plain" })
-              .end(`metrics unavailable: ${errorMessage(error)}\n`),
-        );
+      renderSharedMetrics(redis, prefix, () =>
+        queueDepthSamples([producer.investigations, producer.remediations]),
+      ).then(
+        (text) =>
+          res.writeHead(200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" }).end(text),
+        (error: unknown) =>
+          res
+            .writeHead(503, { "content-type": "text/plain" })
+            .end(`metrics unavailable: ${errorMessage(error)}\n`),
+      );
     },
   };
 }
@@ -67,9 +83,48 @@ function metricsRoute(redis: Redis, prefix: string, producer: Producer): CustomR
 export async function startServeApp(options: ServeAppOptions): Promise<ServeApp> {
   const { env, policy, logger } = options;
   const prefix = env.QUEUE_PREFIX;
-  const redis = createProducerConnection(env.REDIS_URL as string, "serve");
-  redis.on("error", (error) => logger.warn("redis connection error", { error: errorMessage(error) }));
-  await waitReady(redis, 10_000);
+  const redisUrl = env.REDIS_URL as string;
+  const redis = createProducerConnection(redisUrl, "serve");
+  quietRedisErrors(redis, logger, "serve");
+  let slackReady = false;
+  let producerRef: Producer | undefined;
+  const readiness = {
+    redis: redisReadiness(redis, redisUrl),
+    slack: async () => {
+      if (!slackReady) throw new Error("not connected yet (auth.test has not succeeded)");
+    },
+  };
+  const health =
+    options.healthPort === undefined
+      ? undefined
+      : await startHealthServer({
+          port: options.healthPort,
+          ...(options.host ? { host: options.host } : {}),
+          readiness,
+          metrics: async () => {
+            if (!producerRef) throw new Error("not started yet (waiting for Redis)");
+            const started = producerRef;
+            return renderSharedMetrics(redis, prefix, () =>
+              queueDepthSamples([started.investigations, started.remediations]),
+            );
+          },
+        });
+  if (options.waitSignal) {
+    const answered = await waitFor(`Redis at ${redisDisplay(redisUrl)}`, readiness.redis, {
+      logger,
+      signal: options.waitSignal,
+    });
+    if (!answered) {
+      await health?.close();
+      redis.disconnect();
+      throw new ConfigError(
+        "REDIS_UNREACHABLE",
+        `stopped while waiting for Redis at ${redisDisplay(redisUrl)}`,
+      );
+    }
+  } else {
+    await waitReady(redis, 10_000);
+  }
   const metrics = createRedisMetrics(redis, prefix);
   const producer = new Producer({
     redis,
@@ -78,6 +133,7 @@ export async function startServeApp(options: ServeAppOptions): Promise<ServeApp>
     logger,
     metrics,
   });
+  producerRef = producer;
   const followUp = modelFollowUp(env, policy, logger);
   const deps: SlackDeps = {
     store: producer.store,
@@ -87,11 +143,7 @@ export async function startServeApp(options: ServeAppOptions): Promise<ServeApp>
     once: redisOnceGuard(redis, prefix),
     clock: () => new Date(),
     logger,
-    readiness: {
-      redis: async () => {
-        await redis.ping();
-      },
-    },
+    readiness,
     ...(followUp ? { followUp } : {}),
   };
   const routes = ({ poster }: { poster: SlackPoster }): CustomRoute[] => [
@@ -115,31 +167,51 @@ export async function startServeApp(options: ServeAppOptions): Promise<ServeApp>
     },
     metricsRoute(redis, prefix, producer),
   ];
-  let slack: SlackApp;
+  const slackOptions: SlackAppOptions = {
+    botToken: env.SLACK_BOT_TOKEN as string,
+    signingSecret: env.SLACK_SIGNING_SECRET ?? "",
+    ...(env.SLACK_APP_TOKEN ? { appToken: env.SLACK_APP_TOKEN } : {}),
+    ...(env.SLACK_API_URL ? { apiUrl: env.SLACK_API_URL } : {}),
+    port: options.port,
+    ...(options.host ? { host: options.host } : {}),
+    customRoutes: routes,
+    poster: { ...options.poster, metrics },
+  };
+  let slack: SlackApp | undefined;
+  const connectSlack = async () => {
+    slack = await createSlackApp(deps, slackOptions);
+  };
   try {
-    slack = await createSlackApp(deps, {
-      botToken: env.SLACK_BOT_TOKEN as string,
-      signingSecret: env.SLACK_SIGNING_SECRET ?? "",
-      ...(env.SLACK_APP_TOKEN ? { appToken: env.SLACK_APP_TOKEN } : {}),
-      ...(env.SLACK_API_URL ? { apiUrl: env.SLACK_API_URL } : {}),
-      port: options.port,
-      ...(options.host ? { host: options.host } : {}),
-      customRoutes: routes,
-      poster: { ...options.poster, metrics },
-    });
+    if (options.waitSignal) {
+      // An unreachable Slack is waited out; a refused token fails at once (retrying cannot fix it).
+      await waitFor("Slack", connectSlack, {
+        logger,
+        signal: options.waitSignal,
+        retryMs: 3000,
+        fatal: (error) => !(error instanceof ConfigError && error.code === "SLACK_UNREACHABLE"),
+      });
+    } else {
+      await connectSlack();
+    }
+    if (!slack) throw new ConfigError("SLACK_UNREACHABLE", "stopped while waiting for Slack");
   } catch (error) {
     await producer.close();
+    await health?.close();
     redis.disconnect();
     throw error;
   }
-  const { port } = await slack.start();
+  slackReady = true;
+  const started: SlackApp = slack;
+  const { port } = await started.start();
   return {
-    slack,
+    slack: started,
     producer,
     redis,
     port,
+    ...(health ? { healthPort: health.port } : {}),
     async stop() {
-      await slack
+      await health?.close();
+      await started
         .stop()
         .catch((error: unknown) => logger.warn("stopping the Slack app", { error: errorMessage(error) }));
       await producer.close();

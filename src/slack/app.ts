@@ -52,6 +52,31 @@ export interface SlackApp {
 }
 
 /**
+ * Tells "Slack refused the token" (a platform error such as invalid_auth: fix the token) from
+ * "Slack could not be reached" (network, DNS, TLS, a 5xx or a 429: wait and retry); the two need
+ * different actions, so they get different codes.
+ */
+export function slackAuthError(error: unknown, apiUrl: string | undefined): ConfigError {
+  const code = (error as { code?: string } | undefined)?.code;
+  const where = apiUrl ?? "https://slack.com/api/";
+  if (
+    code === "slack_webapi_request_error" ||
+    code === "slack_webapi_http_error" ||
+    code === "slack_webapi_rate_limited_error"
+  ) {
+    const original = (error as { original?: unknown }).original;
+    return new ConfigError(
+      "SLACK_UNREACHABLE",
+      `Slack at ${where} is unreachable: ${errorMessage(original ?? error)} (the token was not checked)`,
+      { cause: error },
+    );
+  }
+  return new ConfigError("SLACK_AUTH", `SLACK_BOT_TOKEN was refused by Slack: ${errorMessage(error)}`, {
+    cause: error,
+  });
+}
+
+/**
  * Builds the Bolt app: verifies the token (auth.test) so a wrong token fails at startup with a
  * clear error, registers the listeners, and mounts `/healthz`, `/readyz` and any extra routes on
  * the same server as `/slack/events`.
@@ -69,9 +94,7 @@ export async function createSlackApp(deps: SlackDeps, options: SlackAppOptions):
       ...(auth.team_id ? { teamId: auth.team_id } : {}),
     };
   } catch (error) {
-    throw new ConfigError("SLACK_AUTH", `SLACK_BOT_TOKEN was refused by Slack: ${errorMessage(error)}`, {
-      cause: error,
-    });
+    throw slackAuthError(error, options.apiUrl);
   }
   const logger = deps.logger.child({ component: "slack" });
   // Listeners, routes and workers all post through one poster, so per-channel pacing is shared.
