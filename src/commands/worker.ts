@@ -9,37 +9,37 @@ import { log } from "../log.js";
 import { queueDepthSamples } from "../metrics/queue-depth.js";
 import { renderSharedMetrics } from "../metrics/shared.js";
 import { createProducerConnection, requireRedisUrl } from "../queue/connection.js";
-import { QUEUE_NAMES } from "../queue/keys.js";
+import { QUEUE_NAMES, type QueueKey, queueKeyOf } from "../queue/keys.js";
 import { startPipelineWorkers } from "../queue/worker.js";
 import { startHealthServer } from "../server/health.js";
 import { quietRedisErrors, redisDisplay, redisReadiness, waitFor } from "../server/startup.js";
 
-const USAGE = `usage: k8s-triage worker [--dev-redis] [--queues investigations,remediations] [--concurrency N]
+const USAGE = `usage: k8s-triage worker [--dev-redis] [--queues investigations,remediations,follow-ups,notifications] [--concurrency N]
 
 Runs the investigation and remediation workers until SIGTERM/SIGINT, then stops taking jobs and
 lets active ones finish (WORKER_SHUTDOWN_GRACE_SECONDS, default 30) before closing.
 
   --dev-redis        use REDIS_URL when it answers, else start a local redis-server (development only)
-  --queues LIST      consume only these queues (default: investigations,remediations)
+  --queues LIST      consume only these queues (default all: investigations, remediations,
+                     follow-ups (@mention questions), notifications (Slack updates of the executor))
   --concurrency N    jobs at once per queue (default: WORKER_CONCURRENCY, 4)
 
 Environment: REDIS_URL (required without --dev-redis), QUEUE_PREFIX, TRIAGE_POLICY_FILE,
 WORKER_CONCURRENCY, MODEL_CALLS_PER_MINUTE, INVESTIGATION_RETENTION_HOURS, KUBECONFIG,
-EXECUTOR_KUBECONFIG, ANTHROPIC_API_KEY, SLACK_BOT_TOKEN, HEALTH_PORT (default 9090).`;
+EXECUTOR_KUBECONFIG, ANTHROPIC_API_KEY, SLACK_BOT_TOKEN, HEALTH_PORT (default 9090),
+NOTIFY_VIA (queue: hand Slack updates to the notifications queue; the chart's executor).`;
 
-type QueueName = keyof typeof QUEUE_NAMES;
-
-function parseQueues(value: string | undefined): QueueName[] | undefined {
+function parseQueues(value: string | undefined): QueueKey[] | undefined {
   if (value === undefined) return undefined;
   const names = value.split(",").map((name) => name.trim());
-  const unknown = names.filter((name) => !(name in QUEUE_NAMES));
+  const unknown = names.filter((name) => queueKeyOf(name) === undefined);
   if (unknown.length > 0 || names.length === 0) {
     throw new InputError(
       "WORKER_QUEUES",
-      `unknown queue(s) ${unknown.join(", ")}; use investigations,remediations`,
+      `unknown queue(s) ${unknown.join(", ")}; use ${Object.values(QUEUE_NAMES).join(",")}`,
     );
   }
-  return names as QueueName[];
+  return names.map((name) => queueKeyOf(name) as QueueKey);
 }
 
 /** Resolves once SIGTERM or SIGINT arrives; a second signal exits at once. */

@@ -41,6 +41,8 @@ export const envSchema = z.object({
     .default("k8s-triage"),
   /** Seconds a stopping worker lets active jobs finish before handing them back. */
   WORKER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().nonnegative().default(30),
+  /** `queue`: post nothing to Slack, hand updates to the notifications queue (a role with no Slack token). */
+  NOTIFY_VIA: z.enum(["slack", "queue"]).optional(),
 });
 
 /** The process environment, parsed once. */

@@ -1,9 +1,11 @@
+import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import { rcaFromTriage } from "../agent/fallback.js";
 import { agentConfigFromEnv, investigateWithModel } from "../agent/index.js";
 import { modelValidatorFor } from "../agent/model-validator.js";
 import type { Env } from "../config/env.js";
 import type { Policy } from "../config/policy.js";
+import type { RemediationProposal } from "../domain/actions.js";
 import type { InvestigationNotifier } from "../domain/investigation.js";
 import { collectSnapshot } from "../k8s/collect.js";
 import { createClusterReader } from "../k8s/kube-reader.js";
@@ -13,13 +15,18 @@ import type { MetricsRecorder } from "../metrics/registry.js";
 import type { AuditSink, Clock } from "../remediation/audit.js";
 import { createExecutor } from "../remediation/executor.js";
 import { runRemediation } from "../remediation/run.js";
+import { sections } from "../slack/blocks/kit.js";
 import { createSlackClient } from "../slack/client.js";
+import { modelFollowUp } from "../slack/follow-up.js";
+import { escapeMrkdwn } from "../slack/mrkdwn.js";
 import { SlackNotifier } from "../slack/notifier.js";
 import { SlackPoster } from "../slack/poster.js";
 import { triage } from "../triage/index.js";
 import type { AuditTrail } from "./audit.js";
 import { automaticProposals } from "./automatic.js";
 import type { PipelineDeps } from "./deps.js";
+import { queueNotifier } from "./follow-ups.js";
+import { QUEUE_NAMES } from "./keys.js";
 import type { InvestigationStore } from "./store.js";
 
 /** What the default wiring needs from the running worker. */
@@ -75,17 +82,29 @@ export function defaultPipelineDeps(
     : kubeConfig;
   const executor = createExecutor({ kubeConfig: executorConfig });
   const agentConfig = agentConfigFromEnv(env);
-  const notifier = env.SLACK_BOT_TOKEN
-    ? new SlackNotifier({
-        poster: new SlackPoster({
-          client: createSlackClient(env.SLACK_BOT_TOKEN, env.SLACK_API_URL),
-          ...(runtime.metrics ? { metrics: runtime.metrics } : {}),
-        }),
-        store: runtime.store,
-        policy,
-        logger: runtime.logger.child({ component: "slack-notifier" }),
+  const poster = env.SLACK_BOT_TOKEN
+    ? new SlackPoster({
+        client: createSlackClient(env.SLACK_BOT_TOKEN, env.SLACK_API_URL),
+        ...(runtime.metrics ? { metrics: runtime.metrics } : {}),
       })
-    : logNotifier(runtime.logger);
+    : undefined;
+  // The executor has no Slack token under the chart: its updates go through the notifications
+  // queue to a worker that posts them.
+  const notifications =
+    env.NOTIFY_VIA === "queue"
+      ? new Queue(QUEUE_NAMES.notifications, { connection: runtime.redis, prefix: runtime.store.keys.prefix })
+      : undefined;
+  const notifier: InvestigationNotifier = notifications
+    ? queueNotifier(notifications)
+    : poster
+      ? new SlackNotifier({
+          poster,
+          store: runtime.store,
+          policy,
+          logger: runtime.logger.child({ component: "slack-notifier" }),
+        })
+      : logNotifier(runtime.logger);
+  const answer = modelFollowUp(env, policy, runtime.logger.child({ component: "follow-up" }), reader);
 
   const auditSink =
     (investigationId: string): AuditSink =>
@@ -124,7 +143,12 @@ export function defaultPipelineDeps(
             policy,
             signal,
             config: agentConfig,
-            dryRun: (proposal) => executor.dryRun(proposal),
+            // Only a process that holds the writer identity can dry-run at proposal time; under the
+            // chart the analysis worker has the reader identity alone, which a dry run (a write
+            // request) would fail with 403 and drop every proposal. The executor dry-runs at approval.
+            ...(env.EXECUTOR_KUBECONFIG
+              ? { dryRun: (proposal: RemediationProposal) => executor.dryRun(proposal) }
+              : {}),
           })
         : rcaFromTriage(result, "no ANTHROPIC_API_KEY is set; deterministic analysis only"),
     notifier,
@@ -161,7 +185,20 @@ export function defaultPipelineDeps(
         policy,
         investigation,
       ),
+    ...(poster
+      ? {
+          followUp: async ({ investigation, question, userId, channel, threadTs }) => {
+            const text = answer
+              ? ((await answer({ investigation, question, userId, channel, threadTs })) ?? "")
+              : "Follow-up questions need the model (ANTHROPIC_API_KEY is not set on the workers). Say “re-investigate” to run the triage again.";
+            await poster.post(channel, { text, blocks: sections(escapeMrkdwn(text)) }, threadTs);
+          },
+        }
+      : {}),
     clock: () => new Date(),
-    close: () => reader.close(),
+    close: async () => {
+      reader.close();
+      await notifications?.close();
+    },
   };
 }

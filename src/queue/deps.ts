@@ -28,6 +28,15 @@ export interface RemediateInput {
   signal: AbortSignal;
 }
 
+/** A follow-up question asked in an investigation's thread. */
+export interface FollowUpInput {
+  investigation: Investigation;
+  question: string;
+  userId: string;
+  channel: string;
+  threadTs: string;
+}
+
 /**
  * Everything the pipeline does that is not queue mechanics, injected so the queue can be tested
  * with the real modules (see `defaultPipelineDeps`) or with small scripted stand-ins.
@@ -47,6 +56,11 @@ export interface PipelineDeps {
   remediate(input: RemediateInput): Promise<ExecutionOutcome>;
   /** Proposal ids the policy lets run without an approver (automatic mode); none when absent. */
   autoApprove?(investigation: Investigation, policy: Policy): Promise<string[]>;
+  /**
+   * Answers an @mention question in the investigation's thread (reads with the reader identity,
+   * posts the answer); absent when this process cannot (no model or no Slack token).
+   */
+  followUp?(input: FollowUpInput): Promise<void>;
   clock(): Date;
   /** Frees what the deps hold (cluster connections); called once the workers have stopped. */
   close?(): void | Promise<void>;

@@ -27,8 +27,38 @@ export const remediateJobSchema = z
   .strict();
 export type RemediateJob = z.infer<typeof remediateJobSchema>;
 
-/** Job names inside the two queues. */
-export const JOB_NAMES = { investigate: "investigate", remediate: "remediate" } as const;
+/** Payload of a `follow-up` job: an @mention question in an investigation's thread. */
+export const followUpJobSchema = z
+  .object({
+    investigationId,
+    question: z.string().min(1).max(4000),
+    userId: z.string().min(1).max(128),
+    channel: z.string().min(1).max(64),
+    threadTs: z.string().min(1).max(64),
+  })
+  .strict();
+export type FollowUpJob = z.infer<typeof followUpJobSchema>;
+
+/** Payload of a `notify` job: which update of which investigation to tell Slack about. */
+export const notifyJobSchema = z
+  .object({
+    investigationId,
+    update: z.discriminatedUnion("type", [
+      z.object({ type: z.enum(["status", "triage", "rca"]) }).strict(),
+      z.object({ type: z.enum(["proposal", "execution"]), proposalId: z.string().min(1).max(512) }).strict(),
+      z.object({ type: z.literal("failed"), error: z.string().max(10_000) }).strict(),
+    ]),
+  })
+  .strict();
+export type NotifyJob = z.infer<typeof notifyJobSchema>;
+
+/** Job names inside the queues. */
+export const JOB_NAMES = {
+  investigate: "investigate",
+  remediate: "remediate",
+  followUp: "follow-up",
+  notify: "notify",
+} as const;
 
 /** The BullMQ job id of a remediation: one job per investigation and proposal, ever. */
 export function remediationJobId(investigationId: string, proposalId: string): string {

@@ -6,8 +6,25 @@
 /** The default key prefix when none is configured. */
 export const DEFAULT_PREFIX = "k8s-triage";
 
-/** Queue names (BullMQ adds the prefix). */
-export const QUEUE_NAMES = { investigations: "investigations", remediations: "remediations" } as const;
+/**
+ * Queue names (BullMQ adds the prefix). `followUps`: @mention questions in a thread, answered by a
+ * worker with the reader identity; `notifications`: Slack updates from a role without a Slack
+ * token (the executor), posted by a worker that has one.
+ */
+export const QUEUE_NAMES = {
+  investigations: "investigations",
+  remediations: "remediations",
+  followUps: "follow-ups",
+  notifications: "notifications",
+} as const;
+
+/** A queue's key in {@link QUEUE_NAMES}. */
+export type QueueKey = keyof typeof QUEUE_NAMES;
+
+/** The key of a queue given by its name (`follow-ups` → `followUps`), as the CLI's --queues takes them. */
+export function queueKeyOf(name: string): QueueKey | undefined {
+  return (Object.keys(QUEUE_NAMES) as QueueKey[]).find((key) => QUEUE_NAMES[key] === name);
+}
 
 /** Key builders for one prefix. */
 export interface Keys {

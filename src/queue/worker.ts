@@ -8,9 +8,10 @@ import { AuditTrail } from "./audit.js";
 import { createWorkerConnection } from "./connection.js";
 import { failInvestigation, type PipelineContext } from "./context.js";
 import type { PipelineDeps } from "./deps.js";
+import { processFollowUp, processNotification } from "./follow-ups.js";
 import { processInvestigation } from "./investigate.js";
 import { JOB_NAMES, type RemediateJob, remediateJobSchema, remediationJobId } from "./jobs.js";
-import { DEFAULT_PREFIX, keys, QUEUE_NAMES } from "./keys.js";
+import { DEFAULT_PREFIX, keys, QUEUE_NAMES, type QueueKey } from "./keys.js";
 import { createRateLimiter } from "./rate-limit.js";
 import { processRemediation } from "./remediate.js";
 import { InvestigationStore } from "./store.js";
@@ -36,8 +37,8 @@ export interface PipelineWorkerOptions {
   stalledInterval?: number;
   /** Stalls a job may survive before it fails (default 2). */
   maxStalledCount?: number;
-  /** Which queues this process consumes (default both). */
-  queues?: ReadonlyArray<keyof typeof QUEUE_NAMES>;
+  /** Which queues this process consumes (default all). */
+  queues?: ReadonlyArray<QueueKey>;
   logger?: Logger;
   /** Where counters and phase durations go (default: Redis under the prefix, as serve's /metrics reads). */
   metrics?: MetricsRecorder;
@@ -118,30 +119,36 @@ export async function startPipelineWorkers(options: PipelineWorkerOptions): Prom
     maxStalledCount: options.maxStalledCount ?? 2,
     autorun: false,
   };
-  const wanted = new Set(options.queues ?? ["investigations", "remediations"]);
+  const wanted = new Set<QueueKey>(
+    options.queues ?? ["investigations", "remediations", "followUps", "notifications"],
+  );
+  const processors: Record<QueueKey, (job: Job, signal?: AbortSignal) => Promise<unknown>> = {
+    investigations: (job, signal) => processInvestigation(ctx, job, signal),
+    remediations: (job, signal) => processRemediation(ctx, job, signal),
+    followUps: (job) => processFollowUp(ctx, job),
+    notifications: (job) => processNotification(ctx, job),
+  };
   const workers: Worker[] = [];
-  let investigations: Worker | undefined;
-  let remediations: Worker | undefined;
-  if (wanted.has("investigations")) {
-    investigations = new Worker(
-      QUEUE_NAMES.investigations,
-      (job: Job, _token?: string, signal?: AbortSignal) => processInvestigation(ctx, job, signal),
+  const byKey: Partial<Record<QueueKey, Worker>> = {};
+  for (const key of Object.keys(processors) as QueueKey[]) {
+    if (!wanted.has(key)) continue;
+    const process = processors[key];
+    const worker = new Worker(
+      QUEUE_NAMES[key],
+      (job: Job, _token?: string, signal?: AbortSignal) => process(job, signal),
       workerOptions,
     );
-    workers.push(investigations);
+    byKey[key] = worker;
+    workers.push(worker);
   }
-  if (wanted.has("remediations")) {
-    remediations = new Worker(
-      QUEUE_NAMES.remediations,
-      (job: Job, _token?: string, signal?: AbortSignal) => processRemediation(ctx, job, signal),
-      workerOptions,
-    );
-    workers.push(remediations);
-  }
+  const investigations = byKey.investigations;
+  const remediations = byKey.remediations;
   // QueueEvents blocks on XREAD, so it gets a connection of its own.
   const eventsConnection = createWorkerConnection(options.redisUrl, "events");
   const eventConnections: Redis[] = [];
-  const queueEvents: QueueEvents[] = workers.map((worker) => {
+  // Only the pipeline's own jobs fail their investigation when they stall out.
+  const watched = [investigations, remediations].filter((worker): worker is Worker => worker !== undefined);
+  const queueEvents: QueueEvents[] = watched.map((worker) => {
     const connection = eventsConnection.duplicate();
     eventConnections.push(connection);
     const events = new QueueEvents(worker.name, { connection, prefix });

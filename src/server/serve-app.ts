@@ -1,4 +1,5 @@
 import type { CustomRoute } from "@slack/bolt";
+import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Env } from "../config/env.js";
 import type { Policy } from "../config/policy.js";
@@ -9,12 +10,13 @@ import { queueDepthSamples } from "../metrics/queue-depth.js";
 import { createRedisMetrics } from "../metrics/registry.js";
 import { renderSharedMetrics } from "../metrics/shared.js";
 import { createProducerConnection, waitReady } from "../queue/connection.js";
+import { enqueueFollowUp } from "../queue/follow-ups.js";
+import { QUEUE_NAMES } from "../queue/keys.js";
 import { Producer } from "../queue/producer.js";
 import { authorizeApprover } from "../remediation/gate.js";
 import { createSlackApp, type SlackApp, type SlackAppOptions } from "../slack/app.js";
 import type { Block } from "../slack/blocks/kit.js";
-import type { SlackDeps } from "../slack/deps.js";
-import { modelFollowUp } from "../slack/follow-up.js";
+import type { FollowUpHandler, SlackDeps } from "../slack/deps.js";
 import { redisOnceGuard } from "../slack/once.js";
 import type { SlackPoster } from "../slack/poster.js";
 import { startHealthServer } from "./health.js";
@@ -134,7 +136,18 @@ export async function startServeApp(options: ServeAppOptions): Promise<ServeApp>
     metrics,
   });
   producerRef = producer;
-  const followUp = modelFollowUp(env, policy, logger);
+  // Follow-up questions need the cluster (reader identity) and the model: a worker answers them.
+  const followUps = new Queue(QUEUE_NAMES.followUps, { connection: redis, prefix });
+  const followUp: FollowUpHandler = async ({ investigation, question, userId, channel, threadTs }) => {
+    await enqueueFollowUp(followUps, {
+      investigationId: investigation.id,
+      question,
+      userId,
+      channel,
+      threadTs,
+    });
+    return undefined;
+  };
   const deps: SlackDeps = {
     store: producer.store,
     producer,
@@ -144,7 +157,7 @@ export async function startServeApp(options: ServeAppOptions): Promise<ServeApp>
     clock: () => new Date(),
     logger,
     readiness,
-    ...(followUp ? { followUp } : {}),
+    followUp,
   };
   const routes = ({ poster }: { poster: SlackPoster }): CustomRoute[] => [
     {
@@ -196,6 +209,7 @@ export async function startServeApp(options: ServeAppOptions): Promise<ServeApp>
     if (!slack) throw new ConfigError("SLACK_UNREACHABLE", "stopped while waiting for Slack");
   } catch (error) {
     await producer.close();
+    await followUps.close();
     await health?.close();
     redis.disconnect();
     throw error;
@@ -215,6 +229,7 @@ export async function startServeApp(options: ServeAppOptions): Promise<ServeApp>
         .stop()
         .catch((error: unknown) => logger.warn("stopping the Slack app", { error: errorMessage(error) }));
       await producer.close();
+      await followUps.close();
       await metrics.flush();
       await redis.quit().catch(() => undefined);
     },

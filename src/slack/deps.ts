@@ -39,12 +39,17 @@ export interface SlackProducer {
 /** The policy's approver check (src/remediation `authorizeApprover`), pure. */
 export type AuthorizeApprover = (policy: Policy, request: ApprovalRequest) => GateDecision;
 
-/** Answers an @mention in an investigation thread (src/agent, when configured). */
+/**
+ * Answers an @mention in an investigation thread. Returns the text to post, or undefined when the
+ * answer is posted elsewhere (serve hands the question to a worker's follow-up queue).
+ */
 export type FollowUpHandler = (request: {
   investigation: Investigation;
   question: string;
   userId: string;
-}) => Promise<string>;
+  channel: string;
+  threadTs: string;
+}) => Promise<string | undefined>;
 
 /** Exactly-once guard for inbound Slack deliveries (event_id), e.g. Redis SET NX with a TTL. */
 export interface OnceGuard {

@@ -6,12 +6,19 @@ import type { FollowUpHandler } from "./deps.js";
 
 /**
  * The follow-up answerer for @mentions in a thread, when a model is configured: the agent's
- * `answerFollowUp` over a read-only cluster reader. Loaded lazily so `serve` without
- * ANTHROPIC_API_KEY never touches a kubeconfig.
+ * `answerFollowUp` over a read-only cluster reader (the worker's own, or one loaded lazily from
+ * KUBECONFIG). The worker runs it for `follow-up` jobs; serve only enqueues them.
  */
-export function modelFollowUp(env: Env, policy: Policy, logger: Logger): FollowUpHandler | undefined {
+export function modelFollowUp(
+  env: Env,
+  policy: Policy,
+  logger: Logger,
+  existingReader?: import("../k8s/reader.js").ClusterReader,
+): FollowUpHandler | undefined {
   if (!env.ANTHROPIC_API_KEY) return undefined;
-  let reader: Promise<import("../k8s/reader.js").ClusterReader> | undefined;
+  let reader: Promise<import("../k8s/reader.js").ClusterReader> | undefined = existingReader
+    ? Promise.resolve(existingReader)
+    : undefined;
   const readerFor = async () => {
     reader ??= (async () => {
       const { loadKubeConfig } = await import("../k8s/kubeconfig.js");

@@ -51,7 +51,7 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end -}}
 {{- end -}}
 
-{{/* Environment shared by every role; secrets come from the Secret, never from values in plain env. */}}
+{{/* Environment shared by every role; no secret is in here (see k8s-triage-bot.secretEnv). */}}
 {{- define "k8s-triage-bot.env" -}}
 - name: REDIS_URL
   value: {{ include "k8s-triage-bot.redisUrl" . | quote }}
@@ -67,14 +67,66 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 - name: ANTHROPIC_BASE_URL
   value: {{ . | quote }}
 {{- end }}
-{{- range $name := list "SLACK_BOT_TOKEN" "SLACK_SIGNING_SECRET" "SLACK_APP_TOKEN" "ANTHROPIC_API_KEY" "ALERTMANAGER_WEBHOOK_TOKEN" }}
+{{- with .Values.slack.apiUrl }}
+- name: SLACK_API_URL
+  value: {{ . | quote }}
+{{- end }}
+{{- with .Values.queuePrefix }}
+- name: QUEUE_PREFIX
+  value: {{ . | quote }}
+{{- end }}
+{{- end -}}
+
+{{/*
+Only the secret keys a role uses, each from the Secret and optional (Socket Mode, Claude and the
+webhook token are optional): (dict "root" $ "keys" (list "SLACK_BOT_TOKEN" ...)).
+*/}}
+{{- define "k8s-triage-bot.secretEnv" -}}
+{{- range $name := .keys }}
 - name: {{ $name }}
   valueFrom:
     secretKeyRef:
-      name: {{ include "k8s-triage-bot.secretName" $ }}
+      name: {{ include "k8s-triage-bot.secretName" $.root }}
       key: {{ $name }}
       optional: true
 {{- end }}
+{{- end -}}
+
+{{/* True when the chart renders its own Secret: no existingSecret and at least one value given. */}}
+{{- define "k8s-triage-bot.rendersSecret" -}}
+{{- $s := .Values.secrets -}}
+{{- if and (not $s.existingSecret) (or $s.slackBotToken $s.slackSigningSecret $s.slackAppToken $s.anthropicApiKey $s.alertmanagerWebhookToken) -}}
+true
+{{- end -}}
+{{- end -}}
+
+{{/*
+Namespaces the writer is bound in: executor.namespaces, else the policy's `namespaces` when none
+is a glob. A policy of ["*"] (the default) binds cluster-wide; other globs must be listed.
+Prints a JSON list, or "*" for cluster-wide.
+*/}}
+{{- define "k8s-triage-bot.writerNamespaces" -}}
+{{- $names := .Values.executor.namespaces -}}
+{{- if not $names -}}
+{{- $policy := fromYaml (.Values.policy.content | default "") -}}
+{{- $names = (get $policy "namespaces") | default (list "*") -}}
+{{- end -}}
+{{- if has "*" $names -}}
+*
+{{- else -}}
+{{- range $names -}}
+{{- if or (contains "*" .) (contains "?" .) (contains "[" .) -}}
+{{- fail (printf "the policy's namespace %q is a glob: list the namespaces the executor may write in as executor.namespaces" .) -}}
+{{- end -}}
+{{- end -}}
+{{- toJson $names -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Pod selector of one component of this release. */}}
+{{- define "k8s-triage-bot.componentSelector" -}}
+{{- include "k8s-triage-bot.selectorLabels" .root }}
+app.kubernetes.io/component: {{ .component }}
 {{- end -}}
 
 {{/* Pod-level settings shared by every role. */}}

@@ -101,7 +101,11 @@ export function proposalMessages(
     blocks.push(...contexts([decided]));
   } else {
     blocks.push(
-      ...contexts([`Fixes ${code(proposal.rootCauseId)} · expires ${slackDate(record.expiresAt, "{time}")}`]),
+      // The analysis identity cannot write, so the server-side dry run happens at approval, in the
+      // executor, right before the change (and the change is refused if it fails).
+      ...contexts([
+        `Fixes ${code(proposal.rootCauseId)} · dry run at approval, by the executor · expires ${slackDate(record.expiresAt, "{time}")}`,
+      ]),
     );
     blocks.push({
       type: "actions",

@@ -121,6 +121,13 @@ async function answer(
     );
     return;
   }
-  const text = await deps.followUp({ investigation, question, userId: mention.user as string });
-  await deps.poster.post(mention.channel, { text, blocks: sections(escapeMrkdwn(text)) }, threadTs);
+  const text = await deps.followUp({
+    investigation,
+    question,
+    userId: mention.user as string,
+    channel: mention.channel,
+    threadTs,
+  });
+  if (text !== undefined)
+    await deps.poster.post(mention.channel, { text, blocks: sections(escapeMrkdwn(text)) }, threadTs);
 }

@@ -1,0 +1,57 @@
+import { type Job, type Queue, UnrecoverableError } from "bullmq";
+import type { InvestigationNotifier } from "../domain/investigation.js";
+import type { PipelineContext } from "./context.js";
+import { type FollowUpJob, followUpJobSchema, JOB_NAMES, type NotifyJob, notifyJobSchema } from "./jobs.js";
+
+/**
+ * Two small jobs that keep each identity where it belongs: @mention follow-ups are answered by a
+ * worker (the reader identity reads the cluster; serve has none), and the executor's Slack updates
+ * are posted by a worker (the executor holds no Slack token).
+ */
+
+const RETRY = {
+  attempts: 3,
+  backoff: { type: "exponential", delay: 2000 },
+  removeOnComplete: { age: 3600, count: 1000 },
+  removeOnFail: { age: 24 * 3600, count: 1000 },
+} as const;
+
+/** Answers one follow-up question in its thread. */
+export async function processFollowUp(ctx: PipelineContext, job: Job): Promise<void> {
+  const parsed = followUpJobSchema.safeParse(job.data);
+  if (!parsed.success)
+    throw new UnrecoverableError(
+      `invalid follow-up job: ${parsed.error.issues[0]?.message ?? "bad payload"}`,
+    );
+  const { investigationId, ...rest } = parsed.data;
+  const investigation = await ctx.store.get(investigationId);
+  if (!investigation) throw new UnrecoverableError(`investigation ${investigationId} is unknown or expired`);
+  if (!ctx.deps.followUp) throw new UnrecoverableError("this worker cannot answer follow-ups");
+  await ctx.deps.followUp({ investigation, ...rest });
+}
+
+/** Tells Slack about an update the executor recorded, with the record as it is now. */
+export async function processNotification(ctx: PipelineContext, job: Job): Promise<void> {
+  const parsed = notifyJobSchema.safeParse(job.data);
+  if (!parsed.success)
+    throw new UnrecoverableError(`invalid notify job: ${parsed.error.issues[0]?.message ?? "bad payload"}`);
+  const investigation = await ctx.store.get(parsed.data.investigationId);
+  if (!investigation)
+    throw new UnrecoverableError(`investigation ${parsed.data.investigationId} is unknown or expired`);
+  await ctx.deps.notifier.notify(investigation, parsed.data.update);
+}
+
+/** Enqueues a follow-up question (serve's @mention listener). */
+export async function enqueueFollowUp(queue: Queue, job: FollowUpJob): Promise<void> {
+  await queue.add(JOB_NAMES.followUp, followUpJobSchema.parse(job), RETRY);
+}
+
+/** A notifier that hands every update to the notifications queue (roles without a Slack token). */
+export function queueNotifier(queue: Queue): InvestigationNotifier {
+  return {
+    async notify(investigation, update) {
+      const data: NotifyJob = notifyJobSchema.parse({ investigationId: investigation.id, update });
+      await queue.add(JOB_NAMES.notify, data, RETRY);
+    },
+  };
+}
