@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { allowingRule, type ScopedRule } from "./rbac.js";
 
 /**
  * Who may do what on the simulated cluster. Each bearer token maps to an identity whose rules
@@ -32,6 +33,11 @@ export interface Identity {
   deny?: AccessDenial[];
   /** May use the /sim/* control endpoints (request record, clock). */
   simAdmin?: boolean;
+  /**
+   * Real RBAC instead of `rules`/`deny`: the rules a ServiceAccount holds under rendered Roles,
+   * ClusterRoles and bindings (see ./rbac.ts), scoped by namespace and resource name.
+   */
+  rbac?: ScopedRule[];
 }
 
 /** The three identities every simulated cluster has. */
@@ -110,6 +116,10 @@ export interface AccessRequest {
   group: string;
   resource: string;
   subresource?: string;
+  /** The request's namespace (absent for cluster-scoped resources and all-namespace lists). */
+  namespace?: string;
+  /** The object's name (absent for list, watch, and create of a collection). */
+  name?: string;
 }
 
 function matchesResource(patterns: string[] | undefined, resource: string, subresource?: string): boolean {
@@ -127,6 +137,7 @@ function matchesGroup(patterns: string[] | undefined, group: string): boolean {
 
 /** True when the identity may perform the request. */
 export function isAllowed(identity: Identity, request: AccessRequest): boolean {
+  if (identity.rbac) return allowingRule(identity.rbac, request) !== undefined;
   for (const denial of identity.deny ?? []) {
     if (
       matchesGroup(denial.apiGroups, request.group) &&

@@ -63,15 +63,10 @@ export async function dispatchResource(
     group: spec.group,
     resource: spec.plural,
     ...(route.subresource ? { subresource: route.subresource } : {}),
+    ...(route.namespace !== undefined ? { namespace: route.namespace } : {}),
+    ...(route.name !== undefined ? { name: route.name } : {}),
   };
-  if (!isAllowed(identity, access)) {
-    throw forbidden({
-      user: identity.name,
-      ...access,
-      ...(route.namespace !== undefined ? { namespace: route.namespace } : {}),
-      ...(route.name !== undefined ? { name: route.name } : {}),
-    });
-  }
+  if (!isAllowed(identity, access)) throw forbidden({ user: identity.name, ...access });
   if (request.query.dryRun !== undefined && request.query.dryRun !== "All") {
     throw badRequest(`dryRun: Unsupported value: "${request.query.dryRun}": supported values: "All"`);
   }

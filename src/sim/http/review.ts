@@ -37,6 +37,8 @@ export async function accessReview(request: ResourceRequest): Promise<Reply> {
       group: attributes.group ?? "",
       resource: attributes.resource ?? "",
       ...(attributes.subresource ? { subresource: attributes.subresource } : {}),
+      ...(attributes.namespace ? { namespace: attributes.namespace } : {}),
+      ...(attributes.name ? { name: attributes.name } : {}),
     });
   } else if (spec.nonResourceAttributes) {
     // Discovery, health and version are open to every authenticated identity; /sim/* to admins.
