@@ -2,7 +2,13 @@ import { randomBytes } from "node:crypto";
 import type { Redis } from "ioredis";
 import type { Investigation, InvestigationStatus, ProposalRecord, Trigger } from "../domain/investigation.js";
 import { DependencyError, InputError } from "../errors.js";
-import { alreadyDecided, applyDecision, type Decision, type DecisionResult } from "./decisions.js";
+import {
+  alreadyDecided,
+  applyDecision,
+  type Decision,
+  type DecisionPlace,
+  type DecisionResult,
+} from "./decisions.js";
 import { dedupKeyFor } from "./dedup.js";
 import { DEFAULT_PREFIX, type Keys, keys } from "./keys.js";
 import { CAS, CREATE_OR_JOIN, DECIDE, runScript } from "./scripts.js";
@@ -210,7 +216,13 @@ export class InvestigationStore {
    * Exactly-once decision on a proposal: the first approve/deny wins atomically (Lua); every later
    * one gets a typed refusal naming who decided, or that the token expired or is unknown.
    */
-  async decideProposal(token: string, decision: Decision, actor: string, now: Date): Promise<DecisionResult> {
+  async decideProposal(
+    token: string,
+    decision: Decision,
+    actor: string,
+    now: Date,
+    place?: DecisionPlace,
+  ): Promise<DecisionResult> {
     const pointer = await this.redis.get(this.keys.token(token));
     if (pointer === null)
       return { ok: false, reason: "unknown-token", message: "unknown or retired approval token" };
@@ -220,7 +232,7 @@ export class InvestigationStore {
       const raw = await this.redis.get(recordKey);
       if (raw === null)
         return { ok: false, reason: "unknown-token", message: "the investigation has expired" };
-      const applied = applyDecision(JSON.parse(raw) as Investigation, token, decision, actor, now);
+      const applied = applyDecision(JSON.parse(raw) as Investigation, token, decision, actor, now, place);
       if (!applied.ok) {
         if (applied.reason === "expired") await this.expireProposal(investigationId, token, now);
         return applied;
