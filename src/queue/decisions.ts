@@ -108,6 +108,21 @@ export function placeMismatch(
   return `clicked in ${place.channel}/${place.threadTs ?? place.messageTs ?? "?"}, but the proposal belongs to the thread ${thread.channel}/${thread.threadTs}`;
 }
 
+/**
+ * True when an investigation waits only on proposals nobody can decide any more: every one is
+ * expired (by the clock or recorded as such) or denied. Such an investigation must not absorb a
+ * new request, or "run /triage again for a fresh proposal" could never be followed.
+ */
+export function isSettled(investigation: Pick<Investigation, "status" | "proposals">, now: Date): boolean {
+  if (investigation.status !== "proposed" || investigation.proposals.length === 0) return false;
+  return investigation.proposals.every(
+    (record) =>
+      record.state === "denied" ||
+      record.state === "expired" ||
+      (record.state === "pending" && isExpired(record, now)),
+  );
+}
+
 /** Still open or in flight: keeps an investigation from being "denied" as a whole. */
 function stillLive(record: ProposalRecord): boolean {
   return record.state === "pending" || record.state === "approved" || record.state === "executing";

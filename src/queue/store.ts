@@ -8,6 +8,7 @@ import {
   type Decision,
   type DecisionPlace,
   type DecisionResult,
+  isSettled,
 } from "./decisions.js";
 import { dedupKeyFor } from "./dedup.js";
 import { DEFAULT_PREFIX, type Keys, keys } from "./keys.js";
@@ -82,6 +83,7 @@ export class InvestigationStore {
     trigger: Trigger,
     now: Date,
   ): Promise<{ outcome: SubmitOutcome; investigation: Investigation }> {
+    await this.closeIfSettled(dedupKeyFor(trigger), now);
     const id = newInvestigationId(now);
     const at = now.toISOString();
     const record: Investigation = {
@@ -124,6 +126,32 @@ export class InvestigationStore {
       return current;
     });
     return { outcome, investigation };
+  }
+
+  /**
+   * Completes the investigation holding a workload's dedup slot when all its proposals have
+   * expired or been denied (releasing the slot), so the next trigger starts a fresh one.
+   */
+  private async closeIfSettled(dedupKey: string, now: Date): Promise<void> {
+    const activeId = await this.redis.get(this.keys.active(dedupKey));
+    if (activeId === null) return;
+    const active = await this.get(activeId);
+    if (!active || !isSettled(active, now)) return;
+    const at = now.toISOString();
+    await this.update(activeId, (current) => {
+      if (!isSettled(current, now)) return undefined;
+      for (const record of current.proposals) {
+        if (record.state === "pending") record.state = "expired";
+      }
+      current.status = "completed";
+      current.updatedAt = at;
+      current.timeline.push({
+        status: "completed",
+        at,
+        note: "every proposal expired or was denied; a new request starts a fresh investigation",
+      });
+      return current;
+    });
   }
 
   /**
