@@ -2,9 +2,10 @@ import type { Policy } from "../config/policy.js";
 import type { ClusterReader } from "../k8s/reader.js";
 import { log as rootLog } from "../log.js";
 import { type AgentConfig, FOCUSED_ITERATIONS } from "./config.js";
+import { startDeadline } from "./deadline.js";
 import { createClient, type FinalTool, type LoopResult, runToolLoop } from "./loop.js";
 import { loadPrompt, type PromptName } from "./prompts.js";
-import { investigationSignal, primedSecrets } from "./runtime.js";
+import { primedSecrets } from "./runtime.js";
 import { readOnlyTools } from "./tools/index.js";
 
 /** What a short, single-purpose model loop (validation, follow-up question) needs. */
@@ -30,17 +31,22 @@ export interface FocusedLoopInput<T> {
  */
 export async function runFocusedLoop<T>(input: FocusedLoopInput<T>): Promise<LoopResult<T>> {
   const { config, namespace } = input;
-  const signal = investigationSignal(config.timeoutMs, input.signal);
-  const secrets = await primedSecrets(input.reader, namespace, signal);
-  return runToolLoop({
-    client: createClient(config),
-    config,
-    system: loadPrompt(input.prompt),
-    firstUser: secrets.scrub(input.brief),
-    tools: readOnlyTools(),
-    final: input.final,
-    context: { reader: input.reader, namespace, policy: input.policy, signal, secrets },
-    maxIterations: Math.min(config.maxIterations, FOCUSED_ITERATIONS),
-    log: rootLog.child({ component: input.component, namespace }),
-  });
+  const deadline = startDeadline(config.timeoutMs, input.signal);
+  const { signal } = deadline;
+  try {
+    const secrets = await primedSecrets(input.reader, namespace, signal);
+    return await runToolLoop({
+      client: createClient(config),
+      config,
+      system: loadPrompt(input.prompt),
+      firstUser: secrets.scrub(input.brief),
+      tools: readOnlyTools(),
+      final: input.final,
+      context: { reader: input.reader, namespace, policy: input.policy, signal, secrets },
+      maxIterations: Math.min(config.maxIterations, FOCUSED_ITERATIONS),
+      log: rootLog.child({ component: input.component, namespace }),
+    });
+  } finally {
+    deadline.dispose();
+  }
 }

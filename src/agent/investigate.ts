@@ -9,12 +9,13 @@ import type { ClusterReader } from "../k8s/reader.js";
 import { log as rootLog } from "../log.js";
 import { investigationBrief } from "./brief.js";
 import type { AgentConfig } from "./config.js";
+import { startDeadline } from "./deadline.js";
 import { rcaFromTriage } from "./fallback.js";
 import { createClient, runToolLoop } from "./loop.js";
 import { loadPrompt } from "./prompts.js";
 import { type DryRun, mergeProposals, vetModelRemediations } from "./proposals.js";
 import { checkEvidenceSources, type SubmittedRca, submitRcaSchema } from "./rca-schema.js";
-import { investigationSignal, primedSecrets, resolveConfig } from "./runtime.js";
+import { primedSecrets, resolveConfig } from "./runtime.js";
 import { scrubValue } from "./scrub.js";
 import { investigationTools } from "./tools/index.js";
 
@@ -53,7 +54,8 @@ export async function investigateWithModel(input: InvestigateInput): Promise<Rca
     return rcaFromTriage(input.triage, `namespace '${namespace}' is outside the policy's namespaces`);
   }
   const log = rootLog.child({ component: "agent", namespace });
-  const signal = investigationSignal(config.timeoutMs, input.signal);
+  const deadline = startDeadline(config.timeoutMs, input.signal);
+  const { signal } = deadline;
   try {
     const secrets = await primedSecrets(input.reader, namespace, signal);
     const result = await runToolLoop({
@@ -89,6 +91,8 @@ export async function investigateWithModel(input: InvestigateInput): Promise<Rca
   } catch (error) {
     log.error("model investigation failed", { error: errorMessage(error) });
     return rcaFromTriage(input.triage, `the model investigation failed: ${errorMessage(error)}`);
+  } finally {
+    deadline.dispose();
   }
 }
 

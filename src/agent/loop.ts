@@ -7,7 +7,7 @@ import type { Logger } from "../log.js";
 import type { AgentConfig } from "./config.js";
 import { assistantTurn, buildRequest, callKey, toolDefinitions } from "./conversation.js";
 import { renderToolResult } from "./result-text.js";
-import { scrubText } from "./scrub.js";
+import { mapStrings, scrubText } from "./scrub.js";
 import { type AgentTool, formatIssues, type ToolContext, ToolInputError } from "./tools/registry.js";
 import { advertisedSchema } from "./tools/schema.js";
 import { UsageMeter } from "./usage.js";
@@ -119,9 +119,12 @@ export async function runToolLoop<T>(input: LoopInput<T>): Promise<LoopResult<T>
       }
       const problems = validateFinal(final, use.input, knownCallIds);
       if (problems.length === 0) {
+        const value = final.schema.parse(use.input);
         return {
           ok: true,
-          value: final.schema.parse(use.input),
+          // The model's own words go to Slack and the store: hide every secret value this
+          // investigation learned (env values, harvested tokens) wherever the model repeated it.
+          value: context.secrets ? mapStrings(value, (text) => context.secrets?.scrub(text) ?? text) : value,
           usage: meter.snapshot(),
           callIds: [...knownCallIds],
         };

@@ -13,12 +13,6 @@ export function resolveConfig(overrides: Partial<AgentConfig> = {}): AgentConfig
   }
 }
 
-/** The caller's signal combined with the wall-clock limit. */
-export function investigationSignal(timeoutMs: number, signal?: AbortSignal): AbortSignal {
-  const timeout = AbortSignal.timeout(timeoutMs);
-  return signal ? AbortSignal.any([signal, timeout]) : timeout;
-}
-
 /** A secret registry primed with the env values of the namespace's workloads and pods. */
 export async function primedSecrets(
   reader: ClusterReader,

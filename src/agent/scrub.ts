@@ -5,74 +5,47 @@
  * printed; the text scan runs on every string that goes into a request.
  */
 import { REDACTED, redactText } from "../k8s/redact.js";
+import { hideTokens, isSecretKeyName } from "../k8s/secret-patterns.js";
 
 export { REDACTED };
 
-const SENSITIVE_KEY =
-  /(pass(word|wd)?|secret|token|api[-_]?key|apikey|private[-_]?key|credential|auth|session|cookie|dsn|conn(ection)?[-_]?str)/i;
-
-/** Token shapes worth catching anywhere in free text. */
-const TOKEN_PATTERNS: RegExp[] = [
-  /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)/g,
-  /\bsk-(live|test|proj|ant)?[-_]?[A-Za-z0-9_-]{8,}/g,
-  /\b(ghp|gho|ghu|ghs|ghr|github_pat)_[A-Za-z0-9_]{16,}/g,
-  /\bxox[abprs]-[A-Za-z0-9-]{10,}/g,
-  /\bxapp-[A-Za-z0-9-]{10,}/g,
-  /\b(AKIA|ASIA)[0-9A-Z]{16}\b/g,
-  /\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{4,}/g,
-  /\bAIza[0-9A-Za-z_-]{30,}/g,
-  /\b(glpat|npm|pypi)-[A-Za-z0-9_-]{16,}/g,
-  // Stripe-style secret, restricted and webhook-signing keys.
-  /\b(sk|rk)_(live|test)_[A-Za-z0-9]{8,}/g,
-  /\bwhsec_[A-Za-z0-9]{8,}/g,
-];
-
-/** `key=value`, `key: value`, `"key": "value"` where the key names a secret. */
-const KEY_VALUE =
-  /(\b([\w.-]*(?:pass(?:word|wd)?|secret|token|api[-_]?key|apikey|private[-_]?key|credential|auth)[\w.-]*)["']?[ \t]*[:=][ \t]*)("[^"\n]*"|'[^'\n]*'|[^\s,;&"'}\]]+)/gi;
-
-/** `Authorization: Bearer xyz`, `Basic xyz`. */
-const BEARER = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/g;
-
-/** Credentials in URLs: `scheme://user:password@host`. */
-const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)([^\s@/]+)(@)/gi;
-
 /**
- * Scrubs token shapes only (API keys, JWTs, private keys, bearer and URL credentials). Safe on
- * structured text such as YAML, where `key: value` matching would cross lines and hide names
- * like `secretName: db-credentials` that the diagnosis needs; structured values were already
- * redacted field by field.
+ * Scrubs token shapes only (API keys, JWTs, PEM blocks, webhook URLs, bearer and URL
+ * credentials). Safe on structured text such as YAML, where `key: value` matching would hide
+ * references like `secretName: db-credentials` that the diagnosis needs; structured values were
+ * already redacted field by field.
  */
 export function scrubTokens(text: string): string {
-  let out = text;
-  for (const pattern of TOKEN_PATTERNS) out = out.replace(pattern, REDACTED);
-  out = out.replace(BEARER, (_match, scheme: string) => `${scheme} ${REDACTED}`);
-  return out.replace(
-    URL_CREDENTIALS,
-    (_m, head: string, _secret: string, at: string) => `${head}${REDACTED}${at}`,
-  );
+  return hideTokens(text);
 }
 
-/** Root-cause categories (`missing-secret:`) and references (`secretName:`) are not secrets. */
-const NOT_A_SECRET_KEY = /^(missing-|[\w.-]*(name|names|ref|kind|type|path|mode|seconds|file)$)/i;
-
-/** Scrubs secret-looking values from free text: the read path's redaction, then ours. Idempotent. */
+/**
+ * Scrubs secret-looking values from free text: token shapes, values of secret-named keys and
+ * "password is X" phrases. Names that contain a secret word (auth-service, oauth2-proxy,
+ * token-exchange) survive. Idempotent.
+ */
 export function scrubText(text: string): string {
-  let out = scrubTokens(redactText(text));
-  out = out.replace(KEY_VALUE, (match, head: string, key: string, value: string) =>
-    NOT_A_SECRET_KEY.test(key) || value.includes(REDACTED) || /^["']?\[?REDACTED/.test(value)
-      ? match
-      : `${head}${REDACTED}`,
-  );
-  return out;
+  return redactText(text);
 }
 
-/** Keys that name or point at a secret rather than hold one (`secretName`, `secretKeyRef`). */
-const REFERENCE_KEY = /(name|names|ref|kind|type|path|mode|seconds|file|enabled|affinity|affinityconfig)$/i;
-
-/** True when a key such as `DB_PASSWORD` or `apiKey` names a secret value. */
+/** True when a key such as `DB_PASSWORD` or `apiKey` names a secret value (not `secretName`). */
 export function isSensitiveKey(key: string): boolean {
-  return SENSITIVE_KEY.test(key) && !REFERENCE_KEY.test(key);
+  return isSecretKeyName(key);
+}
+
+/**
+ * Applies `scrub` to every string of a value (a deep copy; keys and shape are kept). Used for
+ * the model's own final answer, with the investigation's registry of known secret values.
+ */
+export function mapStrings<T>(value: T, scrub: (text: string) => string): T {
+  if (typeof value === "string") return scrub(value) as T;
+  if (Array.isArray(value)) return value.map((item) => mapStrings(item, scrub)) as T;
+  if (value && typeof value === "object") {
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>).map(([key, inner]) => [key, mapStrings(inner, scrub)]),
+    ) as T;
+  }
+  return value;
 }
 
 /**

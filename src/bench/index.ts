@@ -16,6 +16,7 @@ export const SECTIONS: readonly { name: string; load: () => Promise<{ default: B
   { name: "agent-tokens", load: () => import("./agent-tokens.js") },
   { name: "pipeline", load: () => import("./pipeline.js") },
   { name: "slack-ack", load: () => import("./slack-ack.js") },
+  { name: "alertmanager", load: () => import("./alertmanager.js") },
 ];
 
 /** Where results land, relative to the working directory. */

@@ -130,7 +130,8 @@ async function alert(stack: DemoStack, transcript: Transcript): Promise<DemoRun[
     },
     body: JSON.stringify(alertPayload(stack.sim.clock.now())),
   });
-  if (response.status !== 200) {
+  // 202: the groups are recorded; the serve process posts and investigates right after.
+  if (!response.ok) {
     throw new TriageError(
       "DEMO_ALERT",
       `the Alertmanager webhook answered ${response.status}: ${await response.text()}`,

@@ -6,6 +6,7 @@ import type { Policy } from "../config/policy.js";
 import { errorMessage } from "../errors.js";
 import type { Logger } from "../log.js";
 import { type AlertMessage, alertMessage } from "./alert-blocks.js";
+import type { AlertGroupOutcome, AlertQueue } from "./alert-queue.js";
 import { type AlertGroup, alertmanagerPayloadSchema, groupAlerts } from "./alertmanager.js";
 import { routeFor } from "./event-filter.js";
 import type { SubmitTrigger } from "./event-watcher.js";
@@ -16,16 +17,25 @@ export interface AlertPoster {
   update(channel: string, ts: string, message: AlertMessage): Promise<void>;
 }
 
-export interface AlertmanagerDeps {
-  /** ALERTMANAGER_WEBHOOK_TOKEN; without it the endpoint refuses everything. */
-  token: string | undefined;
+/** What posting a queued alert group needs (the alert-group worker). */
+export interface AlertGroupDeps {
   policy: Policy;
   redis: Redis;
   prefix?: string;
   poster: AlertPoster;
   submit: SubmitTrigger;
+}
+
+/** What the webhook itself needs: it only validates and queues. */
+export interface AlertmanagerDeps {
+  /** ALERTMANAGER_WEBHOOK_TOKEN; without it the endpoint refuses everything. */
+  token: string | undefined;
+  /** Durable record of the delivery's groups (resolves once Redis holds them). */
+  queue: Pick<AlertQueue, "record">;
   log: Logger;
   now?: () => Date;
+  /** Largest accepted body (default {@link MAX_BODY_BYTES}). */
+  maxBodyBytes?: number;
 }
 
 export interface WebhookResult {
@@ -33,7 +43,14 @@ export interface WebhookResult {
   body: Record<string, unknown>;
 }
 
-const MAX_BODY_BYTES = 1024 * 1024;
+/**
+ * Largest accepted delivery. Measured: 1,000 alerts with kube-prometheus-style labels and
+ * annotations are 1.3–2 MiB (see src/dev/alert-storm.ts); Alertmanager groups are not truncated
+ * by default (max_alerts 0), so leave room for several times that.
+ */
+export const MAX_BODY_BYTES = 10 * 1024 * 1024;
+/** Beyond the limit the rest of the body is read and dropped up to here, so the 413 arrives. */
+const DRAIN_LIMIT_BYTES = 8 * MAX_BODY_BYTES;
 const MESSAGE_TTL_SECONDS = 7 * 24 * 3600;
 
 function tokenMatches(expected: string, authorization: string | undefined): boolean {
@@ -48,11 +65,15 @@ interface StoredMessage {
   ts: string;
 }
 
-async function handleGroup(
-  deps: AlertmanagerDeps,
+/**
+ * Posts (or updates) one group's alert message and starts or joins its investigation. Runs in the
+ * alert-group worker, after the webhook has answered.
+ */
+export async function handleAlertGroup(
+  deps: AlertGroupDeps,
   group: AlertGroup,
   at: Date,
-): Promise<{ key: string; outcome: string; investigationId?: string }> {
+): Promise<AlertGroupOutcome> {
   const recordKey = `${deps.prefix ?? "k8s-triage"}:alertmanager:${group.key}`;
   const existingRaw = await deps.redis.get(recordKey);
   const existing = existingRaw ? (JSON.parse(existingRaw) as StoredMessage) : undefined;
@@ -120,9 +141,9 @@ async function handleGroup(
 }
 
 /**
- * Handles one webhook delivery: bearer token, JSON, schema, then per group post/update the alert
- * message and start (or join) its investigation. Nothing is enqueued unless the whole payload is
- * valid; errors name the problem so an Alertmanager operator can fix the config.
+ * Handles one webhook delivery: bearer token, JSON, schema, then queues every group durably and
+ * answers 202; the alert-group worker posts and investigates afterwards. Nothing is queued unless
+ * the whole payload is valid; errors name the problem so an Alertmanager operator can fix it.
  */
 export async function handleAlertmanagerWebhook(
   deps: AlertmanagerDeps,
@@ -148,50 +169,104 @@ export async function handleAlertmanagerWebhook(
   }
   const { groups, skipped } = groupAlerts(parsed.data);
   const at = deps.now?.() ?? new Date();
-  const results = [];
-  for (const group of groups) results.push(await handleGroup(deps, group, at));
-  deps.log.info("alertmanager webhook", {
+  const jobIds = groups.length > 0 ? await deps.queue.record(groups, at) : [];
+  deps.log.info("alertmanager webhook queued", {
     groupKey: parsed.data.groupKey,
-    groups: results.length,
+    alerts: parsed.data.alerts.length,
+    groups: groups.length,
     skipped: skipped.length,
   });
-  return { status: 200, body: { groups: results, skipped } };
+  return {
+    status: 202,
+    body: {
+      groups: groups.map((group, index) => ({
+        key: group.key,
+        namespace: group.namespace,
+        ...(group.workload ? { workload: group.workload } : {}),
+        status: group.status,
+        alerts: group.alerts.length,
+        outcome: "queued",
+        job: jobIds[index],
+      })),
+      skipped,
+    },
+  };
 }
 
-function readBody(request: IncomingMessage): Promise<string> {
+/** Thrown when a body is over the limit (after the rest of it was read and dropped). */
+class BodyTooLarge extends Error {
+  constructor(readonly limit: number) {
+    super(`body larger than ${limit} bytes`);
+  }
+}
+
+function readBody(request: IncomingMessage, limit: number): Promise<string> {
   return new Promise((resolve, reject) => {
     let size = 0;
+    let tooLarge = false;
     const chunks: Buffer[] = [];
     request.on("data", (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new Error(`body larger than ${MAX_BODY_BYTES} bytes`));
-        request.destroy();
+      if (size > limit) {
+        // Keep reading (and dropping) so the client gets the 413 instead of a reset while it
+        // is still sending; past the drain limit give up on the connection.
+        tooLarge = true;
+        chunks.length = 0;
+        if (size > DRAIN_LIMIT_BYTES) request.destroy();
         return;
       }
       chunks.push(chunk);
     });
-    request.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    request.on("end", () =>
+      tooLarge ? reject(new BodyTooLarge(limit)) : resolve(Buffer.concat(chunks).toString("utf8")),
+    );
     request.on("error", reject);
   });
 }
+
+const MIB = 1024 * 1024;
 
 /** Node HTTP handler for `POST /alertmanager` (mounted as a custom route on the serve process). */
 export function alertmanagerRoute(
   deps: AlertmanagerDeps,
 ): (req: IncomingMessage, res: ServerResponse) => void {
+  const limit = deps.maxBodyBytes ?? MAX_BODY_BYTES;
   return (req, res) => {
-    const reply = (result: WebhookResult) => {
-      res.writeHead(result.status, { "content-type": "application/json" });
+    const reply = (result: WebhookResult, close = false) => {
+      res.writeHead(result.status, {
+        "content-type": "application/json",
+        ...(close ? { connection: "close" } : {}),
+      });
       res.end(`${JSON.stringify(result.body)}\n`);
     };
     if (req.method !== "POST") return reply({ status: 405, body: { error: "use POST" } });
-    readBody(req)
+    const declared = Number(req.headers["content-length"] ?? 0);
+    const refuseSize = () => {
+      deps.log.warn("alertmanager webhook too large", { contentLength: declared || undefined, limit });
+      reply(
+        {
+          status: 413,
+          body: {
+            error: `payload larger than the ${(limit / MIB).toFixed(0)} MiB limit; lower max_alerts in the webhook_config or split the route's group_by`,
+          },
+        },
+        true,
+      );
+    };
+    if (declared > DRAIN_LIMIT_BYTES) {
+      req.resume();
+      return refuseSize();
+    }
+    readBody(req, limit)
       .then((body) => handleAlertmanagerWebhook(deps, { authorization: req.headers.authorization, body }))
-      .then(reply, (error: unknown) => {
-        deps.log.error("alertmanager webhook failed", { error: errorMessage(error) });
-        // 503 makes Alertmanager retry the delivery later instead of dropping the alert.
-        reply({ status: 503, body: { error: `could not process the alert now: ${errorMessage(error)}` } });
-      });
+      .then(
+        (result) => reply(result),
+        (error: unknown) => {
+          if (error instanceof BodyTooLarge) return refuseSize();
+          deps.log.error("alertmanager webhook failed", { error: errorMessage(error) });
+          // 503 makes Alertmanager retry the delivery later instead of dropping the alert.
+          reply({ status: 503, body: { error: `could not record the alert now: ${errorMessage(error)}` } });
+        },
+      );
   };
 }

@@ -109,6 +109,8 @@ export interface ProposalRecord {
   decidedAt?: string;
   mode?: "manual" | "automatic";
   outcome?: ExecutionOutcome;
+  /** The Slack message that carries this proposal's buttons, once posted (decisions are bound to it). */
+  message?: { channel: string; ts: string };
 }
 
 /** One investigation, as kept in Redis. */

@@ -1,13 +1,13 @@
 import type { KubeObject } from "../domain/kube.js";
+import { hideSecretPairs, hideTokens, MAYBE_SECRET, REDACTED } from "./secret-patterns.js";
+
+export { REDACTED };
 
 /**
  * Redaction of secret-like values before anything leaves the read path (snapshots, evidence
  * files, Claude tool results, Slack messages). It errs on the side of hiding: a redacted harmless
  * value costs a little context, a leaked token costs an incident.
  */
-
-/** What every hidden value becomes. */
-export const REDACTED = "[REDACTED]";
 
 /** Annotation kubectl writes on `apply`: a full copy of the manifest, env values included. */
 export const LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
@@ -16,57 +16,13 @@ export const LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
 const SECRET_NAME = /pass|secret|token|key|credential|auth|dsn|url|conn|cert|private|session|cookie/i;
 
 /**
- * Token shapes that are secret wherever they appear. Each replaces the whole match except where a
- * capture group keeps a harmless prefix (URL user, "Bearer").
+ * Scrubs token shapes (keys, JWTs, PEM blocks, webhook URLs, URL credentials) and the values of
+ * secret `key=value` pairs and "password is X" phrases from free text (events, logs, messages).
+ * Idempotent; names that merely contain a secret word (auth-service) are left alone.
  */
-const TOKEN_PATTERNS: readonly [RegExp, string][] = [
-  // PEM private (and any other) keys, including unterminated ones cut by a log tail.
-  [/-----BEGIN [A-Z0-9 ]*KEY-----[\s\S]*?(?:-----END [A-Z0-9 ]*KEY-----|$)/g, REDACTED],
-  // JWTs: header.payload.signature, base64url, header always starts with eyJ ('{"').
-  [/\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}/g, REDACTED],
-  // OpenAI/Anthropic-style keys.
-  [/\bsk-[A-Za-z0-9_-]{16,}/g, REDACTED],
-  // Slack bot/user/app/config tokens.
-  [/\bxox[abposr]-[A-Za-z0-9-]{8,}/g, REDACTED],
-  [/\bxapp-[A-Za-z0-9-]{8,}/g, REDACTED],
-  // GitHub tokens (classic and fine-grained).
-  [/\bgh[pousr]_[A-Za-z0-9]{20,}/g, REDACTED],
-  [/\bgithub_pat_[A-Za-z0-9_]{20,}/g, REDACTED],
-  // AWS access key ids (long-term and STS).
-  [/\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g, REDACTED],
-  // Google API keys.
-  [/\bAIza[0-9A-Za-z_-]{35}\b/g, REDACTED],
-  // Credentials in URLs: scheme://user:password@host keeps the user, hides the password.
-  [/\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@'"]*):[^\s@/'"]+@/gi, `$1:${REDACTED}@`],
-  // HTTP auth headers.
-  [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/g, `$1 ${REDACTED}`],
-];
-
-/**
- * `key=value` / `key: value` pairs whose key names a secret (DB_PASSWORD=…, token: …,
- * "apiKey":"…"). The key and separator are kept so the reader still sees what was there.
- */
-const SECRET_PAIR =
-  /(\b[A-Za-z0-9_.-]*(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credentials?)["']?\s*[:=]\s*)("[^"]*"|'[^']*'|[^\s,;&"'}]+)/gi;
-
-/**
- * Cheap screen run before the full pattern set: every pattern above needs one of these
- * substrings, and most cluster text (event messages, annotations) has none of them, so a 50k-event
- * snapshot pays one scan per string instead of a dozen.
- */
-const MAYBE_SECRET =
-  /-----BEGIN|eyJ|sk-|xox|xapp-|gh[pousr]_|github_pat_|AKIA|ASIA|AIza|:\/\/[^\s/@]*:|Bearer|Basic|pass|pwd|secret|token|key|credential/i;
-
-/** Scrubs token shapes and secret `key=value` pairs from free text (events, logs, messages). */
 export function redactText(text: string): string {
   if (!MAYBE_SECRET.test(text)) return text;
-  let out = text;
-  for (const [pattern, replacement] of TOKEN_PATTERNS) out = out.replace(pattern, replacement);
-  return out.replace(SECRET_PAIR, (_match, key: string, value: string) => {
-    if (value === REDACTED || value.startsWith("[REDACTED")) return `${key}${value}`;
-    const quote = value.startsWith('"') || value.startsWith("'") ? value[0] : "";
-    return `${key}${quote}${REDACTED}${quote}`;
-  });
+  return hideSecretPairs(hideTokens(text));
 }
 
 /** True when an env var with this name and value must not be shown. */

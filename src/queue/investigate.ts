@@ -3,7 +3,7 @@ import { anyGlob } from "../config/glob.js";
 import { namespaceName } from "../domain/actions.js";
 import type { Investigation } from "../domain/investigation.js";
 import type { RcaReport } from "../domain/rca.js";
-import { errorMessage, InputError } from "../errors.js";
+import { errorMessage, InputError, TriageError } from "../errors.js";
 import {
   announceStatus,
   enterPhase,
@@ -12,6 +12,7 @@ import {
   notifyOnce,
   type PipelineContext,
 } from "./context.js";
+import { unreadableReason } from "./coverage.js";
 import { investigateJobSchema } from "./jobs.js";
 import { proposalRecords } from "./tokens.js";
 
@@ -102,6 +103,9 @@ async function runPhases(
       return current;
     });
   }
+  // Everything refused: a failure to investigate, never a green "no problems found".
+  const unreadable = investigation.triage && unreadableReason(investigation.triage);
+  if (unreadable) throw new TriageError("NOTHING_READABLE", unreadable, { permanent: true });
   await notifyOnce(ctx, investigation, "triage", { type: "triage" });
 
   const triage = investigation.triage;

@@ -5,7 +5,7 @@ import { DependencyError, errorMessage } from "../errors.js";
 import { log as defaultLog, type Logger } from "../log.js";
 import type { MetricsRecorder } from "../metrics/registry.js";
 import { AuditTrail } from "./audit.js";
-import type { Decision, DecisionResult } from "./decisions.js";
+import type { Decision, DecisionPlace, DecisionResult, RefusalRecord } from "./decisions.js";
 import { JOB_NAMES, type RemediateJob, remediateJobSchema, remediationJobId } from "./jobs.js";
 import { DEFAULT_PREFIX, QUEUE_NAMES } from "./keys.js";
 import { InvestigationStore } from "./store.js";
@@ -130,13 +130,19 @@ export class Producer {
 
   /**
    * An approver's button press: the first decision wins (exactly once); an approval enqueues the
-   * remediation. A repeated approval by the same approver re-enqueues (idempotently), so a press
+   * remediation. With `place` (where the button was clicked), a click outside the proposal's own
+   * message is refused and audited, and nothing changes. A repeated approval by the same approver re-enqueues (idempotently), so a press
    * whose enqueue failed can simply be retried.
    */
-  async decide(token: string, decision: Decision, actor: string): Promise<DecisionResult> {
+  async decide(
+    token: string,
+    decision: Decision,
+    actor: string,
+    place?: DecisionPlace,
+  ): Promise<DecisionResult> {
     return this.guard("decide", async () => {
       const now = this.clock();
-      const result = await this.store.decideProposal(token, decision, actor, now);
+      const result = await this.store.decideProposal(token, decision, actor, now, place);
       const found = result.ok ? undefined : await this.store.findByToken(token);
       await this.audit.append({
         kind: result.ok ? "decision" : "refusal",
@@ -145,7 +151,12 @@ export class Producer {
         actor,
         data: result.ok
           ? { decision, proposalId: result.proposal.proposal.id }
-          : { decision, reason: result.reason, by: result.by },
+          : {
+              decision,
+              reason: result.reason,
+              by: result.by,
+              ...(result.reason === "wrong-message" ? { detail: result.message, place } : {}),
+            },
       });
       const retryOwnApproval =
         !result.ok &&
@@ -171,6 +182,24 @@ export class Producer {
         });
       }
       return result;
+    });
+  }
+
+  /** Audits a decision that was refused before it reached the store; nothing else changes. */
+  async recordRefusal(refusal: RefusalRecord): Promise<void> {
+    await this.guard("record refusal", async () => {
+      await this.audit.append({
+        kind: "refusal",
+        investigationId: refusal.investigationId,
+        at: this.clock().toISOString(),
+        actor: refusal.actor,
+        data: {
+          decision: refusal.decision,
+          reason: refusal.reason,
+          ...(refusal.detail ? { detail: refusal.detail } : {}),
+          ...(refusal.place ? { place: refusal.place } : {}),
+        },
+      });
     });
   }
 

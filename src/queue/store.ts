@@ -2,7 +2,14 @@ import { randomBytes } from "node:crypto";
 import type { Redis } from "ioredis";
 import type { Investigation, InvestigationStatus, ProposalRecord, Trigger } from "../domain/investigation.js";
 import { DependencyError, InputError } from "../errors.js";
-import { alreadyDecided, applyDecision, type Decision, type DecisionResult } from "./decisions.js";
+import {
+  alreadyDecided,
+  applyDecision,
+  type Decision,
+  type DecisionPlace,
+  type DecisionResult,
+  isSettled,
+} from "./decisions.js";
 import { dedupKeyFor } from "./dedup.js";
 import { DEFAULT_PREFIX, type Keys, keys } from "./keys.js";
 import { CAS, CREATE_OR_JOIN, DECIDE, runScript } from "./scripts.js";
@@ -76,6 +83,7 @@ export class InvestigationStore {
     trigger: Trigger,
     now: Date,
   ): Promise<{ outcome: SubmitOutcome; investigation: Investigation }> {
+    await this.closeIfSettled(dedupKeyFor(trigger), now);
     const id = newInvestigationId(now);
     const at = now.toISOString();
     const record: Investigation = {
@@ -118,6 +126,32 @@ export class InvestigationStore {
       return current;
     });
     return { outcome, investigation };
+  }
+
+  /**
+   * Completes the investigation holding a workload's dedup slot when all its proposals have
+   * expired or been denied (releasing the slot), so the next trigger starts a fresh one.
+   */
+  private async closeIfSettled(dedupKey: string, now: Date): Promise<void> {
+    const activeId = await this.redis.get(this.keys.active(dedupKey));
+    if (activeId === null) return;
+    const active = await this.get(activeId);
+    if (!active || !isSettled(active, now)) return;
+    const at = now.toISOString();
+    await this.update(activeId, (current) => {
+      if (!isSettled(current, now)) return undefined;
+      for (const record of current.proposals) {
+        if (record.state === "pending") record.state = "expired";
+      }
+      current.status = "completed";
+      current.updatedAt = at;
+      current.timeline.push({
+        status: "completed",
+        at,
+        note: "every proposal expired or was denied; a new request starts a fresh investigation",
+      });
+      return current;
+    });
   }
 
   /**
@@ -210,7 +244,13 @@ export class InvestigationStore {
    * Exactly-once decision on a proposal: the first approve/deny wins atomically (Lua); every later
    * one gets a typed refusal naming who decided, or that the token expired or is unknown.
    */
-  async decideProposal(token: string, decision: Decision, actor: string, now: Date): Promise<DecisionResult> {
+  async decideProposal(
+    token: string,
+    decision: Decision,
+    actor: string,
+    now: Date,
+    place?: DecisionPlace,
+  ): Promise<DecisionResult> {
     const pointer = await this.redis.get(this.keys.token(token));
     if (pointer === null)
       return { ok: false, reason: "unknown-token", message: "unknown or retired approval token" };
@@ -220,7 +260,7 @@ export class InvestigationStore {
       const raw = await this.redis.get(recordKey);
       if (raw === null)
         return { ok: false, reason: "unknown-token", message: "the investigation has expired" };
-      const applied = applyDecision(JSON.parse(raw) as Investigation, token, decision, actor, now);
+      const applied = applyDecision(JSON.parse(raw) as Investigation, token, decision, actor, now, place);
       if (!applied.ok) {
         if (applied.reason === "expired") await this.expireProposal(investigationId, token, now);
         return applied;

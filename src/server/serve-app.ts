@@ -1,15 +1,16 @@
 import type { CustomRoute } from "@slack/bolt";
-import { Queue } from "bullmq";
+import { Queue, type Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Env } from "../config/env.js";
 import type { Policy } from "../config/policy.js";
-import { alertmanagerRoute } from "../detect/alertmanager-route.js";
+import { AlertQueue, startAlertWorker } from "../detect/alert-queue.js";
+import { alertmanagerRoute, handleAlertGroup } from "../detect/alertmanager-route.js";
 import { ConfigError, errorMessage } from "../errors.js";
 import type { Logger } from "../log.js";
 import { queueDepthSamples } from "../metrics/queue-depth.js";
 import { createRedisMetrics } from "../metrics/registry.js";
 import { renderSharedMetrics } from "../metrics/shared.js";
-import { createProducerConnection, waitReady } from "../queue/connection.js";
+import { createProducerConnection, createWorkerConnection, waitReady } from "../queue/connection.js";
 import { enqueueFollowUp } from "../queue/follow-ups.js";
 import { QUEUE_NAMES } from "../queue/keys.js";
 import { Producer } from "../queue/producer.js";
@@ -45,7 +46,10 @@ export interface ServeAppOptions {
   waitSignal?: AbortSignal;
 }
 
-/** The running serve role: Bolt on /slack/events plus /alertmanager, /metrics, /healthz, /readyz. */
+/**
+ * The running serve role: Bolt on /slack/events plus /alertmanager, /metrics, /healthz, /readyz,
+ * and the worker that posts queued Alertmanager groups.
+ */
 export interface ServeApp {
   slack: SlackApp;
   producer: Producer;
@@ -159,27 +163,56 @@ export async function startServeApp(options: ServeAppOptions): Promise<ServeApp>
     readiness,
     followUp,
   };
-  const routes = ({ poster }: { poster: SlackPoster }): CustomRoute[] => [
-    {
-      path: "/alertmanager",
-      method: ["POST", "GET"],
-      handler: alertmanagerRoute({
-        token: env.ALERTMANAGER_WEBHOOK_TOKEN,
-        policy,
-        redis,
-        prefix,
-        poster: {
-          post: (channel, message) =>
-            poster.post(channel, { text: message.text, blocks: message.blocks as unknown as Block[] }),
-          update: (channel, ts, message) =>
-            poster.update(channel, ts, { text: message.text, blocks: message.blocks as unknown as Block[] }),
-        },
-        submit: (trigger) => producer.submitTrigger(trigger),
-        log: logger.child({ component: "alertmanager" }),
-      }),
-    },
-    metricsRoute(redis, prefix, producer),
-  ];
+  const alertLog = logger.child({ component: "alertmanager" });
+  const alertQueue = new AlertQueue(redis, prefix);
+  // Alert groups are posted by this worker after the webhook answered (see detect/alert-queue).
+  const alertConnection = createWorkerConnection(env.REDIS_URL as string, "alerts");
+  alertConnection.on("error", () => undefined);
+  let alertWorker: Worker | undefined;
+  const routes = ({ poster }: { poster: SlackPoster }): CustomRoute[] => {
+    alertWorker = startAlertWorker({
+      connection: alertConnection,
+      prefix,
+      log: alertLog,
+      handle: (group, receivedAt) =>
+        handleAlertGroup(
+          {
+            policy,
+            redis,
+            prefix,
+            poster: {
+              post: (channel, message) =>
+                poster.post(channel, { text: message.text, blocks: message.blocks as unknown as Block[] }),
+              update: (channel, ts, message) =>
+                poster.update(channel, ts, {
+                  text: message.text,
+                  blocks: message.blocks as unknown as Block[],
+                }),
+            },
+            submit: (trigger) => producer.submitTrigger(trigger),
+          },
+          group,
+          receivedAt,
+        ),
+    });
+    return [
+      {
+        path: "/alertmanager",
+        method: ["POST", "GET"],
+        handler: alertmanagerRoute({
+          token: env.ALERTMANAGER_WEBHOOK_TOKEN,
+          queue: alertQueue,
+          log: alertLog,
+        }),
+      },
+      metricsRoute(redis, prefix, producer),
+    ];
+  };
+  const closeAlerts = async () => {
+    await alertWorker?.close().catch(() => undefined);
+    await alertQueue.close().catch(() => undefined);
+    alertConnection.disconnect();
+  };
   const slackOptions: SlackAppOptions = {
     botToken: env.SLACK_BOT_TOKEN as string,
     signingSecret: env.SLACK_SIGNING_SECRET ?? "",
@@ -208,6 +241,7 @@ export async function startServeApp(options: ServeAppOptions): Promise<ServeApp>
     }
     if (!slack) throw new ConfigError("SLACK_UNREACHABLE", "stopped while waiting for Slack");
   } catch (error) {
+    await closeAlerts();
     await producer.close();
     await followUps.close();
     await health?.close();
@@ -228,6 +262,7 @@ export async function startServeApp(options: ServeAppOptions): Promise<ServeApp>
       await started
         .stop()
         .catch((error: unknown) => logger.warn("stopping the Slack app", { error: errorMessage(error) }));
+      await closeAlerts();
       await producer.close();
       await followUps.close();
       await metrics.flush();

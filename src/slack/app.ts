@@ -9,6 +9,7 @@ import type { ListenerDeps } from "./listeners/context.js";
 import { registerListeners } from "./listeners/index.js";
 import { SlackNotifier } from "./notifier.js";
 import { type PosterOptions, SlackPoster } from "./poster.js";
+import { createReceiver } from "./receiver.js";
 import { healthRoutes } from "./routes.js";
 import { createGroupResolver } from "./usergroups.js";
 
@@ -16,7 +17,7 @@ import { createGroupResolver } from "./usergroups.js";
 export interface SlackAppOptions {
   /** xoxb- bot token. */
   botToken: string;
-  /** Verifies every HTTP request (v0 HMAC-SHA256, 5-minute window). */
+  /** Verifies every HTTP request (v0 HMAC-SHA256, 5-minute window both ways). */
   signingSecret: string;
   /** xapp- token: Socket Mode instead of the HTTP receiver when set. */
   appToken?: string;
@@ -105,24 +106,34 @@ export async function createSlackApp(deps: SlackDeps, options: SlackAppOptions):
       : (options.customRoutes ?? []);
   const routes = [...healthRoutes(deps), ...extra];
   const socketMode = Boolean(options.appToken);
+  const bolt = boltLogger(logger);
   const app = new App({
     token: options.botToken,
     botId: identity.botId,
     botUserId: identity.userId,
-    logger: boltLogger(logger),
+    logger: bolt,
     // No conversation state is kept in Bolt (all state is in Redis): skip its per-request middleware.
     convoStore: false,
     clientOptions: slackClientOptions(options.apiUrl),
-    customRoutes: routes,
     ...(socketMode
       ? {
           socketMode: true,
           appToken: options.appToken,
           port: options.port ?? 3000,
+          customRoutes: routes,
           // Socket Mode opens its connection with its own Web API client: point it at the same API.
           installerOptions: { clientOptions: slackClientOptions(options.apiUrl) },
         }
-      : { signingSecret: options.signingSecret, port: options.port ?? 3000 }),
+      : {
+          // Bolt's receiver behind our two-sided timestamp window and 413 connection rule.
+          receiver: createReceiver({
+            signingSecret: options.signingSecret,
+            port: options.port ?? 3000,
+            customRoutes: routes,
+            boltLogger: bolt,
+            logger,
+          }),
+        }),
   });
   const notifier = new SlackNotifier({
     poster,

@@ -1,11 +1,11 @@
 import type { Policy } from "../config/policy.js";
 import type { Investigation, ProposalRecord, Trigger } from "../domain/investigation.js";
 import type { Logger } from "../log.js";
-import type { Decision, DecisionResult } from "../queue/decisions.js";
+import type { Decision, DecisionPlace, DecisionResult, RefusalRecord } from "../queue/decisions.js";
 import type { ApprovalRequest, GateDecision } from "../remediation/gate.js";
 import type { ReadinessCheck } from "../server/health.js";
 
-export type { ApprovalRequest, Decision, DecisionResult, GateDecision };
+export type { ApprovalRequest, Decision, DecisionPlace, DecisionResult, GateDecision, RefusalRecord };
 
 /**
  * What the Slack app and notifier need from the investigation store (src/queue
@@ -33,7 +33,9 @@ export interface SlackProducer {
    * Exactly-once decision on a proposal (first wins; later ones are refused with the reason);
    * an approval enqueues the remediation, and every decision lands in the audit trail.
    */
-  decide(token: string, decision: Decision, actor: string): Promise<DecisionResult>;
+  decide(token: string, decision: Decision, actor: string, place?: DecisionPlace): Promise<DecisionResult>;
+  /** Audits a decision refused before it reached the store (e.g. clicked in another message). */
+  recordRefusal(refusal: RefusalRecord): Promise<void>;
 }
 
 /** The policy's approver check (src/remediation `authorizeApprover`), pure. */

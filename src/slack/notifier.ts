@@ -156,19 +156,25 @@ export class SlackNotifier implements InvestigationNotifier {
     return thread;
   }
 
-  /** Posts each message unless already marked; marks after posting (at-least-once, no silent loss). */
+  /**
+   * Posts each message unless already marked; marks after posting (at-least-once, no silent loss).
+   * Returns the ts of the last message when this call posted it.
+   */
   private async postOnce(
     investigation: Investigation,
     name: string,
     thread: ReadyThread,
     messages: SlackMessage[],
-  ): Promise<void> {
+  ): Promise<string | undefined> {
+    let last: string | undefined;
     for (const [index, message] of messages.entries()) {
       const key = step(messages.length === 1 ? name : `${name}#${index}`);
       if (await this.store.wasNotified(investigation.id, key)) continue;
-      await this.poster.post(thread.channel, message, thread.threadTs);
+      const posted = await this.poster.post(thread.channel, message, thread.threadTs);
       await this.store.markNotified(investigation.id, key);
+      if (index === messages.length - 1) last = posted.ts;
     }
+    return last;
   }
 
   private async postRca(investigation: Investigation, thread: ReadyThread): Promise<void> {
@@ -202,7 +208,18 @@ export class SlackNotifier implements InvestigationNotifier {
       return;
     }
     const messages = proposalMessages(record, { index, total: investigation.proposals.length }, this.clock());
-    await this.postOnce(investigation, `proposal:${proposalId}`, thread, messages);
+    const ts = await this.postOnce(investigation, `proposal:${proposalId}`, thread, messages);
+    // The buttons sit on the last part: decisions are accepted from that message only.
+    if (ts) await this.bindProposal(investigation.id, proposalId, { channel: thread.channel, ts });
+  }
+
+  private async bindProposal(id: string, proposalId: string, message: { channel: string; ts: string }) {
+    await this.store.update(id, (current) => {
+      const target = current.proposals.find((candidate) => candidate.proposal.id === proposalId);
+      if (!target || target.message) return undefined;
+      target.message = message;
+      return current;
+    });
   }
 
   private async postExecution(

@@ -188,3 +188,77 @@ describe("Approve / Deny", () => {
     expect(h.fake.transcript()[0]?.messages[0]?.edits.at(-1)).toMatch(/^🟢 prod-api/);
   });
 });
+
+describe("a decision is bound to the message its proposal was posted in", () => {
+  it("Approve in one investigation's message with another investigation's token: refused, audited, nothing changes", async () => {
+    // A second investigation (another namespace) with its own proposal card.
+    await h.send.command({ text: "prod-web", user: "U0BOB", responseUrl: h.fake.responseUrl() });
+    const other = await waitFor(async () => {
+      const recent = await h.producer.store.recent(5);
+      return recent.find((candidate) => candidate.trigger.namespace === "prod-web");
+    }, "second investigation");
+    const foreign = proposalRecord({
+      token: token(`tok-${Math.random().toString(36).slice(2)}`),
+      expiresAt: new Date(Date.now() + 30 * 60_000).toISOString(),
+    });
+    const withCard = await h.withProposals(other.id, [foreign]);
+    await h.slack.notifier.notify(withCard, { type: "proposal", proposalId: foreign.proposal.id });
+    await waitFor(async () => (await h.producer.store.get(other.id))?.proposals[0]?.message, "card bound");
+    const updatesBefore = h.fake.callsOf("chat.update").length;
+
+    // U0BOB may approve both; the click comes from the first investigation's card.
+    expect((await click("U0BOB", APPROVE_ACTION_ID, foreign.token)).status).toBe(200);
+    const refusal = await h.fake.waitFor((call) => call.method === "chat.postEphemeral");
+    expect(String(refusal.params.text)).toBe(
+      "This button does not belong to the proposal shown in this message. Nothing was changed.",
+    );
+    const after = await h.producer.store.get(other.id);
+    expect(after?.proposals[0]?.state).toBe("pending");
+    expect((await stored()).state).toBe("pending");
+    expect(await h.producer.remediations.count()).toBe(0);
+    expect(h.fake.callsOf("chat.update")).toHaveLength(updatesBefore);
+    const audit = await h.producer.audit.read(other.id);
+    expect(audit.find((entry) => entry.kind === "refusal")).toMatchObject({
+      actor: "U0BOB",
+      data: { decision: "approve", reason: "wrong-message", place: { channel: "C0OPS", messageTs } },
+    });
+
+    // The same token from its own card still works.
+    const own = after?.proposals[0]?.message;
+    await h.send.action({
+      actionId: APPROVE_ACTION_ID,
+      value: foreign.token,
+      user: "U0BOB",
+      channel: own?.channel as string,
+      messageTs: own?.ts as string,
+      responseUrl: h.fake.responseUrl(),
+    });
+    await waitFor(
+      async () => (await h.producer.store.get(other.id))?.proposals[0]?.state === "approved",
+      "approval",
+    );
+  });
+
+  it("before the card is recorded, only a click in the proposal's own thread counts", async () => {
+    await h.producer.store.update(investigation.id, (current) => {
+      const first = current.proposals[0];
+      if (first) delete first.message;
+      return current;
+    });
+    await click("U0BOB");
+    const refusal = await h.fake.waitFor((call) => call.method === "chat.postEphemeral");
+    expect(String(refusal.params.text)).toMatch(/^This button does not belong/);
+    expect((await stored()).state).toBe("pending");
+    const thread = (await h.producer.store.get(investigation.id))?.thread;
+    await h.send.action({
+      actionId: APPROVE_ACTION_ID,
+      value: record.token,
+      user: "U0BOB",
+      channel: "C0OPS",
+      messageTs,
+      threadTs: thread?.threadTs as string,
+      responseUrl: h.fake.responseUrl(),
+    });
+    await waitFor(async () => (await stored()).state === "approved", "approval");
+  });
+});

@@ -139,6 +139,37 @@ describe("/triage <namespace>", () => {
     expect(investigation.joined.map((t) => t.requestedBy)).toEqual(["U0BOB"]);
   });
 
+  it("after every proposal expired, /triage starts a fresh investigation instead of joining the old one", async () => {
+    await h.send.command({ text: "prod-api", responseUrl: h.fake.responseUrl() });
+    const first = await onlyInvestigation();
+    const expired = proposalRecord({
+      token: token("tok-expired-1"),
+      expiresAt: new Date(Date.now() - 1000).toISOString(),
+    });
+    await h.withProposals(first.id, [expired]);
+    // A late click is refused as expired: its message tells the user to run /triage again.
+    expect(await h.producer.decide(expired.token, "approve", "U0ALICE")).toMatchObject({
+      ok: false,
+      reason: "expired",
+    });
+
+    // Following that advice works: a new investigation, not "already being investigated".
+    await h.send.command({ text: "prod-api", user: "U0BOB", responseUrl: h.fake.responseUrl() });
+    const all = await waitFor(async () => {
+      const recent = await h.producer.store.recent(10);
+      return recent.length === 2 ? recent : undefined;
+    }, "a second investigation");
+    const fresh = all.find((candidate) => candidate.id !== first.id);
+    expect(fresh).toMatchObject({ status: "queued", trigger: { requestedBy: "U0BOB" } });
+    const old = await h.producer.store.get(first.id);
+    expect(old?.status).toBe("completed");
+    expect(old?.proposals[0]?.state).toBe("expired");
+    expect(old?.joined).toEqual([]);
+    expect(await h.producer.investigations.count()).toBe(2);
+    const replies = h.fake.callsOf("response_url").map((call) => String(call.params.text));
+    expect(replies.some((text) => text.includes("already being investigated"))).toBe(false);
+  });
+
   it("refuses a bad signature or a stale timestamp with 401 and enqueues nothing", async () => {
     const wrong = await h.send.command(
       { text: "prod-api", responseUrl: h.fake.responseUrl() },

@@ -334,6 +334,25 @@ describe("investigation loop over the fake Messages API", () => {
     expect(text).toContain("Lower tailLines or add grep.");
   });
 
+  it("hides a known secret value the model repeats in its own answer, before it is stored or posted", async () => {
+    // "hunter2-db-pass" has no token shape: only the investigation's registry knows it is secret.
+    const leaked = SECRET_VALUES[1] as string;
+    const { report } = await run([
+      {
+        kind: "final",
+        input: rca("triage", {
+          summary: `api fails because the database rejects ${leaked}`,
+          dangerousAssumption: `that ${leaked} is still the current password`,
+        }),
+      },
+    ]);
+    expect(report.source).toBe("model");
+    expect(JSON.stringify(report)).not.toContain(leaked);
+    expect(report.summary).toBe("api fails because the database rejects [REDACTED]");
+    // Names next to it come through: the Deployment "api" and its container keep their names.
+    expect(report.rootCauses[0]?.resource.name).toBe("api");
+  });
+
   it("stops when the caller aborts", async () => {
     const controller = new AbortController();
     controller.abort();

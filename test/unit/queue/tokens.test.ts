@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Investigation } from "../../../src/domain/investigation.js";
-import { applyDecision } from "../../../src/queue/decisions.js";
+import { applyDecision, isSettled, placeMismatch } from "../../../src/queue/decisions.js";
 import {
   isExpired,
   isWellFormedToken,
@@ -90,6 +90,60 @@ describe("applying a decision", () => {
     expect(applyDecision(inv, "nope", "approve", "U1", NOW)).toMatchObject({
       ok: false,
       reason: "unknown-token",
+    });
+  });
+});
+
+describe("settled investigations (nothing left to decide)", () => {
+  const later = new Date(NOW.getTime() + 31 * 60_000);
+  it("one denied and one past its expiry is settled; a still-open one is not", () => {
+    const inv = investigation();
+    const denied = applyDecision(inv, inv.proposals[0]?.token as string, "deny", "U1", NOW);
+    if (!denied.ok) throw new Error("deny refused");
+    expect(denied.next.status).toBe("proposed");
+    expect(isSettled(denied.next, NOW)).toBe(false);
+    expect(isSettled(denied.next, later)).toBe(true);
+  });
+
+  it("an approved or executing investigation, or one without proposals, is not settled", () => {
+    const inv = investigation();
+    expect(isSettled({ ...inv, status: "approved" }, later)).toBe(false);
+    expect(isSettled({ ...inv, status: "executing" }, later)).toBe(false);
+    expect(isSettled({ ...inv, proposals: [] }, later)).toBe(false);
+  });
+});
+
+describe("decisions bound to where the proposal was posted", () => {
+  const thread = { channel: "C1", threadTs: "100.1", statusTs: "100.1" };
+  it("accepts only the recorded message, or the thread before a message is recorded", () => {
+    const inv = { ...investigation(), thread };
+    expect(
+      placeMismatch(inv, { message: { channel: "C1", ts: "101.1" } }, { channel: "C1", messageTs: "101.1" }),
+    ).toBeUndefined();
+    expect(
+      placeMismatch(
+        inv,
+        { message: { channel: "C1", ts: "101.1" } },
+        { channel: "C1", messageTs: "102.1", threadTs: "100.1" },
+      ),
+    ).toMatch(/posted in C1\/101.1/);
+    expect(placeMismatch(inv, {}, { channel: "C1", messageTs: "102.1", threadTs: "100.1" })).toBeUndefined();
+    expect(placeMismatch(inv, {}, { channel: "C1", messageTs: "102.1", threadTs: "999.1" })).toMatch(
+      /thread C1\/100.1/,
+    );
+    expect(placeMismatch(inv, {}, { channel: "C2", messageTs: "102.1", threadTs: "100.1" })).toBeDefined();
+    const offSlack = { ...investigation(), trigger: trigger("a") };
+    expect(placeMismatch(offSlack, {}, { channel: "C1", messageTs: "1" })).toMatch(/not posted in Slack/);
+  });
+
+  it("applyDecision refuses a misplaced click with wrong-message and changes nothing", () => {
+    const inv = { ...investigation(), thread };
+    const token = inv.proposals[0]?.token as string;
+    expect(
+      applyDecision(inv, token, "approve", "U1", NOW, { channel: "C1", threadTs: "555.5" }),
+    ).toMatchObject({
+      ok: false,
+      reason: "wrong-message",
     });
   });
 });

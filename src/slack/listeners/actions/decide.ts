@@ -1,10 +1,11 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from "@slack/bolt";
 import type { Investigation, ProposalRecord } from "../../../domain/investigation.js";
 import { errorMessage } from "../../../errors.js";
+import { placeMismatch } from "../../../queue/decisions.js";
 import { isWellFormedToken } from "../../../queue/tokens.js";
 import { type SlackMessage, sections } from "../../blocks/kit.js";
 import { proposalMessages } from "../../blocks/proposal.js";
-import type { Decision, DecisionResult } from "../../deps.js";
+import type { Decision, DecisionPlace, DecisionResult } from "../../deps.js";
 import { escapeMrkdwn, mentionUser, slackDate } from "../../mrkdwn.js";
 import type { ListenerDeps } from "../context.js";
 
@@ -26,6 +27,8 @@ function refusalText(result: Exclude<DecisionResult, { ok: true }>): string {
       return `This proposal expired${when}. Nothing was changed; run /triage again for a fresh proposal.`;
     case "unknown-token":
       return "This proposal is unknown or no longer valid. Nothing was changed.";
+    case "wrong-message":
+      return "This button does not belong to the proposal shown in this message. Nothing was changed.";
   }
 }
 
@@ -50,7 +53,7 @@ async function rerender(
 
 /**
  * Approve / Deny. The button carries only the proposal's opaque token. Acks at once, then:
- * well-formed token → known proposal → authorized approver (policy users/groups per namespace
+ * well-formed token → known proposal → clicked in the message it was posted in → authorized approver (policy users/groups per namespace
  * and channel) → atomic first-wins decision (an approval enqueues the remediation). Every
  * refusal is explained ephemerally to the clicker and changes nothing; the message is then
  * re-rendered with who decided and when, and the buttons are gone.
@@ -79,6 +82,31 @@ export function decisionHandler(deps: ListenerDeps, decision: Decision) {
         await tell("This proposal is unknown or no longer valid. Nothing was changed.");
         return;
       }
+      const place: DecisionPlace = {
+        channel,
+        ...(messageTs ? { messageTs } : {}),
+        ...(threadTs ? { threadTs } : {}),
+      };
+      const misplaced = placeMismatch(found.investigation, found.proposal, place);
+      if (misplaced) {
+        // The clicked message is left exactly as it was: it never showed this proposal.
+        await deps.producer.recordRefusal({
+          investigationId: found.investigation.id,
+          actor: user,
+          decision,
+          reason: "wrong-message",
+          detail: misplaced,
+          place,
+        });
+        deps.logger.warn("refused a decision from another message", {
+          user,
+          decision,
+          investigationId: found.investigation.id,
+          reason: misplaced,
+        });
+        await tell(refusalText({ ok: false, reason: "wrong-message", message: misplaced }));
+        return;
+      }
       const proposal = found.proposal.proposal;
       const groups = await deps.groups.groupsOf(user);
       const allowed = deps.authorize(deps.policy, {
@@ -96,9 +124,10 @@ export function decisionHandler(deps: ListenerDeps, decision: Decision) {
         await tell(`You can't ${decision} this: ${escapeMrkdwn(allowed.reason)}. Nothing was changed.`);
         return;
       }
-      const result = await deps.producer.decide(token, decision, user);
+      const result = await deps.producer.decide(token, decision, user, place);
       if (!result.ok) {
         await tell(refusalText(result));
+        if (result.reason === "wrong-message") return;
         const current = await deps.store.findByToken(token);
         if (current && messageTs)
           await rerender(deps, channel, messageTs, current.investigation, current.proposal);
