@@ -60,6 +60,10 @@ export async function openState(
       source: { type: "file", path: path ?? "(in memory)" },
       now: sim.clock.now(),
     });
+    if (!simulated) {
+      const kinds = state.objects.map((object) => object.kind ?? "").filter((kind) => kind !== "");
+      snapshot.recordedKinds = [...new Set(kinds)].sort();
+    }
     return { snapshot, simulated, warnings: sim.warnings, reader, close };
   } catch (error) {
     await close();

@@ -109,6 +109,11 @@ export function renderMarkdown(result: TriageResult, options: MarkdownOptions = 
     out.push("## Checked and healthy", "", escapeMarkdown(refList(result.healthy, 30)), "");
   }
 
+  if (result.history?.length) {
+    out.push("## History", "", "Warnings a later success answered; weighed, not causes.", "");
+    for (const line of result.history) out.push(`- ${escapeMarkdown(line)}`);
+    out.push("");
+  }
   out.push("## Evidence", "");
   if (options.source) out.push(`- **Source:** ${escapeMarkdown(options.source)}`);
   out.push(`- **Looked at:** ${statsText(result)}`);

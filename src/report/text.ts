@@ -124,6 +124,10 @@ export function renderText(result: TriageResult, options: TextOptions = {}): str
     for (const symptom of result.symptoms) out.push(`  ${symptom.class}: ${refList(symptom.resources)}`);
     out.push("");
   }
+  if (result.history?.length) {
+    out.push(p.dim("History (warnings answered by a later success; not causes):"));
+    for (const line of result.history) out.push(p.dim(`  - ${line}`));
+  }
   if (result.healthy.length > 0) out.push(`${p.green("Healthy")}: ${refList(result.healthy, 12)}`);
   if (result.gaps.length > 0) {
     out.push(p.yellow("Could not read:"));
