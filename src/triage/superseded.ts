@@ -80,9 +80,12 @@ export function supersededBy(
     }
   }
   if (object && warning.involvedObject.kind === "Pod" && podAnswers(object as Pod, reason, at)) {
-    return reason === "BackOff" || reason === "Unhealthy"
-      ? "the pod is Ready since"
-      : "the pod is running since";
+    const pod = object as Pod;
+    const ready = pod.status?.conditions?.find((c) => c.type === "Ready")?.lastTransitionTime;
+    const started = pod.status?.containerStatuses?.[0]?.state?.running?.startedAt;
+    if (reason === "BackOff" || reason === "Unhealthy") return `the pod is Ready since ${ready}`;
+    if (reason === "FailedScheduling") return `the pod was scheduled to ${pod.spec.nodeName}`;
+    return `the pod is Running since ${started}`;
   }
   return undefined;
 }
