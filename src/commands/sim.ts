@@ -3,10 +3,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { errorMessage, InputError } from "../errors.js";
-import { startSimCluster } from "../sim/index.js";
+import { log } from "../log.js";
+import { type ClockMode, driveClock, parseClockMode, startSimCluster } from "../sim/index.js";
 import { listScenarios } from "../sim/scenarios/index.js";
 
-const USAGE = `usage: k8s-triage sim (--scenario NAME | --state FILE) [--port N] [--kubeconfig PATH] [--history N] [--no-model]
+const USAGE = `usage: k8s-triage sim (--scenario NAME | --state FILE) [--port N] [--kubeconfig PATH] [--history N] [--no-model] [--clock MODE]
 
 Serves a simulated Kubernetes cluster on https://127.0.0.1 and writes a kubeconfig for it with the
 contexts sim-admin (current), sim-reader and sim-executor. Runs until interrupted.
@@ -16,7 +17,11 @@ contexts sim-admin (current), sim-reader and sim-executor. Runs until interrupte
   --port N            port to listen on (default: a free one)
   --kubeconfig PATH   where to write the kubeconfig (default: <tmp>/k8s-triage-sim-<port>.kubeconfig)
   --history N         changes kept for watch resumption (default 1000)
-  --no-model          serve the state exactly as given: no simulated kubelet/scheduler/controllers`;
+  --no-model          serve the state exactly as given: no simulated kubelet/scheduler/controllers
+                      (the model runs by default here, also for --state: a served cluster is meant
+                      to change when written to; 'triage --from-file' is the as-recorded reader)
+  --clock MODE        realtime (default): simulated time follows wall time; xN (e.g. x10): N times
+                      faster; frozen: time moves only on POST /sim/advance`;
 
 function parse(args: string[]) {
   return parseArgs({
@@ -30,6 +35,7 @@ function parse(args: string[]) {
       kubeconfig: { type: "string" },
       history: { type: "string" },
       "no-model": { type: "boolean" },
+      clock: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   }).values;
@@ -71,6 +77,11 @@ export async function run(args: string[]): Promise<number> {
     );
     return 2;
   }
+  const clockMode: ClockMode | undefined = parseClockMode(values.clock ?? "realtime");
+  if (!clockMode) {
+    console.error(`k8s-triage sim: --clock must be realtime, frozen or xN (e.g. x10), got '${values.clock}'`);
+    return 2;
+  }
   let port: number | undefined;
   let historyLimit: number | undefined;
   try {
@@ -99,7 +110,24 @@ export async function run(args: string[]): Promise<number> {
   console.log(`simulated cluster listening on ${sim.url}`);
   console.log(`kubeconfig: ${kubeconfig} (contexts: sim-admin [current], sim-reader, sim-executor)`);
   console.log(`try: kubectl --kubeconfig ${kubeconfig} get pods -A`);
-  console.log(`simulated time: ${sim.clock.now()} (advance: POST ${sim.url}/sim/advance?seconds=N as admin)`);
+  console.log(
+    `simulated time: ${sim.clock.now()} (${clockMode.kind === "frozen" ? "frozen" : `running at ${clockMode.factor}x wall time`}; advance: POST ${sim.url}/sim/advance?seconds=N as admin)`,
+  );
+  const stopClock =
+    clockMode.kind === "realtime"
+      ? driveClock(
+          {
+            advance: (ms) => {
+              try {
+                sim.clock.advance(ms);
+              } catch (error) {
+                log.error("simulated cluster model failed", { error: errorMessage(error) });
+              }
+            },
+          },
+          clockMode.factor,
+        )
+      : () => {};
 
   await new Promise<void>((resolve) => {
     const stop = () => {
@@ -110,6 +138,7 @@ export async function run(args: string[]): Promise<number> {
     process.on("SIGINT", stop);
     process.on("SIGTERM", stop);
   });
+  stopClock();
   await sim.close();
   console.log("simulated cluster stopped");
   return 0;

@@ -1,21 +1,27 @@
 import { parseArgs } from "node:util";
+import type { RcaReport } from "../domain/rca.js";
 import type { Snapshot, TriageResult } from "../domain/types.js";
 import { ClusterError, errorMessage, InputError } from "../errors.js";
 import { type CollectScope, collectSnapshot } from "../k8s/collect.js";
 import { writeEvidence } from "../k8s/evidence.js";
-import { snapshotFromFile } from "../k8s/from-file.js";
+import { openStateFile } from "../k8s/from-file.js";
 import { createClusterReader } from "../k8s/kube-reader.js";
 import { loadKubeConfig } from "../k8s/kubeconfig.js";
 import { assertNamespaceName, closestNames } from "../k8s/namespaces.js";
-import { log } from "../log.js";
+import type { ClusterReader } from "../k8s/reader.js";
 import {
+  engineText,
+  type InputMode,
   REPORT_FORMATS,
   type ReportFormat,
   renderMarkdown,
+  renderRcaMarkdown,
+  renderRcaText,
   renderReport,
   shouldColor,
 } from "../report/index.js";
 import { triage } from "../triage/index.js";
+import { cliRca } from "./triage-model.js";
 
 const USAGE = `usage: k8s-triage triage [namespace] [options]
 
@@ -23,12 +29,18 @@ Triage one namespace (or all) of a live cluster or a cluster-state file. Read-on
 
 options:
   -A, --all-namespaces   triage every namespace
-  -f, --from-file FILE   read a cluster-state file instead of a cluster
+  -f, --from-file FILE   read a cluster-state file instead of a cluster, exactly as recorded
+      --simulate         run the simulated kubelet/controllers on the file first (the default
+                         only for files that carry triage.sim/* annotations, like the scenarios)
       --context NAME     kubeconfig context (default: current-context)
       --kubeconfig FILE  kubeconfig file (default: KUBECONFIG, ~/.kube/config, in-cluster)
   -o, --format FORMAT    text (default), markdown or json
-      --no-llm           deterministic analysis only (no Claude)
-      --evidence-dir DIR write snapshot.yaml, logs, events, triage.json and report.md to DIR
+      --no-llm           deterministic analysis only (no Claude, even with ANTHROPIC_API_KEY)
+      --evidence-dir DIR write snapshot.yaml, logs, events, triage.json, rca.json and report.md to DIR
+
+With ANTHROPIC_API_KEY set, Claude investigates further through the same read-only tools as the
+worker (for a state file, reads are served by the in-process simulated API); the report says which
+engine produced the RCA, and falls back to the deterministic one on model errors.
   -h, --help             show this help
 
 exit codes: 0 ran (problems found or not), 1 cluster or namespace not found/unreachable, 2 bad input`;
@@ -44,6 +56,8 @@ export interface TriageArgs {
   kubeconfig?: string;
   format: ReportFormat;
   noLlm: boolean;
+  /** Run the simulation model on a state file (undefined: only when the file asks for it). */
+  simulate?: boolean;
   evidenceDir?: string;
 }
 
@@ -74,6 +88,12 @@ export function parseTriageArgs(args: string[]): TriageArgs {
   if (!(REPORT_FORMATS as readonly string[]).includes(format)) {
     throw new InputError("USAGE", `unknown --format '${format}': use ${REPORT_FORMATS.join(", ")}`);
   }
+  if (values.simulate && values["from-file"] === undefined) {
+    throw new InputError(
+      "USAGE",
+      "--simulate applies to --from-file only (a live cluster is never simulated)",
+    );
+  }
   if (
     values["from-file"] !== undefined &&
     (values.context !== undefined || values.kubeconfig !== undefined)
@@ -92,6 +112,7 @@ export function parseTriageArgs(args: string[]): TriageArgs {
     ...(values.kubeconfig !== undefined ? { kubeconfig: values.kubeconfig } : {}),
     format: format as ReportFormat,
     noLlm: values["no-llm"] ?? false,
+    ...(values.simulate ? { simulate: true } : {}),
     ...(values["evidence-dir"] !== undefined ? { evidenceDir: values["evidence-dir"] } : {}),
   };
 }
@@ -108,24 +129,39 @@ function parseCli(args: string[]) {
       kubeconfig: { type: "string" },
       format: { type: "string", short: "o" },
       "no-llm": { type: "boolean" },
+      simulate: { type: "boolean" },
       "evidence-dir": { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
 }
 
-/** The snapshot and where it came from, in words for the report. */
-async function collect(
-  args: TriageArgs,
-): Promise<{ snapshot: Snapshot; scope: CollectScope; source: string }> {
+/** The snapshot, where it came from, and the reader (kept open for the model) with its close. */
+interface Collected {
+  snapshot: Snapshot;
+  scope: CollectScope;
+  source: string;
+  mode: InputMode;
+  reader: ClusterReader;
+  close(): Promise<void>;
+}
+
+async function collect(args: TriageArgs): Promise<Collected> {
   if (args.fromFile !== undefined) {
     const scope: CollectScope = args.allNamespaces
       ? { allNamespaces: true }
       : { namespace: args.namespace ?? "default" };
+    const open = await openStateFile(args.fromFile, scope, {
+      ...(args.simulate ? { simulate: true } : {}),
+    });
+    for (const warning of open.warnings) console.error(`warning: ${warning}`);
     return {
-      snapshot: await snapshotFromFile(args.fromFile, scope),
+      snapshot: open.snapshot,
       scope,
       source: `state file ${args.fromFile}`,
+      mode: open.simulated ? "simulated" : "recorded",
+      reader: open.reader,
+      close: open.close,
     };
   }
   const kc = loadKubeConfig({
@@ -138,13 +174,22 @@ async function collect(
     ? { allNamespaces: true }
     : { namespace: args.namespace ?? contextNamespace ?? "default" };
   const reader = createClusterReader(kc);
+  const close = async () => reader.close();
   try {
     const snapshot = await collectSnapshot(reader, scope, {
       source: { type: "live", ...(reader.context ? { context: reader.context } : {}), server: reader.server },
     });
-    return { snapshot, scope, source: `context ${reader.context ?? "(none)"} at ${reader.server}` };
-  } finally {
-    reader.close();
+    return {
+      snapshot,
+      scope,
+      source: `context ${reader.context ?? "(none)"} at ${reader.server}`,
+      mode: "live",
+      reader,
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
   }
 }
 
@@ -165,10 +210,64 @@ function missingNamespace(snapshot: Snapshot, namespace: string): string | undef
   return `namespace '${namespace}' does not exist; ${hint}`;
 }
 
-/** The seam for the Claude loop (src/agent, later): for now the deterministic engine decides. */
-function modelNote(args: TriageArgs): void {
-  if (args.noLlm || !process.env.ANTHROPIC_API_KEY) return;
-  log.info("Claude analysis is not wired into the CLI yet; showing the deterministic triage");
+/** Prints the report (and the RCA when Claude or a fallback note has something to add). */
+function print(args: TriageArgs, result: TriageResult, rca: RcaReport, collected: Collected): void {
+  const options = {
+    color: shouldColor(),
+    source: collected.source,
+    mode: collected.mode,
+    ...(args.evidenceDir !== undefined ? { evidenceDir: args.evidenceDir } : {}),
+  };
+  if (args.format === "json") {
+    // The triage JSON stays the stable shape; the RCA joins it only when Claude was asked.
+    const asked = !args.noLlm && Boolean(process.env.ANTHROPIC_API_KEY);
+    const engine = rca.source === "model" ? "claude" : "deterministic";
+    process.stdout.write(`${JSON.stringify(asked ? { ...result, engine, rca } : result, null, 2)}\n`);
+    return;
+  }
+  process.stdout.write(renderReport(result, args.format, options));
+  process.stdout.write(
+    args.format === "markdown"
+      ? `\n${renderRcaMarkdown(rca)}`
+      : `\n${rca.source === "model" ? renderRcaText(rca) : `RCA by ${engineText(rca)}\n`}`,
+  );
+}
+
+/** Triage, then the RCA (Claude's when configured), then the report and evidence. */
+async function analyse(args: TriageArgs, collected: Collected, started: number): Promise<number> {
+  const { snapshot, scope } = collected;
+  if (!scope.allNamespaces) {
+    const missing = missingNamespace(snapshot, scope.namespace);
+    if (missing) {
+      console.error(`k8s-triage triage: ${missing}`);
+      return 1;
+    }
+  }
+  const result: TriageResult = triage(snapshot, scope.allNamespaces ? {} : { namespace: scope.namespace });
+  result.stats.apiRequests = snapshot.requestCount;
+  result.stats.durationMs = Math.round(performance.now() - started);
+  const rca = await cliRca({
+    reader: collected.reader,
+    result,
+    namespace: scope.allNamespaces ? "*" : scope.namespace,
+    noLlm: args.noLlm,
+  });
+  if (rca.source !== "model" && rca.fallbackReason && !args.noLlm && process.env.ANTHROPIC_API_KEY) {
+    console.error(
+      `k8s-triage triage: Claude's analysis failed, showing the deterministic one: ${rca.fallbackReason}`,
+    );
+  }
+  if (args.evidenceDir !== undefined) {
+    const markdown = renderMarkdown(result, {
+      evidenceDir: args.evidenceDir,
+      source: collected.source,
+      mode: collected.mode,
+    });
+    await writeEvidence(args.evidenceDir, snapshot, result, `${markdown}\n${renderRcaMarkdown(rca)}`, rca);
+  }
+  print(args, result, rca, collected);
+  if (args.evidenceDir !== undefined) console.error(`evidence written to ${args.evidenceDir}`);
+  return 0;
 }
 
 /** `k8s-triage triage`: collect, analyse, report. */
@@ -186,31 +285,12 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
   try {
-    const { snapshot, scope, source } = await collect(args);
-    if (!scope.allNamespaces) {
-      const missing = missingNamespace(snapshot, scope.namespace);
-      if (missing) {
-        console.error(`k8s-triage triage: ${missing}`);
-        return 1;
-      }
+    const collected = await collect(args);
+    try {
+      return await analyse(args, collected, started);
+    } finally {
+      await collected.close();
     }
-    modelNote(args);
-    const result: TriageResult = triage(snapshot, scope.allNamespaces ? {} : { namespace: scope.namespace });
-    result.stats.apiRequests = snapshot.requestCount;
-    result.stats.durationMs = Math.round(performance.now() - started);
-    if (args.evidenceDir !== undefined) {
-      const markdown = renderMarkdown(result, { evidenceDir: args.evidenceDir, source });
-      await writeEvidence(args.evidenceDir, snapshot, result, markdown);
-    }
-    process.stdout.write(
-      renderReport(result, args.format, {
-        color: shouldColor(),
-        source,
-        ...(args.evidenceDir !== undefined ? { evidenceDir: args.evidenceDir } : {}),
-      }),
-    );
-    if (args.evidenceDir !== undefined) console.error(`evidence written to ${args.evidenceDir}`);
-    return 0;
   } catch (error) {
     if (error instanceof InputError) {
       console.error(`k8s-triage triage: ${error.message}`);

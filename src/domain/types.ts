@@ -51,6 +51,12 @@ export interface Snapshot {
   collectedAt: string;
   source: { type: "live"; context?: string; server?: string } | { type: "file"; path: string };
   scope: { namespace?: string; allNamespaces: boolean };
+  /**
+   * Kinds a state file read as recorded holds. A partial dump (`kubectl get deploy,pods`) says
+   * nothing about the kinds it lacks: an object of such a kind is "not in the snapshot", not
+   * missing. Undefined for live clusters and simulated files, which list every kind.
+   */
+  recordedKinds?: string[];
   serverVersion?: string;
   /** Body of `/readyz?verbose`; undefined when it could not be read. */
   readyz?: string;
@@ -190,6 +196,8 @@ export interface TriageResult {
   healthy: ResourceRef[];
   /** What could not be read (permissions, timeouts). */
   gaps: CollectionGap[];
+  /** Warnings a later success answered (FailedCreate → SuccessfulCreate…): history, never causes. */
+  history?: string[];
   stats: { pods: number; events: number; apiRequests?: number; durationMs?: number };
 }
 

@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { KubeEvent } from "../domain/kube.js";
+import type { RcaReport } from "../domain/rca.js";
 import type { Snapshot, TriageResult } from "../domain/types.js";
 import { errorMessage, InputError } from "../errors.js";
 import { snapshotToStateFile } from "./state-export.js";
@@ -33,14 +34,16 @@ export function formatWarningEvents(events: readonly KubeEvent[]): string {
 
 /**
  * Writes the evidence of one triage: snapshot.yaml (a state file `--from-file` re-analyses),
- * events-warning.txt, logs/<ns>_<pod>_<container>[.previous].log, readyz.txt, triage.json and
- * report.md. Everything in it was redacted at collection.
+ * events-warning.txt, logs/<ns>_<pod>_<container>[.previous].log, readyz.txt, triage.json,
+ * rca.json (when an RCA was made: Claude's or the deterministic one) and report.md. Everything in
+ * it was redacted at collection, and the model's text scrubbed again.
  */
 export async function writeEvidence(
   dir: string,
   snapshot: Snapshot,
   result: TriageResult,
   reportMarkdown: string,
+  rca?: RcaReport,
 ): Promise<EvidenceFiles> {
   const files: [string, string][] = [
     ["snapshot.yaml", snapshotToStateFile(snapshot)],
@@ -49,6 +52,7 @@ export async function writeEvidence(
     ["triage.json", `${JSON.stringify(result, null, 2)}\n`],
     ["report.md", reportMarkdown],
   ];
+  if (rca) files.push(["rca.json", `${JSON.stringify(rca, null, 2)}\n`]);
   for (const log of snapshot.logs) {
     const name = `${safe(log.namespace)}_${safe(log.pod)}_${safe(log.container)}${log.previous ? ".previous" : ""}.log`;
     files.push([join("logs", name), log.text]);

@@ -3,8 +3,9 @@ import type { KubeObject } from "../domain/kube.js";
 import { ClusterError, errorMessage } from "../errors.js";
 import { type HttpResponse, ReadOnlyHttp } from "./http.js";
 import { apiVersionOf, type KindEntry, kindInfo, resourcePath } from "./kinds.js";
+import { KnownSecrets } from "./known-secrets.js";
 import type { ClusterReader, ListOptions, LogOptions, WatchEvent } from "./reader.js";
-import { redactObjectInPlace, redactText } from "./redact.js";
+import { REDACTED, redactObjectInPlace, redactText } from "./redact.js";
 
 /** Tuning of a reader; the defaults suit a CLI run against a real cluster. */
 export interface ReaderOptions {
@@ -83,8 +84,11 @@ function statusError(response: HttpResponse, what: string): ClusterError {
   });
 }
 
-/** Gives list items the apiVersion/kind the server leaves out of list responses, then redacts them. */
-function normalize(item: KubeObject, info: KindEntry): KubeObject {
+/**
+ * Gives list items the apiVersion/kind the server leaves out of list responses, then redacts them
+ * (first teaching `secrets` the env values it hides, so logs that echo them are scrubbed too).
+ */
+function normalize(item: KubeObject, info: KindEntry, secrets?: KnownSecrets): KubeObject {
   if (info.metadataOnly) {
     item.kind = info.kind;
     item.apiVersion = apiVersionOf(info);
@@ -92,6 +96,7 @@ function normalize(item: KubeObject, info: KindEntry): KubeObject {
     item.kind ??= info.kind;
     item.apiVersion ??= apiVersionOf(info);
   }
+  if (item.kind === "Pod") secrets?.learn(item);
   return redactObjectInPlace(item);
 }
 
@@ -99,6 +104,8 @@ class KubeReader implements KubeClusterReader {
   private readonly http: ReadOnlyHttp;
   private readonly pageSize: number;
   private lastDate: string | undefined;
+  /** Env secret values of the pods read so far: a log that prints one is scrubbed of it. */
+  private readonly secrets = new KnownSecrets();
   readonly context: string | undefined;
 
   constructor(kc: KubeConfig, options: ReaderOptions) {
@@ -175,7 +182,7 @@ class KubeReader implements KubeClusterReader {
         items?: KubeObject[] | null;
         metadata?: { continue?: string; resourceVersion?: string };
       }>(response, what);
-      for (const item of page.items ?? []) items.push(normalize(item, info));
+      for (const item of page.items ?? []) items.push(normalize(item, info, this.secrets));
       token = page.metadata?.continue || undefined;
       // Every page of one list carries the list's version; the first page's is the consistent one.
       resourceVersion ||= page.metadata?.resourceVersion ?? "";
@@ -199,7 +206,7 @@ class KubeReader implements KubeClusterReader {
     );
     if (response.status === 404) return undefined;
     if (response.status !== 200) throw statusError(response, `get ${plural}/${name}`);
-    return normalize(parseJson<KubeObject>(response, `get ${plural}/${name}`), info);
+    return normalize(parseJson<KubeObject>(response, `get ${plural}/${name}`), info, this.secrets);
   }
 
   async podLog(namespace: string, pod: string, options: LogOptions = {}): Promise<string> {
@@ -219,7 +226,7 @@ class KubeReader implements KubeClusterReader {
     );
     const what = `logs of ${namespace}/${pod}${options.container ? `[${options.container}]` : ""}`;
     if (response.status !== 200) throw statusError(response, what);
-    return redactText(response.body);
+    return this.secrets.scrub(redactText(response.body), REDACTED);
   }
 
   async readyz(signal?: AbortSignal): Promise<string> {

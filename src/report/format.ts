@@ -50,3 +50,18 @@ export function statsText(result: TriageResult): string {
   if (result.stats.durationMs !== undefined) parts.push(`${Math.round(result.stats.durationMs)} ms`);
   return parts.join(", ");
 }
+
+/** How the snapshot was obtained: a live cluster, a file as recorded, or a file run through the simulation model. */
+export type InputMode = "live" | "recorded" | "simulated";
+
+/** The report header's line on what was triaged, so a reader knows whether the model rewrote anything. */
+export function inputText(source: string | undefined, mode: InputMode | undefined): string | undefined {
+  if (source === undefined && mode === undefined) return undefined;
+  const how =
+    mode === "recorded"
+      ? "read as recorded (no simulation)"
+      : mode === "simulated"
+        ? "simulated: the kubelet/controller model ran on it"
+        : undefined;
+  return [source, how].filter((part) => part !== undefined).join(", ");
+}

@@ -3,6 +3,7 @@ import { renderJson } from "./json.js";
 import { type MarkdownOptions, renderMarkdown } from "./markdown.js";
 import { renderText, type TextOptions } from "./text.js";
 
+export type { InputMode } from "./format.js";
 export { renderJson } from "./json.js";
 export { escapeMarkdown, type MarkdownOptions, renderMarkdown } from "./markdown.js";
 export { renderText, shouldColor, type TextOptions } from "./text.js";
@@ -21,3 +22,4 @@ export function renderReport(
   if (format === "markdown") return renderMarkdown(result, options);
   return renderText(result, options);
 }
+export { engineText, renderRcaMarkdown, renderRcaText } from "./rca.js";

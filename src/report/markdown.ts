@@ -1,5 +1,15 @@
 import type { TriageResult } from "../domain/types.js";
-import { controlPlaneText, numbered, percent, refList, refText, scopeText, statsText } from "./format.js";
+import {
+  controlPlaneText,
+  type InputMode,
+  inputText,
+  numbered,
+  percent,
+  refList,
+  refText,
+  scopeText,
+  statsText,
+} from "./format.js";
 
 /** Extra context for the Markdown incident report. */
 export interface MarkdownOptions {
@@ -7,6 +17,8 @@ export interface MarkdownOptions {
   evidenceDir?: string;
   /** Where the snapshot came from (a kubeconfig context, a state file path). */
   source?: string;
+  /** Whether a state file was read as recorded or simulated. */
+  mode?: InputMode;
 }
 
 /** Escapes text that came from the cluster (event messages, logs) so it cannot restructure the report. */
@@ -41,7 +53,10 @@ export function renderMarkdown(result: TriageResult, options: MarkdownOptions = 
   out.push(`- **Control plane:** ${escapeMarkdown(controlPlaneText(result))}`);
   out.push(`- **Blast radius:** ${result.blastRadius}`);
   out.push(`- **Root causes:** ${result.rootCauses.length}`);
-  out.push(`- **Cluster time:** ${result.collectedAt}`, "");
+  out.push(`- **Cluster time:** ${result.collectedAt}`);
+  const input = inputText(options.source, options.mode);
+  if (input) out.push(`- **Input:** ${escapeMarkdown(input)}`);
+  out.push("");
   out.push(escapeMarkdown(result.headline), "");
 
   out.push("## Root causes", "");
@@ -94,6 +109,11 @@ export function renderMarkdown(result: TriageResult, options: MarkdownOptions = 
     out.push("## Checked and healthy", "", escapeMarkdown(refList(result.healthy, 30)), "");
   }
 
+  if (result.history?.length) {
+    out.push("## History", "", "Warnings a later success answered; weighed, not causes.", "");
+    for (const line of result.history) out.push(`- ${escapeMarkdown(line)}`);
+    out.push("");
+  }
   out.push("## Evidence", "");
   if (options.source) out.push(`- **Source:** ${escapeMarkdown(options.source)}`);
   out.push(`- **Looked at:** ${statsText(result)}`);

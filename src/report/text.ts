@@ -1,10 +1,24 @@
 import type { TriageResult } from "../domain/types.js";
-import { controlPlaneText, numbered, percent, refList, refText, scopeText, statsText } from "./format.js";
+import {
+  controlPlaneText,
+  type InputMode,
+  inputText,
+  numbered,
+  percent,
+  refList,
+  refText,
+  scopeText,
+  statsText,
+} from "./format.js";
 
 /** How the terminal report is drawn. */
 export interface TextOptions {
   /** ANSI colours; see {@link shouldColor}. */
   color?: boolean;
+  /** Where the snapshot came from (a kubeconfig context, a state file path). */
+  source?: string;
+  /** Whether a state file was read as recorded or simulated. */
+  mode?: InputMode;
 }
 
 /** Colour only for a TTY, and never when NO_COLOR is set (https://no-color.org). */
@@ -57,6 +71,8 @@ export function renderText(result: TriageResult, options: TextOptions = {}): str
   const out: string[] = [];
   const sev = severityPaint(p, result.severity);
   out.push(p.bold(`Triage of ${scopeText(result)}`) + p.dim(`  (cluster time ${result.collectedAt})`));
+  const input = inputText(options.source, options.mode);
+  if (input) out.push(p.dim(`Input: ${input}`));
   const cp = result.controlPlane.status === "healthy" ? p.green : p.red;
   out.push(
     `${sev(result.severity)} · blast radius ${p.bold(result.blastRadius)} · control plane ${cp(controlPlaneText(result))}`,
@@ -107,6 +123,10 @@ export function renderText(result: TriageResult, options: TextOptions = {}): str
     out.push(p.bold("Symptoms"));
     for (const symptom of result.symptoms) out.push(`  ${symptom.class}: ${refList(symptom.resources)}`);
     out.push("");
+  }
+  if (result.history?.length) {
+    out.push(p.dim("History (warnings answered by a later success; not causes):"));
+    for (const line of result.history) out.push(p.dim(`  - ${line}`));
   }
   if (result.healthy.length > 0) out.push(`${p.green("Healthy")}: ${refList(result.healthy, 12)}`);
   if (result.gaps.length > 0) {

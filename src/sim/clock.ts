@@ -1,6 +1,7 @@
 /**
- * The simulated clock. Time only moves when a test or operator advances it, so scenarios are
- * reproducible and nothing ever sleeps.
+ * The simulated clock. In tests and the demo, time only moves when advanced, so scenarios are
+ * reproducible and nothing ever sleeps; `k8s-triage sim` served standalone drives it with wall
+ * time (`driveClock`) unless told `--clock frozen`.
  */
 
 /** The default start when a state file names no time and holds no timestamps. */
@@ -40,4 +41,38 @@ export class SimClock {
     this.#ms += ms;
     this.#onAdvance();
   }
+}
+
+/** How a served cluster's time passes: frozen (moved only by `/sim/advance`), or with wall time × factor. */
+export type ClockMode = { kind: "frozen" } | { kind: "realtime"; factor: number };
+
+/** Parses `--clock`: `realtime` (= x1), `frozen`, or `xN` / `Nx` (N > 0, e.g. x10 or 0.5x). */
+export function parseClockMode(text: string): ClockMode | undefined {
+  if (text === "frozen") return { kind: "frozen" };
+  if (text === "realtime") return { kind: "realtime", factor: 1 };
+  const match = /^(?:x(\d+(?:\.\d+)?)|(\d+(?:\.\d+)?)x)$/.exec(text);
+  const factor = Number(match?.[1] ?? match?.[2]);
+  return match && factor > 0 && Number.isFinite(factor) ? { kind: "realtime", factor } : undefined;
+}
+
+/**
+ * Moves a clock with wall time (× `factor`), one advance per tick, so a cluster served on its own
+ * behaves like a real one: an approved fix heals the pods a few seconds later, back-offs grow.
+ * Returns the stop function. The tick measures elapsed wall time, so a slow reconcile causes no drift.
+ */
+export function driveClock(
+  clock: { advance(ms: number): void },
+  factor: number,
+  tickMs = 1000,
+  wallMs: () => number = () => performance.now(),
+): () => void {
+  let last = wallMs();
+  const timer = setInterval(() => {
+    const now = wallMs();
+    const elapsed = now - last;
+    last = now;
+    if (elapsed > 0) clock.advance(elapsed * factor);
+  }, tickMs);
+  timer.unref();
+  return () => clearInterval(timer);
 }

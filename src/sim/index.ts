@@ -22,7 +22,9 @@ import type { ClusterView, Reconciler } from "./types.js";
  * after every change and clock advance. Start one with `startSimCluster`.
  */
 
+export { type ClockMode, driveClock, parseClockMode } from "./clock.js";
 export type { AccessDenial, AccessRule, Identity } from "./identities.js";
+export { asksForSimulation, recordedTimes } from "./recorded.js";
 export type { RecordedRequest } from "./requests.js";
 export { isMutating } from "./requests.js";
 export type { ParsedState, PodLogEntry, SerializeOptions } from "./state-file.js";

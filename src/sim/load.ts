@@ -2,6 +2,7 @@ import type { KubeObject } from "../domain/kube.js";
 import { DEFAULT_SIM_TIME } from "./clock.js";
 import { groupVersion, KINDS, kindForObject } from "./kinds.js";
 import { bucketOf, copyObject, finalizeMetadata } from "./objects.js";
+import { recordedTimes } from "./recorded.js";
 import type { ParsedState } from "./state-file.js";
 import type { SimStore } from "./store.js";
 
@@ -10,17 +11,15 @@ import type { SimStore } from "./store.js";
  * statuses and resourceVersions they were given) and exporting the store as a state again.
  */
 
-/** Where the clock starts: the state's Clock, else its latest timestamp, else a fixed default. */
+/**
+ * Where the clock starts: the state's Clock, else the newest instant recorded anywhere in it
+ * (container start/finish, condition transitions, events, creation), else a fixed default. A dump
+ * must never be read as of a moment before its own last container termination.
+ */
 export function startTime(state: ParsedState | undefined): string {
   if (state?.clock) return state.clock;
-  let latest = Number.NEGATIVE_INFINITY;
-  for (const object of state?.objects ?? []) {
-    for (const value of [object.metadata.creationTimestamp, object.lastTimestamp, object.eventTime]) {
-      const ms = typeof value === "string" ? Date.parse(value) : Number.NaN;
-      if (!Number.isNaN(ms) && ms > latest) latest = ms;
-    }
-  }
-  return Number.isFinite(latest) ? new Date(latest).toISOString() : DEFAULT_SIM_TIME;
+  const { newestMs } = recordedTimes(state?.objects ?? []);
+  return newestMs === undefined ? DEFAULT_SIM_TIME : new Date(newestMs).toISOString();
 }
 
 /**

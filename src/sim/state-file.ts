@@ -3,6 +3,7 @@ import type { KubeObject } from "../domain/kube.js";
 import { InputError } from "../errors.js";
 import { kindForObject } from "./kinds.js";
 import type { PodLogEntry } from "./log-table.js";
+import { recordedTimes } from "./recorded.js";
 
 /**
  * Cluster-state files: a YAML stream of Kubernetes objects as `kubectl get -o yaml` prints them
@@ -145,7 +146,7 @@ export function parseStateFile(text: string, source = "state file"): ParsedState
     fast.forEach((value, index) => {
       readObject(value, state, source, `document ${index + 1}`);
     });
-    return state;
+    return withTimeWarnings(state, source);
   }
   const documents = parseAllDocuments(text);
   if (!Array.isArray(documents)) fail(source, "document 1", "not a YAML stream");
@@ -160,6 +161,12 @@ export function parseStateFile(text: string, source = "state file"): ParsedState
     if (value === null || value === undefined) return;
     readObject(value, state, source, where);
   });
+  return withTimeWarnings(state, source);
+}
+
+/** Malformed timestamps load (kubectl would refuse them), but never silently. */
+function withTimeWarnings(state: ParsedState, source: string): ParsedState {
+  state.warnings.push(...recordedTimes(state.objects, source).warnings);
   return state;
 }
 

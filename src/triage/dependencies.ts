@@ -1,7 +1,14 @@
 import type { Service } from "../domain/kube.js";
 import type { PodLog } from "../domain/types.js";
 import type { TriageContext } from "./context.js";
-import { CONNECTION_REFUSED, CONNECTION_TIMEOUT, errorLines, hostMentions, quoteLog } from "./logs.js";
+import {
+  CONNECTION_REFUSED,
+  CONNECTION_TIMEOUT,
+  errorLines,
+  hostMentions,
+  quoteLog,
+  UPSTREAM_UNAVAILABLE,
+} from "./logs.js";
 import type { PodView } from "./pod-view.js";
 import { type ServiceHealth, serviceHealth } from "./services.js";
 import { objectKey } from "./snapshot-index.js";
@@ -13,7 +20,7 @@ export interface DependencyMention {
   quote: string;
   /** Which container said it (undefined for event messages). */
   container?: string;
-  failure: "refused" | "timeout" | "dns";
+  failure: "refused" | "timeout" | "dns" | "unavailable";
 }
 
 const DNS_FAILURE = /no such host|server misbehaving|NXDOMAIN|Name or service not known|getaddrinfo/i;
@@ -23,6 +30,7 @@ function failureOf(line: string): DependencyMention["failure"] | undefined {
   if (CONNECTION_REFUSED.test(line)) return "refused";
   if (DNS_FAILURE.test(line)) return "dns";
   if (CONNECTION_TIMEOUT.test(line)) return "timeout";
+  if (UPSTREAM_UNAVAILABLE.test(line)) return "unavailable";
   return undefined;
 }
 
@@ -92,6 +100,29 @@ function contextOf(
   return found;
 }
 
+/** Env names whose value is where a dependency lives: `AUTH_HOST`, `PAYMENTS_URL`, `DB_ADDR`. */
+const ENDPOINT_ENV = /_(?:HOST|HOSTNAME|URL|URI|ADDR|ADDRESS|ENDPOINT|SERVICE|SERVER)$/;
+
+/** Services the pod's env names as endpoints (`AUTH_URL=http://auth-service:8080`), once per pod. */
+function envServices(ctx: TriageContext, view: PodView): Service[] {
+  const memoKey = `env-services:${view.ref.namespace}/${view.ref.name}`;
+  const cached = ctx.memo.get(memoKey) as Service[] | undefined;
+  if (cached) return cached;
+  const found: Service[] = [];
+  for (const container of view.pod.spec.containers) {
+    for (const env of container.env ?? []) {
+      if (!ENDPOINT_ENV.test(env.name) || !env.value) continue;
+      // An env value is an endpoint by its name: a bare `auth-service` counts as a host here.
+      for (const mention of hostMentions(env.value)) {
+        const service = serviceFor(ctx, view.ref.namespace, mention.host, true);
+        if (service && !found.includes(service)) found.push(service);
+      }
+    }
+  }
+  ctx.memo.set(memoKey, found);
+  return found;
+}
+
 interface Line {
   quote: string;
   text: string;
@@ -102,9 +133,11 @@ interface Line {
 
 /**
  * Services that this pod failed to reach, from its logs (error lines) and event messages, in the
- * order they were mentioned. A failure line that names no Service (`dial tcp <ip>: connection
- * refused` after `connecting to redis://redis.payments…`) is attributed to the Services the same
- * log names as hosts elsewhere. Memoized per pod.
+ * order they were mentioned: connection refused, timeouts, DNS failures, and upstreams reported
+ * unavailable (`no healthy upstream`, gRPC `UNAVAILABLE`, HTTP 502/503). A failure line that names
+ * no Service (`dial tcp <ip>: connection refused` after `connecting to redis://redis.payments…`)
+ * is attributed to the Services the same log names as hosts elsewhere, else to those its env names
+ * as endpoints (`*_HOST`, `*_URL`). Memoized per pod.
  */
 export function dependencyMentions(ctx: TriageContext, view: PodView): DependencyMention[] {
   const memoKey = `deps:${view.ref.namespace}/${view.ref.name}`;
@@ -134,6 +167,14 @@ export function dependencyMentions(ctx: TriageContext, view: PodView): Dependenc
         quote = `${quoteLog(line.log, context.line)} … ${line.text}`;
       }
     }
+    if (services.length === 0 && line.log) {
+      // `connection refused` naming nothing: the env says where this pod's dependencies live.
+      services = envServices(ctx, view);
+      if (services.length > 0) {
+        const names = services.map((s) => s.metadata.name).join(", ");
+        quote = `${line.quote} (its env names Service ${names})`;
+      }
+    }
     for (const service of services) {
       const key = `${service.metadata.namespace}/${service.metadata.name}`;
       const health = serviceHealth(ctx, service);
@@ -150,4 +191,9 @@ export function dependencyMentions(ctx: TriageContext, view: PodView): Dependenc
 /** The first unreachable dependency that is itself down (so its failure explains this pod's). */
 export function downDependency(ctx: TriageContext, view: PodView): DependencyMention | undefined {
   return dependencyMentions(ctx, view).find((mention) => !mention.health.up);
+}
+
+/** Every unreachable dependency of the pod that is itself down, in mention order. */
+export function downDependencies(ctx: TriageContext, view: PodView): DependencyMention[] {
+  return dependencyMentions(ctx, view).filter((mention) => !mention.health.up);
 }

@@ -1,5 +1,9 @@
 import type { KubeEvent, KubeObject } from "../domain/kube.js";
+import { eventTimeMs } from "./event-time.js";
 import { objectKey, type SnapshotIndex } from "./snapshot-index.js";
+import { supersededBy } from "./superseded.js";
+
+export { eventTimeMs } from "./event-time.js";
 
 /**
  * A warning older than this, about an object that is healthy again, is history, not an incident.
@@ -7,36 +11,27 @@ import { objectKey, type SnapshotIndex } from "./snapshot-index.js";
  */
 export const RECENT_MS = 60 * 60 * 1000;
 
-/** When the event last happened (ms since epoch), from the newest timestamp it carries. */
-export function eventTimeMs(event: KubeEvent): number | undefined {
-  // events.k8s.io-style events carry their latest occurrence in series, not lastTimestamp.
-  const series = event.series as { lastObservedTime?: string } | undefined;
-  const text =
-    event.lastTimestamp ??
-    series?.lastObservedTime ??
-    event.eventTime ??
-    event.firstTimestamp ??
-    event.metadata.creationTimestamp;
-  const value = text ? Date.parse(text) : Number.NaN;
-  return Number.isNaN(value) ? undefined : value;
-}
-
 /** True when the event happened within RECENT_MS of `nowMs` (undated events count as recent). */
 export function isRecent(event: KubeEvent, nowMs: number): boolean {
   const time = eventTimeMs(event);
   return time === undefined || nowMs - time <= RECENT_MS;
 }
 
-/**
- * Events about one object, newest first. Events whose involved uid differs from the object's are
- * about an earlier object of the same name (a recreated pod) and are dropped.
- */
-export function eventsOf(index: SnapshotIndex, kind: string, object: KubeObject): KubeEvent[] {
+/** Events about one object (same uid when both carry one), in snapshot order, history included. */
+export function allEventsOf(index: SnapshotIndex, kind: string, object: KubeObject): KubeEvent[] {
   const { namespace, name, uid } = object.metadata;
   const events = index.eventsByObject.get(objectKey(kind, namespace, name)) ?? [];
-  const matching = events.filter(
-    (event) => !uid || !event.involvedObject.uid || event.involvedObject.uid === uid,
-  );
+  return events.filter((event) => !uid || !event.involvedObject.uid || event.involvedObject.uid === uid);
+}
+
+/**
+ * Current events about one object, newest first. Events whose involved uid differs from the
+ * object's are about an earlier object of the same name (a recreated pod) and are dropped, and so
+ * are warnings a later success answered (history, see superseded.ts).
+ */
+export function eventsOf(index: SnapshotIndex, kind: string, object: KubeObject): KubeEvent[] {
+  const all = allEventsOf(index, kind, object);
+  const matching = all.filter((event) => supersededBy(event, all, object) === undefined);
   if (matching.length < 2) return matching;
   // Parse each timestamp once, not once per comparison.
   return matching

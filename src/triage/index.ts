@@ -3,7 +3,8 @@ import { blastRadius } from "./blast-radius.js";
 import { CHECKS } from "./checks/index.js";
 import { buildContext, type TriageContext } from "./context.js";
 import { parseReadyz } from "./control-plane.js";
-import type { Finding } from "./finding.js";
+import { type Finding, MAX_EVIDENCE } from "./finding.js";
+import { supersededWarnings } from "./history.js";
 import { linkDependencies } from "./link.js";
 import { refKey } from "./owners.js";
 import { proposeRemediations } from "./proposals/index.js";
@@ -32,10 +33,22 @@ function toRootCause(finding: Finding): RootCause {
   return cause;
 }
 
-/** Symptom-level findings give way to a real cause found for the same resource. */
+/**
+ * Symptom-level findings give way to a real cause found for the same resource; their first quote
+ * (the recorded condition, e.g. ProgressDeadlineExceeded) stays on as that cause's evidence.
+ */
 function dropFallbacks(findings: Finding[]): Finding[] {
-  const named = new Set(findings.filter((f) => !f.fallback).map((f) => refKey(f.resource)));
-  return findings.filter((f) => !f.fallback || !named.has(refKey(f.resource)));
+  const named = new Map<string, Finding>();
+  for (const f of findings)
+    if (!f.fallback && !named.has(refKey(f.resource))) named.set(refKey(f.resource), f);
+  return findings.filter((f) => {
+    const cause = f.fallback ? named.get(refKey(f.resource)) : undefined;
+    if (!cause) return true;
+    const quote = f.evidence[0];
+    if (quote && cause.evidence.length < MAX_EVIDENCE && !cause.evidence.includes(quote))
+      cause.evidence.push(quote);
+    return false;
+  });
 }
 
 /**
@@ -71,6 +84,7 @@ export function triage(snapshot: Snapshot, options: TriageOptions = {}): TriageR
   linkDependencies(findings);
   const ranked = rankFindings(ctx, findings);
   const radius = blastRadius(ctx, ranked, controlPlane);
+  const history = supersededWarnings(ctx);
   const inScope = <T extends { metadata: { namespace?: string } }>(items: T[]) =>
     ctx.namespace === undefined
       ? items.length
@@ -90,6 +104,7 @@ export function triage(snapshot: Snapshot, options: TriageOptions = {}): TriageR
     remediations: proposeRemediations(ctx, ranked),
     healthy: healthyWorkloads(ctx, ranked),
     gaps,
+    ...(history.length > 0 ? { history } : {}),
     stats: {
       pods: inScope(snapshot.pods),
       events: inScope(snapshot.events),

@@ -44,10 +44,21 @@ export const CONNECTION_TIMEOUT =
 const HOST =
   /(?:^|[^a-zA-Z0-9.-])((?:[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*)(:\d{1,5})?/g;
 
+/** A structured-log field whose value is a host: `"upstream":"auth-service"`, `host=db`, `service: x`. */
+const HOST_FIELD =
+  /\b(?:upstream|upstream_host|host|hostname|service|backend|target|server|addr|address)["']?\s*[:=]\s*["']?$/i;
+
+/** Log phrases of an upstream that answered "nothing healthy behind me" (proxies, gRPC, HTTP 502/503). */
+export const UPSTREAM_UNAVAILABLE =
+  /no healthy upstream|upstream connect error|\bUNAVAILABLE\b|\b50[23]\b|Bad Gateway|Service Unavailable/;
+
 /** A host name a log line names, and whether it was written with a port or URL prefix. */
 export interface HostMention {
   host: string;
-  /** True for `db:5432`, `//db`, `@db`: a single-label name only counts as a host in these forms. */
+  /**
+   * True for `db:5432`, `//db`, `@db` and structured fields (`"upstream":"db"`): a single-label
+   * name only counts as a host in these forms.
+   */
   explicit: boolean;
 }
 
@@ -59,7 +70,11 @@ export function hostMentions(line: string): HostMention[] {
     if (!host) continue;
     const start = (match.index ?? 0) + match[0].indexOf(host);
     const before = line.slice(Math.max(0, start - 2), start);
-    const explicit = match[2] !== undefined || before.endsWith("//") || before.endsWith("@");
+    const explicit =
+      match[2] !== undefined ||
+      before.endsWith("//") ||
+      before.endsWith("@") ||
+      HOST_FIELD.test(line.slice(Math.max(0, start - 24), start));
     mentions.push({ host: host.replace(/\.$/, ""), explicit });
   }
   return mentions;

@@ -14,6 +14,9 @@ export interface Ownership {
   current: boolean;
 }
 
+/** The label the Deployment controller puts on its ReplicaSets' pods (the RS name's suffix). */
+const POD_TEMPLATE_HASH = "pod-template-hash";
+
 /** Where a Deployment records the revision of each of its ReplicaSets. */
 export const REVISION_ANNOTATION = "deployment.kubernetes.io/revision";
 
@@ -61,6 +64,10 @@ export class Owners {
     if (direct.kind !== "ReplicaSet" && direct.kind !== "Job") {
       return { workload: controller, workloadObject: controllerObject, controller, current: true };
     }
+    if (!controllerObject && direct.kind === "ReplicaSet") {
+      const deployment = this.deploymentByHash(object, direct.name, namespace);
+      if (deployment) return deployment;
+    }
     const parent = controllerObject ? controllerRef(controllerObject) : undefined;
     if (!controllerObject || !parent || (parent.kind !== "Deployment" && parent.kind !== "CronJob")) {
       return { workload: controller, workloadObject: controllerObject, controller, current: true };
@@ -75,6 +82,24 @@ export class Owners {
       workloadObject,
       controller,
       current,
+    };
+  }
+
+  /**
+   * A dump of `kubectl get deploy,pods` has no ReplicaSets: a pod's owner `<deployment>-<hash>`
+   * with the pod's own `pod-template-hash` label still names its Deployment, when that is present.
+   */
+  private deploymentByHash(pod: KubeObject, rsName: string, namespace: string): Ownership | undefined {
+    const hash = pod.metadata.labels?.[POD_TEMPLATE_HASH];
+    if (!hash || !rsName.endsWith(`-${hash}`)) return undefined;
+    const name = rsName.slice(0, -(hash.length + 1));
+    const workloadObject = this.index.byKey.get(objectKey("Deployment", namespace, name));
+    if (!workloadObject) return undefined;
+    return {
+      workload: { kind: "Deployment", namespace, name },
+      workloadObject,
+      controller: { kind: "ReplicaSet", namespace, name: rsName },
+      current: true,
     };
   }
 

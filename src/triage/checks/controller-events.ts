@@ -1,8 +1,10 @@
 import type { KubeEvent, KubeObject, Workload } from "../../domain/kube.js";
 import type { ResourceRef } from "../../domain/types.js";
 import type { TriageContext } from "../context.js";
+import { allEventsOf } from "../events.js";
 import type { Ownership } from "../owners.js";
 import { objectKey } from "../snapshot-index.js";
+import { supersededBy } from "../superseded.js";
 
 const CONTROLLER_KINDS = ["ReplicaSet", "StatefulSet", "DaemonSet", "Job", "Deployment", "CronJob"];
 
@@ -31,7 +33,8 @@ function shortOfReplicas(kind: string, object: KubeObject): boolean {
 
 /**
  * Warning events on controllers in scope whose message matches `pattern`, kept while the
- * controller is still short of replicas (old FailedCreate storms of a healthy ReplicaSet are not).
+ * controller is still short of replicas and no later success answered them (old FailedCreate
+ * storms of a healthy ReplicaSet are history).
  */
 export function controllerEvents(ctx: TriageContext, pattern: RegExp): ControllerEvent[] {
   const found: ControllerEvent[] = [];
@@ -43,6 +46,8 @@ export function controllerEvents(ctx: TriageContext, pattern: RegExp): Controlle
     if (!ctx.inScope(namespace) || !pattern.test(event.message ?? "")) continue;
     const object = ctx.index.byKey.get(objectKey(kind, namespace, involved.name));
     if (!object || !shortOfReplicas(kind, object)) continue;
+    // FailedCreate answered by a later SuccessfulCreate (the ServiceAccount exists now) is history.
+    if (supersededBy(event, allEventsOf(ctx.index, kind, object), object)) continue;
     const owner = ctx.owners.resolve(kind, object);
     if (!owner.current) continue;
     found.push({ event, object, owner, workload: owner.workload });

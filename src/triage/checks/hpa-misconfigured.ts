@@ -3,6 +3,7 @@ import type { TriageContext } from "../context.js";
 import { isRecent, quoteEvent } from "../events.js";
 import { type Finding, kubectl, makeFinding } from "../finding.js";
 import { refOf } from "../owners.js";
+import { presenceOf } from "../presence.js";
 import { objectKey } from "../snapshot-index.js";
 import { templateSpec } from "../workloads.js";
 
@@ -26,9 +27,16 @@ function problemsOf(
   let certain = false;
   const target = hpa.spec?.scaleTargetRef;
   const targetObject = target ? ctx.index.byKey.get(objectKey(target.kind, ns, target.name)) : undefined;
-  if (target && !targetObject) {
-    quotes.push(`${name} scaleTargetRef ${target.kind}/${target.name} does not exist in ${ns}`);
-    certain = true;
+  // The HPA controller's own AbleToScale=True (SucceededGetScale) proves the target exists, whatever
+  // the input holds; absent from a dump that lacks the kind, it is unknown, never "does not exist".
+  const ableToScale = hpa.status?.conditions?.some((c) => c.type === "AbleToScale" && c.status === "True");
+  if (target && !targetObject && !ableToScale) {
+    if (presenceOf(ctx, target.kind, ns, target.name) === "missing") {
+      quotes.push(`${name} scaleTargetRef ${target.kind}/${target.name} does not exist in ${ns}`);
+      certain = true;
+    } else {
+      quotes.push(`${name} scaleTargetRef ${target.kind}/${target.name} is not in the snapshot`);
+    }
   }
   const min = hpa.spec?.minReplicas ?? 1;
   if (hpa.spec && min > hpa.spec.maxReplicas) {

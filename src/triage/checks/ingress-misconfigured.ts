@@ -2,6 +2,7 @@ import type { Ingress, Service } from "../../domain/kube.js";
 import type { TriageContext } from "../context.js";
 import { type Finding, kubectl, makeFinding } from "../finding.js";
 import { refOf } from "../owners.js";
+import { presenceOf } from "../presence.js";
 import { objectKey } from "../snapshot-index.js";
 
 type Backend = { service?: { name: string; port?: { number?: number; name?: string } } };
@@ -33,6 +34,8 @@ export function checkIngressMisconfigured(ctx: TriageContext): Finding[] {
       const service = ctx.index.byKey.get(objectKey("Service", ns, target.name)) as Service | undefined;
       const port = target.port?.number ?? target.port?.name;
       if (!service) {
+        // A dump without Services says nothing about this one.
+        if (presenceOf(ctx, "Service", ns, target.name) !== "missing") continue;
         missing.add(target.name);
         problems.push(
           `Ingress ${ns}/${ref.name} ${where} -> service ${target.name}:${port ?? ""}, which does not exist in ${ns}`,

@@ -2,6 +2,7 @@ import type { KubeObject, PodSpec } from "../../domain/kube.js";
 import type { TriageContext } from "../context.js";
 import { type Finding, kubectl, makeFinding } from "../finding.js";
 import type { PodView } from "../pod-view.js";
+import { kindUnknown } from "../presence.js";
 import { objectKey } from "../snapshot-index.js";
 import { byWorkload, inspectCommands, label, viewsOf } from "./common.js";
 import { type MissingRefSighting, missingRefSightings } from "./missing-refs.js";
@@ -27,6 +28,8 @@ function specSightings(ctx: TriageContext, view: PodView): MissingRefSighting[] 
   const ns = view.ref.namespace;
   const sightings: MissingRefSighting[] = [];
   const where = `Pod ${ns}/${view.ref.name}`;
+  // A dump without ConfigMaps cannot show one missing: only the kubelet's own words can then.
+  if (kindUnknown(ctx, "ConfigMap")) return sightings;
   const find = (name: string) =>
     ctx.index.byKey.get(objectKey("ConfigMap", ns, name)) as KubeObject | undefined;
   const keysOf = (cm: KubeObject) =>

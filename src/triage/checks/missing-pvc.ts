@@ -3,6 +3,7 @@ import type { TriageContext } from "../context.js";
 import { quoteEvent } from "../events.js";
 import { type Finding, kubectl, makeFinding } from "../finding.js";
 import type { PodView } from "../pod-view.js";
+import { kindUnknown } from "../presence.js";
 import { objectKey } from "../snapshot-index.js";
 import { byWorkload, inspectCommands, label, viewsOf } from "./common.js";
 import { CLAIM_NOT_FOUND, schedulingEvidence } from "./scheduling.js";
@@ -51,7 +52,7 @@ function missingClaims(ctx: TriageContext, view: PodView, claimsListed: boolean)
 
 /** missing-pvc: pods that cannot schedule because a claim they mount does not exist. */
 export function checkMissingPvc(ctx: TriageContext): Finding[] {
-  const claimsListed = !ctx.snapshot.gaps.some((gap) => gap.resource === "persistentvolumeclaims");
+  const claimsListed = !kindUnknown(ctx, "PersistentVolumeClaim");
   const pairs: { view: PodView; value: MissingClaim }[] = [];
   for (const view of ctx.pods) {
     if (view.healthy || view.phase !== "Pending") continue;

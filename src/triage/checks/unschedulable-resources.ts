@@ -1,5 +1,6 @@
 import type { Pod } from "../../domain/kube.js";
 import type { TriageContext } from "../context.js";
+import { extendedShortfall } from "../extended-resources.js";
 import { type Finding, makeFinding } from "../finding.js";
 import type { PodView } from "../pod-view.js";
 import { byWorkload, inspectCommands, label, viewsOf } from "./common.js";
@@ -17,15 +18,29 @@ export function describeRequests(pod: Pod): string {
   return parts.length > 0 ? `requests ${parts.join("; ")}` : "no resource requests";
 }
 
-/** unschedulable-resources: the scheduler found no node with enough free cpu/memory/pods. */
+/** A pending pod no node took (no nodeName), whatever the capture recorded of the scheduler. */
+function waitingForNode(view: PodView): boolean {
+  return !view.healthy && view.phase === "Pending" && !view.pod.spec.nodeName;
+}
+
+/**
+ * unschedulable-resources: the scheduler found no node with enough free cpu/memory/pods, or the
+ * pod requests an extended resource (`nvidia.com/gpu`) that no node in the snapshot offers — the
+ * latter read from the spec and node capacity, so it holds without a scheduler message too.
+ */
 export function checkUnschedulableResources(ctx: TriageContext): Finding[] {
   const pairs: { view: PodView; value: string[] }[] = [];
   for (const view of ctx.pods) {
-    if (!isUnschedulable(view)) continue;
-    const evidence = schedulingEvidence(view);
+    const evidence = isUnschedulable(view) ? schedulingEvidence(view) : { messages: [], quotes: [] };
     const latest = evidence.messages[0] ?? "";
-    if (!RESOURCE_MESSAGE.test(latest) || STORAGE_MESSAGE.test(latest)) continue;
-    pairs.push({ view, value: evidence.quotes });
+    if (RESOURCE_MESSAGE.test(latest) && !STORAGE_MESSAGE.test(latest)) {
+      pairs.push({ view, value: evidence.quotes });
+      continue;
+    }
+    // A scheduler message naming another reason (taints, storage) owns the pod; silence does not.
+    if (latest !== "" || !waitingForNode(view)) continue;
+    const shortfall = extendedShortfall(ctx, view.pod);
+    if (shortfall?.nodesKnown) pairs.push({ view, value: [shortfall.quote] });
   }
   return byWorkload(pairs).map((group) => {
     const w = group.workload;
@@ -33,7 +48,10 @@ export function checkUnschedulableResources(ctx: TriageContext): Finding[] {
     const short = [
       ...new Set(
         group.items.flatMap(
-          (i) => i.value.join(" ").match(/Insufficient [\w/-]+(?:\.[\w/-]+)*|Too many pods/g) ?? [],
+          (i) =>
+            i.value
+              .join(" ")
+              .match(/Insufficient [\w/-]+(?:\.[\w/-]+)*|Too many pods|no node offers [\w./-]+/g) ?? [],
         ),
       ),
     ];

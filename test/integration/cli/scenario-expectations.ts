@@ -16,7 +16,7 @@ export function expectProdApiOutage(result: TriageResult): void {
   expect(result.blastRadius).toBe("single-namespace");
   expect(result.rootCauses.map((c) => `${c.category} ${c.resource.kind}/${c.resource.name}`).sort()).toEqual(
     [
-      "crash-loop Deployment/api-gateway",
+      "dependency-unavailable Deployment/api-gateway",
       "image-pull Deployment/payment-service",
       "init-container-failure Deployment/auth-service",
       "missing-secret Deployment/user-service",
@@ -35,7 +35,10 @@ export function expectProdApiOutage(result: TriageResult): void {
     /\[migrate-db, previous\]: .*ERROR: Connection refused - database unreachable/,
   );
 
-  const crash = cause(result, "crash-loop", "api-gateway");
+  // The gateway's log says its upstreams are down: it is downstream of their causes, not the headline.
+  const crash = cause(result, "dependency-unavailable", "api-gateway");
+  expect(result.rootCauses[0]?.resource.name).not.toBe("api-gateway");
+  expect(quotes(crash)).toContain("no healthy upstream");
   expect(quotes(crash)).toContain("exit code 137");
   expect(crash.summary).toContain("137");
   // Exit 137 with a failing liveness probe is a kill, not an out-of-memory.

@@ -79,7 +79,15 @@ describe("k8s-triage triage --from-file", () => {
     expect(first.stdout).toContain("## Executive summary");
     expect(first.stdout).toContain(`- **Evidence files:** \`${evidence}\``);
     expect((await readdir(evidence)).sort()).toEqual(
-      ["events-warning.txt", "logs", "readyz.txt", "report.md", "snapshot.yaml", "triage.json"].sort(),
+      [
+        "events-warning.txt",
+        "logs",
+        "rca.json",
+        "readyz.txt",
+        "report.md",
+        "snapshot.yaml",
+        "triage.json",
+      ].sort(),
     );
     expect(await readdir(join(evidence, "logs"))).toEqual(["shop_worker-0_worker.previous.log"]);
     expect(await readFile(join(evidence, "logs", "shop_worker-0_worker.previous.log"), "utf8")).toContain(

@@ -1,9 +1,11 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
+import { request } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { KubeConfig } from "@kubernetes/client-node";
 import { afterAll, describe, expect, it } from "vitest";
 import { simFixturePath } from "../../support/sim.js";
 
@@ -42,6 +44,27 @@ function startSim(
   });
 }
 
+/** GET /sim/clock through the kubeconfig's current (admin) identity, over the served TLS. */
+async function simulatedNow(kubeconfig: string): Promise<number> {
+  const kc = new KubeConfig();
+  kc.loadFromFile(kubeconfig);
+  const options: { headers?: Record<string, string>; ca?: Buffer | string } = {};
+  await kc.applyToHTTPSOptions(options);
+  const url = new URL("/sim/clock", kc.getCurrentCluster()?.server);
+  const body = await new Promise<string>((resolve, reject) => {
+    const req = request(url, { ...options, method: "GET" }, (res) => {
+      let text = "";
+      res.on("data", (chunk: Buffer) => {
+        text += chunk.toString();
+      });
+      res.on("end", () => resolve(text));
+    });
+    req.on("error", reject);
+    req.end();
+  });
+  return Date.parse((JSON.parse(body) as { now: string }).now);
+}
+
 describe("k8s-triage sim", () => {
   let folder: string | undefined;
   afterAll(async () => {
@@ -57,6 +80,36 @@ describe("k8s-triage sim", () => {
     expect(scenario.stderr).toContain("unknown scenario 'no-such-scenario'. Available scenarios:");
     const nothing = await runCli();
     expect(nothing.code).toBe(2);
+  });
+
+  it("served standalone, simulated time follows wall time (--clock x60), and a bad --clock is refused", async () => {
+    const bad = await runCli("--scenario", "healthy", "--clock", "sometimes");
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("--clock must be realtime, frozen or xN");
+    folder ??= await mkdtemp(join(tmpdir(), "sim-cli-"));
+    const { child, kubeconfig, output } = await startSim([
+      "--scenario",
+      "healthy",
+      "--clock",
+      "x60",
+      "--kubeconfig",
+      join(folder, "clock.kubeconfig"),
+    ]);
+    try {
+      for (let i = 0; i < 50 && !output().includes("simulated time:"); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(output()).toContain("running at 60x wall time");
+      const first = await simulatedNow(kubeconfig);
+      await new Promise((resolve) => setTimeout(resolve, 2500));
+      const second = await simulatedNow(kubeconfig);
+      // At 60x, 2.5 s of wall time is well over a simulated minute (ticks are 1 s apart).
+      expect(second - first).toBeGreaterThanOrEqual(60_000);
+    } finally {
+      const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+      child.kill("SIGTERM");
+      expect(await exited).toBe(0);
+    }
   });
 
   it.skipIf(!existsSync("/usr/bin/kubectl"))(

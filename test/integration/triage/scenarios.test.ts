@@ -26,7 +26,7 @@ const EXPECTED: Record<string, Expectation> = {
   "prod-api-outage": {
     namespace: "prod-api",
     causes: [
-      "crash-loop:api-gateway",
+      "dependency-unavailable:api-gateway",
       "image-pull:payment-service",
       "init-container-failure:auth-service",
       "missing-secret:user-service",
@@ -121,12 +121,22 @@ describe("prod-api-outage", () => {
     ).toBe(true);
   });
 
-  it("api-gateway: crash-loop with exit 137, not called an OOM", async () => {
-    const crash = await cause("api-gateway");
-    expect(crash.category).toBe("crash-loop");
-    expect(crash.summary).toContain("exit 137");
-    expect(crash.summary).toContain("not OOMKilled");
-    expect(crash.evidence.some((e) => e.includes("exit code 137"))).toBe(true);
+  it("api-gateway: downstream of its upstreams (no healthy upstream), exit 137 not called an OOM, ranked after them", async () => {
+    const result = await run("prod-api-outage", "prod-api");
+    const gateway = await cause("api-gateway");
+    expect(gateway.category).toBe("dependency-unavailable");
+    expect(gateway.summary).toContain("exit 137");
+    expect(gateway.summary).toContain("not OOMKilled");
+    expect(gateway.summary).toMatch(/auth-service, payment-service, which it calls, are down/);
+    expect(gateway.evidence.some((e) => e.includes('"error":"no healthy upstream"'))).toBe(true);
+    // The headline cause is an upstream one, and the gateway is listed as affected by it.
+    const first = result.rootCauses[0]!;
+    expect(["payment-service", "auth-service"]).toContain(first.resource.name);
+    expect(gateway.causedBy).toBe(first.id);
+    expect(first.affected).toContainEqual({ kind: "Deployment", namespace: "prod-api", name: "api-gateway" });
+    expect(
+      result.rootCauses.some((c) => c.category === "crash-loop" && c.resource.name === "api-gateway"),
+    ).toBe(false);
   });
 
   it("user-service: missing-secret db-credentials, a placeholder command, no proposal", async () => {
