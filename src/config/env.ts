@@ -41,6 +41,11 @@ export const envSchema = z.object({
     .default("k8s-triage"),
   /** Seconds a stopping worker lets active jobs finish before handing them back. */
   WORKER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().nonnegative().default(30),
+  /** The cluster's name as shown on every Slack message (one cluster per deployment today). */
+  CLUSTER_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,62}$/, "1-63 letters, digits, '_', '.', ':', '-'")
+    .default("default"),
 });
 
 /** The process environment, parsed once. */
@@ -56,6 +61,11 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
     throw new ConfigError("ENV_INVALID", `invalid environment:\n${problems.join("\n")}`);
   }
   return parsed.data;
+}
+
+/** The cluster name every message shows (`CLUSTER_NAME`, default "default"). */
+export function clusterName(source: Pick<Env, "CLUSTER_NAME"> = env()): string {
+  return source.CLUSTER_NAME;
 }
 
 /** The process environment, parsed on first use and cached. */

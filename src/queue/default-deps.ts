@@ -84,6 +84,7 @@ export function defaultPipelineDeps(
         store: runtime.store,
         policy,
         logger: runtime.logger.child({ component: "slack-notifier" }),
+        clusterName: env.CLUSTER_NAME,
       })
     : logNotifier(runtime.logger);
 

@@ -93,6 +93,7 @@ export async function startServeApp(options: ServeAppOptions): Promise<ServeApp>
       },
     },
     ...(followUp ? { followUp } : {}),
+    clusterName: env.CLUSTER_NAME,
   };
   const routes = ({ poster }: { poster: SlackPoster }): CustomRoute[] => [
     {
