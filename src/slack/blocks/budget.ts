@@ -11,9 +11,12 @@ export const THREAD_BUDGET = {
   /** The RCA reply must land within this long after `/triage` on the demo (measured by npm run demo). */
   rcaWithinMs: 2000,
   /** Root causes listed in the RCA reply; the rest are counted there and listed in the evidence file. */
-  maxCausesInline: 6,
-  /** Characters of the one decisive evidence line shown per cause. */
-  evidenceLineChars: 160,
+  maxCausesInline: 3,
+  /**
+   * Characters of each of a cause's three lines (about one line of a laptop's Slack thread pane);
+   * the full text is in the evidence file.
+   */
+  causeLineChars: 80,
   /** The first screen: the thread's top this many pixels tall at 800 px width (checked in Chromium). */
   firstScreenPx: 900,
 } as const;

@@ -58,7 +58,8 @@ export function proposalsFor(investigation: Investigation, cause: RcaRootCause):
 /** The first sentence of a text, at most `max` characters (a whole word boundary when cut). */
 export function firstSentence(text: string, max = 200): string {
   const flat = text.replace(/\s+/g, " ").trim();
-  const end = flat.search(/[.!?](\s|$)/);
+  // A sentence ends at . ! or ? before a space, but not in "e.g." or "i.e.".
+  const end = flat.search(/(?<!\b(?:e\.g|i\.e|etc|vs))[.!?](\s|$)/);
   const sentence = end >= 0 ? flat.slice(0, end + 1) : flat;
   if (sentence.length <= max) return sentence;
   const cut = sentence.slice(0, max - 1);
@@ -75,7 +76,7 @@ export function shortRef(ref: ResourceRef): string {
 export function topCauseSentence(investigation: Investigation): string | undefined {
   const top = rankedCauses(investigation)[0];
   if (!top) return undefined;
-  return `${shortRef(top.resource)}: ${firstSentence(top.summary, 220)}`;
+  return `${shortRef(top.resource)}: ${firstSentence(top.summary, 160)}`;
 }
 
 /**
@@ -127,7 +128,7 @@ export function fixNumber(investigation: Investigation, record: ProposalRecord):
 /** What we recommend doing about `cause`: approve its fix, or the triage's first manual step. */
 export function actionFor(investigation: Investigation, cause: RcaRootCause): string | undefined {
   const fix = proposalsFor(investigation, cause)[0];
-  if (fix) return `approve fix ${fixNumber(investigation, fix)}: ${fix.proposal.summary}`;
+  if (fix) return `approve fix ${fixNumber(investigation, fix)}: ${firstSentence(fix.proposal.summary, 160)}`;
   const step = triageCause(investigation, cause)?.nextSteps[0];
   if (step) return step;
   const command = triageCause(investigation, cause)?.commands[0];
@@ -140,5 +141,5 @@ export function recommendedAction(investigation: Investigation): string | undefi
   const forTop = top ? actionFor(investigation, top) : undefined;
   if (forTop) return forTop;
   const first = investigation.proposals[0];
-  return first ? `approve fix 1: ${first.proposal.summary}` : undefined;
+  return first ? `approve fix 1: ${firstSentence(first.proposal.summary, 160)}` : undefined;
 }

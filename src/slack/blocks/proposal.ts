@@ -137,18 +137,21 @@ export function proposalMessages(
     ? codeBlock(proposal.change)
     : `_The complete change (${proposal.change.split("\n").length} lines) is too long for a Slack message: it is attached in this thread as ${code(changeFileName(record, position))}. Review it there; the executor applies exactly that and nothing more._`;
   const lines = [
-    `*Fix ${position.index + 1} of ${position.total}* · risk ${riskBadge(proposal.risk)} · ${code(proposal.action)} on *${refText(proposal.target)}* · cluster *${escapeMrkdwn(clusterOf(context))}*`,
+    `*Fix ${position.index + 1} of ${position.total}* · risk ${riskBadge(proposal.risk)} · ${code(proposal.action)} on *${escapeMrkdwn(`${proposal.target.kind} ${proposal.target.name}`)}*`,
     escapeMrkdwn(proposal.summary),
     `*Exact change*\n${change}`,
   ];
   const blocks: Block[] = [...sections(lines.join("\n"))];
   const expired = record.state === "pending" && Date.parse(record.expiresAt) <= now.getTime();
   const decided = stateLine(record, expired);
+  const where = `cluster *${escapeMrkdwn(clusterOf(context))}* · namespace *${escapeMrkdwn(proposal.target.namespace)}*`;
   if (decided) {
-    blocks.push(...contexts([decided]));
+    blocks.push(...contexts([`${decided} · ${where}`]));
   } else {
     blocks.push(
-      ...contexts([`Fixes ${code(proposal.rootCauseId)} · expires ${slackDate(record.expiresAt, "{time}")}`]),
+      ...contexts([
+        `${where} · fixes ${code(proposal.rootCauseId.split(":")[0] ?? "the root cause")} · expires ${slackDate(record.expiresAt, "{time}")}`,
+      ]),
     );
     blocks.push({
       type: "actions",

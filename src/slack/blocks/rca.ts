@@ -32,7 +32,7 @@ export interface RcaRenderOptions extends RenderContext {
 /** Where a quote came from, in words: never a tool-use id. */
 export function sourceLabel(evidence: RcaEvidence): string {
   if (evidence.label) return evidence.label;
-  if (evidence.source === "triage") return "cluster snapshot (rule-based triage)";
+  if (evidence.source === "triage") return "cluster snapshot";
   if (evidence.source === "rca") return "the analysis above";
   return "a read-only lookup during the analysis";
 }
@@ -46,20 +46,40 @@ function oneLine(text: string, max: number): string {
 function decisive(cause: RcaRootCause): string | undefined {
   const first = cause.evidence[0];
   if (!first) return undefined;
-  return `> ${escapeMrkdwn(oneLine(first.quote, THREAD_BUDGET.evidenceLineChars))} — _${escapeMrkdwn(sourceLabel(first))}_`;
+  const label = sourceLabel(first);
+  // Quote and source share one line of the thread pane.
+  const room = Math.max(40, THREAD_BUDGET.causeLineChars - label.length - 10);
+  return `> ${escapeMrkdwn(oneLine(first.quote, room))} — _${escapeMrkdwn(label)}_`;
 }
 
 /** One cause in at most three lines: what failed, the decisive evidence, what to do. */
 function causeText(investigation: Investigation, cause: RcaRootCause, index: number): string {
   const affected = cause.affected.length > 0 ? ` · ${affectedCounts(cause.affected)} affected` : "";
+  const max = THREAD_BUDGET.causeLineChars;
+  // The deterministic names already say which object; a model's may not.
+  const where = cause.name.includes(cause.resource.name)
+    ? ""
+    : ` — ${escapeMrkdwn(shortRef(cause.resource))}`;
+  // The namespace is in the reply's first line; repeating it on every cause costs a line.
+  const name = cause.resource.namespace
+    ? cause.name.split(`${cause.resource.namespace}/`).join("")
+    : cause.name;
   const lines = [
-    `*${index + 1}. ${escapeMrkdwn(firstSentence(cause.name, 120))}* — ${escapeMrkdwn(shortRef(cause.resource))} · ${percent(cause.confidence)} sure${affected}`,
+    `*${index + 1}. ${escapeMrkdwn(oneLine(name, max - 20))}*${where} · ${percent(cause.confidence)} sure${affected}`,
   ];
   const evidence = decisive(cause);
   if (evidence) lines.push(evidence);
   const action = actionFor(investigation, cause);
-  lines.push(`→ ${escapeMrkdwn(action ?? "no automatic fix; see the evidence file for the commands")}`);
+  lines.push(
+    `→ ${escapeMrkdwn(oneLine(action ?? "no automatic fix; the evidence file has the commands", max))}`,
+  );
   return lines.join("\n");
+}
+
+/** The validation windows in a few words, for the reply's footer. */
+function validationShort(windows: ValidationWindows | undefined): string {
+  if (!windows) return "the bot re-checks pods and events after a fix";
+  return `pods Ready within ${windows.timeoutSeconds} s, then ${windows.settleSeconds} s with no restarts or new Warnings`;
 }
 
 /** How validation really runs, in one sentence. */
@@ -82,39 +102,34 @@ export function rcaMessage(investigation: Investigation, options: RcaRenderOptio
   const summary = rca?.summary ?? investigation.triage?.headline ?? "";
   const blocks: Block[] = [
     ...sections(
-      `*Root-cause analysis* · ${severityBadge(severity)} · cluster *${escapeMrkdwn(clusterOf(options))}* · namespace *${escapeMrkdwn(ns)}*\n${escapeMrkdwn(firstSentence(summary, 300))}`,
+      `*Root-cause analysis* · ${severityBadge(severity)} · cluster *${escapeMrkdwn(clusterOf(options))}* · namespace *${escapeMrkdwn(ns)}*\n${escapeMrkdwn(firstSentence(summary, THREAD_BUDGET.causeLineChars))}`,
     ),
   ];
   const shown = causes.slice(0, THREAD_BUDGET.maxCausesInline);
   for (const [index, cause] of shown.entries())
     blocks.push(...sections(causeText(investigation, cause, index)));
+  if (causes.length === 0) blocks.push(...sections("No root cause found: nothing is failing here."));
+  const notes: string[] = [];
   const more = causes.length - shown.length;
   if (more > 0) {
     const objects = causes.slice(shown.length).reduce((sum, cause) => sum + 1 + cause.affected.length, 0);
-    blocks.push(
-      ...sections(
-        `_…and ${more} more root cause${more === 1 ? "" : "s"} (${objects} objects) — every one is in the evidence file._`,
-      ),
-    );
+    notes.push(`*${more} more root cause${more === 1 ? "" : "s"}* (${objects} objects) in the evidence file`);
   }
-  if (causes.length === 0) blocks.push(...sections("No root cause found: nothing is failing here."));
-  const notes: string[] = [];
   const ruledOut = rca?.hypothesesRejected.length ?? 0;
   if (ruledOut > 0) notes.push(`Ruled out ${ruledOut} hypothes${ruledOut === 1 ? "is" : "es"}`);
   if (options.uncarded)
     notes.push(
       `${options.uncarded} more fix${options.uncarded === 1 ? " is" : "es are"} in the evidence file; re-run /triage after these for their buttons`,
     );
-  notes.push(`How we'll know it's fixed: ${validationText(options.validation)}`);
+  notes.push(`Fixed when: ${validationShort(options.validation)}`);
   if (rca?.source === "model" && rca.usage) {
     const usage = rca.usage;
     notes.push(
       `Analysed by ${escapeMrkdwn(usage.model)} · ${usage.toolCalls} tool calls · ${usage.inputTokens + usage.outputTokens} tokens · $${usage.costUsd.toFixed(3)}`,
     );
   } else if (rca?.source === "deterministic") {
-    notes.push(
-      `Rule-based analysis${rca.fallbackReason ? ` (model not used: ${escapeMrkdwn(rca.fallbackReason)})` : ""}`,
-    );
+    // Why the model was not used is in the evidence file.
+    notes.push("Rule-based analysis");
   }
   blocks.push(...contexts([notes.join(" · ")]));
   const top = causes[0];
@@ -136,6 +151,9 @@ export function evidenceFile(investigation: Investigation, options: RcaRenderOpt
   const out: string[] = [
     `Incident evidence · cluster ${clusterOf(options)} · namespace ${investigation.trigger.namespace}`,
     `Severity ${incidentSeverity(investigation) ?? "unknown"} · ${rca?.summary ?? investigation.triage?.headline ?? ""}`,
+    rca?.source === "deterministic"
+      ? `Rule-based analysis${rca.fallbackReason ? ` (model not used: ${rca.fallbackReason})` : ""}`
+      : `Analysed by ${rca?.usage?.model ?? "the model"}`,
     "",
   ];
   for (const [index, cause] of rankedCauses(investigation).entries()) {

@@ -146,12 +146,16 @@ describe("RCA reply", () => {
     const cause = message.blocks[1];
     const causeText = cause?.type === "section" ? (cause.text?.text ?? "") : "";
     expect(causeText.split("\n")).toEqual([
-      "*1. api-gateway memory limit too low* — Deployment api-gateway · 90% sure · 1 pod affected",
-      "> Last State: Terminated, Reason: OOMKilled, Exit Code: 137 — _cluster snapshot (rule-based triage)_",
-      "→ approve fix 1: Raise the memory limit of api-gateway so it stops being OOM-killed",
+      "*1. api-gateway memory limit too low* · 90% sure · 1 pod affected",
+      "> Last State: Terminated, Reason: OOMKilled, Exit Code: 137 — _cluster snapshot_",
+      // Each line is kept to about one line of the thread pane; the evidence file has it whole.
+      "→ approve fix 1: Raise the memory limit of api-gateway so it stops being OOM-kill…",
     ]);
-    expect(text).toContain("up to 300 s), then requires 60 s with no restarts");
-    expect(text).toContain("Rule-based analysis (model not used: no model configured)");
+    expect(text).toContain("Fixed when: pods Ready within 300 s, then 60 s with no restarts or new Warnings");
+    expect(text).toContain("Rule-based analysis");
+    expect(evidenceFile(investigation())).toContain(
+      "Rule-based analysis (model not used: no model configured)",
+    );
     expect(text).not.toContain("api-gateway-7d9f8c6b5d-x2x7q");
     expectValid([message]);
   });
@@ -204,7 +208,7 @@ describe("RCA reply", () => {
     const inv = investigation({ rca: rcaReport({ rootCauses: causes, summary: "s ".repeat(4000) }) });
     const message = rcaMessage(inv);
     expect(message.blocks.length).toBeLessThanOrEqual(THREAD_BUDGET.maxBlocksPerMessage);
-    expect(visible(message)).toContain(`…and ${45 - THREAD_BUDGET.maxCausesInline} more root causes`);
+    expect(visible(message)).toContain(`*${45 - THREAD_BUDGET.maxCausesInline} more root causes*`);
     expectValid([message]);
     const file = evidenceFile(inv);
     for (let i = 0; i < 400; i += 37) expect(file).toContain(`log line ${i}: connection refused`);
@@ -220,10 +224,9 @@ describe("proposal card", () => {
     const record = proposalRecord();
     const [message] = proposalMessages(record, { index: 0, total: 2 }, NOW, { clusterName: "eu-prod" });
     const text = visible(message!);
-    expect(text).toContain(
-      "*Fix 1 of 2* · risk 🔸 medium · `set-resources` on *Deployment prod-api/api-gateway* · cluster *eu-prod*",
-    );
+    expect(text).toContain("*Fix 1 of 2* · risk 🔸 medium · `set-resources` on *Deployment api-gateway*");
     expect(text).toContain("```containers[app].resources.limits.memory: 128Mi -&gt; 512Mi```");
+    expect(text).toContain("cluster *eu-prod* · namespace *prod-api*");
     const actions = message!.blocks.find((block) => block.type === "actions");
     expect(actions?.type).toBe("actions");
     if (actions?.type !== "actions") return;
