@@ -1,7 +1,7 @@
 import type { types } from "@slack/bolt";
 import type { ProposalRecord } from "../../domain/investigation.js";
 import { code, codeBlock, escapeMrkdwn, mentionUser, slackDate } from "../mrkdwn.js";
-import { refText, riskBadge } from "./format.js";
+import { riskBadge } from "./format.js";
 import { clusterOf, type RenderContext } from "./incident.js";
 import { type Block, contexts, packMessages, type SlackMessage, sections } from "./kit.js";
 import { LIMITS } from "./limits.js";

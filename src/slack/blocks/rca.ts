@@ -48,7 +48,7 @@ function decisive(cause: RcaRootCause): string | undefined {
   if (!first) return undefined;
   const label = sourceLabel(first);
   // Quote and source share one line of the thread pane.
-  const room = Math.max(40, THREAD_BUDGET.causeLineChars - label.length - 10);
+  const room = Math.max(40, THREAD_BUDGET.causeLineChars - label.length - 6);
   return `> ${escapeMrkdwn(oneLine(first.quote, room))} — _${escapeMrkdwn(label)}_`;
 }
 
