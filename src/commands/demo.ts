@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import { errorMessage } from "../errors.js";
 
-const USAGE = `usage: k8s-triage demo [--quiet] [--json] [--replay-model]
+const USAGE = `usage: k8s-triage demo [--quiet] [--json] [--replay-model] [--html FILE]
 
 The whole flow offline, on loopback: a simulated cluster serving the prod-api-outage and
 a-team-missing-pvc scenarios, Redis (REDIS_URL when it answers, else a local redis-server), the
@@ -16,11 +16,12 @@ engine otherwise.
   --quiet          print only the summary
   --json           print one JSON document: the engine, the summary and every Slack event
   --replay-model   run the Claude tool-use loop against a local fake Anthropic API that replays
-                   the scripted investigator of 'npm run eval' (offline; tokens and cost are counted)`;
+                   the scripted investigator of 'npm run eval' (offline; tokens and cost are counted)
+  --html FILE      also write the Slack channels and threads, rendered as Slack shows them, to FILE`;
 
 /** `k8s-triage demo`: the offline end-to-end walkthrough. */
 export async function run(args: string[]): Promise<number> {
-  let values: { quiet?: boolean; json?: boolean; "replay-model"?: boolean; help?: boolean };
+  let values: { quiet?: boolean; json?: boolean; "replay-model"?: boolean; html?: string; help?: boolean };
   try {
     ({ values } = parseArgs({
       args,
@@ -30,6 +31,7 @@ export async function run(args: string[]): Promise<number> {
         quiet: { type: "boolean", short: "q" },
         json: { type: "boolean" },
         "replay-model": { type: "boolean" },
+        html: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     }));
@@ -50,6 +52,7 @@ export async function run(args: string[]): Promise<number> {
     quiet: values.quiet === true,
     json: values.json === true,
     replayModel: values["replay-model"] === true,
+    ...(values.html ? { html: values.html } : {}),
   });
   if (values.json) {
     process.stdout.write(

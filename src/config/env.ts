@@ -43,6 +43,11 @@ export const envSchema = z.object({
   WORKER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().nonnegative().default(30),
   /** `queue`: post nothing to Slack, hand updates to the notifications queue (a role with no Slack token). */
   NOTIFY_VIA: z.enum(["slack", "queue"]).optional(),
+  /** The cluster's name as shown on every Slack message (one cluster per deployment today). */
+  CLUSTER_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,62}$/, "1-63 letters, digits, '_', '.', ':', '-'")
+    .default("default"),
 });
 
 /** The process environment, parsed once. */
@@ -58,6 +63,11 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
     throw new ConfigError("ENV_INVALID", `invalid environment:\n${problems.join("\n")}`);
   }
   return parsed.data;
+}
+
+/** The cluster name every message shows (`CLUSTER_NAME`, default "default"). */
+export function clusterName(source: Pick<Env, "CLUSTER_NAME"> = env()): string {
+  return source.CLUSTER_NAME;
 }
 
 /** The process environment, parsed on first use and cached. */

@@ -1,5 +1,7 @@
+import { writeFile } from "node:fs/promises";
 import { type Env, parseEnv } from "../config/env.js";
 import type { LogLevel } from "../log.js";
+import { transcriptHtml } from "../transcript-html/index.js";
 import { type DemoRun, runDemoScript } from "./script.js";
 import { type DemoStack, startDemoStack } from "./stack.js";
 import { type DemoSummary, renderSummary, summarize } from "./summary.js";
@@ -19,6 +21,8 @@ export interface DemoOptions {
   logLevel?: LogLevel;
   /** Claude's loop against the local replay model (fake Anthropic API) instead of the deterministic engine. */
   replayModel?: boolean;
+  /** Also write the Slack transcript as Slack-like HTML to this file (`demo --html FILE`). */
+  html?: string;
   /** Runs with the stack still up after the script (tests look at /metrics here). */
   inspect?: (stack: DemoStack) => Promise<void>;
 }
@@ -87,6 +91,13 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     const exposition = await (await fetch(`${stack.serveUrl}/metrics`)).text();
     const summary = summarize(run, engine, stack.sim.requests, exposition, transcript.elapsedMs());
     if (!options.json) write(renderSummary(summary));
+    if (options.html) {
+      await writeFile(
+        options.html,
+        transcriptHtml(stack.fake.transcript(), { title: "k8s-triage demo — Slack transcript" }),
+      );
+      if (!options.json) write(`Slack transcript as HTML: ${options.html}`);
+    }
     await options.inspect?.(stack);
     return { engine, transcript: transcript.events, summary, run };
   } finally {

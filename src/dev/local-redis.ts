@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConfigError } from "../errors.js";
 import { requireRedisUrl } from "../queue/connection.js";
+import { installDebianPackages } from "./apt.js";
 
 /** A Redis server the caller may use, and how to let go of it. */
 export interface LocalRedis {
@@ -72,16 +73,7 @@ function hasBinary(name: string): boolean {
 /** Installs Debian's redis-server package; needs root (or passwordless sudo). */
 function installRedisServer(log: (line: string) => void): void {
   log("redis-server not found: installing Debian's redis-server package");
-  const asRoot = process.getuid?.() === 0 ? [] : ["sudo", "-n"];
-  const run = (args: string[]) => {
-    const [cmd, ...rest] = [...asRoot, ...args];
-    execFileSync(cmd as string, rest, {
-      stdio: "inherit",
-      env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
-    });
-  };
-  run(["apt-get", "update", "-qq"]);
-  run(["apt-get", "install", "-y", "-qq", "redis-server"]);
+  installDebianPackages(["redis-server"], log);
 }
 
 async function waitForPing(url: string, child: ChildProcess, deadlineMs: number): Promise<void> {

@@ -119,6 +119,11 @@ export interface Preconditions {
   /** True when the target must not exist yet (create-pvc). */
   mustNotExist?: boolean;
   expected?: Record<string, unknown>;
+  /**
+   * For rollback: the pod-template diff the approver was shown (`podTemplateDiff` lines). The
+   * executor recomputes it at apply time and refuses when it differs, so it never applies more.
+   */
+  templateDiff?: string[];
 }
 
 /** A remediation the bot proposes: a catalog action plus why, how risky, and exactly what changes. */

@@ -18,6 +18,8 @@ export interface SlackThread {
   threadTs?: string;
   /** ts of the bot's status message that is updated in place. */
   statusTs?: string;
+  /** ts of each proposal's card by proposal id, so every state change edits the card in place. */
+  cards?: Record<string, string>;
 }
 
 /** A request to investigate. `text` is untrusted (operator words or alert text). */

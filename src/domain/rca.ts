@@ -5,6 +5,8 @@ import type { ResourceRef, RootCauseCategory, Severity } from "./types.js";
 export interface RcaEvidence {
   quote: string;
   source: string;
+  /** Where it came from in words ("logs of pod X, previous container"), shown instead of `source`. */
+  label?: string;
 }
 
 export interface RcaRootCause {

@@ -102,6 +102,7 @@ export function defaultPipelineDeps(
           store: runtime.store,
           policy,
           logger: runtime.logger.child({ component: "slack-notifier" }),
+          clusterName: env.CLUSTER_NAME,
         })
       : logNotifier(runtime.logger);
   const answer = modelFollowUp(env, policy, runtime.logger.child({ component: "follow-up" }), reader);

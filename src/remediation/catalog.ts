@@ -1,26 +1,19 @@
 import {
+  type Preconditions,
   type RemediationAction,
   type RemediationProposal,
   remediationActionSchema,
 } from "../domain/actions.js";
 import type { KubeObject } from "../domain/kube.js";
+import { pvcManifest } from "../domain/pvc-manifest.js";
 import { actionRisk } from "../domain/risk.js";
 import type { Risk } from "../domain/types.js";
 import { RemediationRefused } from "../errors.js";
-import { describeChange, describeSummary } from "./describe.js";
+import { describeChange, describeSummary, rollbackDiff } from "./describe.js";
 import { preconditionsFor } from "./preconditions.js";
 import { assertAllowedRequest, type KubeRequest, PatchType } from "./request.js";
 import { revisionTemplate } from "./revisions.js";
-import {
-  apiVersion,
-  CREATED_BY_ANNOTATION,
-  MANAGED_BY_LABEL,
-  objectPath,
-  RESTARTED_AT_ANNOTATION,
-  requireContainer,
-  requireTarget,
-  targetKind,
-} from "./targets.js";
+import { objectPath, RESTARTED_AT_ANNOTATION, requireContainer, requireTarget } from "./targets.js";
 
 /**
  * The action catalog at work: turns a parsed catalog action into the one Kubernetes request that
@@ -77,26 +70,12 @@ function requestFor(
           `PersistentVolumeClaim ${namespace}/${name} already exists`,
         );
       }
-      const { storageClassName, size, accessModes } = action.params;
+      // The same builder renders the manifest on the approver's card.
       return {
         method: "POST",
         path: objectPath(kind, namespace),
         contentType: "application/json",
-        body: {
-          apiVersion: apiVersion(targetKind(kind)),
-          kind: "PersistentVolumeClaim",
-          metadata: {
-            name,
-            namespace,
-            labels: { [MANAGED_BY_LABEL]: "k8s-triage-bot" },
-            annotations: { [CREATED_BY_ANNOTATION]: "create-pvc" },
-          },
-          spec: {
-            accessModes: [...accessModes],
-            storageClassName,
-            resources: { requests: { storage: size } },
-          },
-        },
+        body: pvcManifest({ namespace, name }, action.params),
       };
     }
     case "set-resources": {
@@ -257,6 +236,18 @@ export function proposalFromAction(
     risk: riskOf(parsed, current),
     summary: describeSummary(parsed, current),
     change: describeChange(parsed, current, context.replicaSets),
-    preconditions: preconditionsFor(parsed, current),
+    preconditions: withTemplateDiff(parsed, current, context, preconditionsFor(parsed, current)),
   } as RemediationProposal;
+}
+
+/** A rollback's preconditions also carry the exact template diff shown to the approver. */
+function withTemplateDiff(
+  action: RemediationAction,
+  current: KubeObject | undefined,
+  context: BuildContext,
+  preconditions: Preconditions,
+): Preconditions {
+  if (action.action !== "rollback" || !current || !context.replicaSets) return preconditions;
+  const diff = rollbackDiff(current, context.replicaSets, action.params.toRevision);
+  return diff ? { ...preconditions, templateDiff: diff } : preconditions;
 }

@@ -1,8 +1,10 @@
 import type { RemediationAction } from "../domain/actions.js";
 import type { KubeObject } from "../domain/kube.js";
+import { pvcManifestText } from "../domain/pvc-manifest.js";
+import { podTemplateDiff } from "../domain/template-diff.js";
 import { containerPath, readPath } from "./paths.js";
 import { ownedReplicaSets, revisionOf } from "./revisions.js";
-import { RESTARTED_AT_ANNOTATION, targetLabel, templateContainers } from "./targets.js";
+import { RESTARTED_AT_ANNOTATION, targetLabel } from "./targets.js";
 
 /**
  * Human-readable text for approvers: a one-line summary and the exact change, field by field with
@@ -46,10 +48,8 @@ export function describeChange(
   const field = (path: string, display: string, next: unknown) =>
     `${display}: ${show(current ? readPath(current, path) : undefined)} -> ${show(next)}`;
   switch (action.action) {
-    case "create-pvc": {
-      const { storageClassName, size, accessModes } = action.params;
-      return `create PersistentVolumeClaim ${action.target.namespace}/${action.target.name}: storageClassName ${storageClassName}, requests.storage ${size}, accessModes ${accessModes.join(",")}`;
-    }
+    case "create-pvc":
+      return pvcManifestText(action.target, action.params);
     case "set-resources": {
       const { container, requests, limits } = action.params;
       const lines: string[] = [];
@@ -89,21 +89,29 @@ export function describeChange(
   }
 }
 
+/**
+ * Every pod-template field the rollback changes (the template is replaced wholesale), one line
+ * each; just the revision when the history is not at hand (the executor then refuses to apply a
+ * change nobody saw, see `rollbackDiff`).
+ */
 function rollbackChange(
   revision: number,
   current: KubeObject | undefined,
   replicaSets: readonly KubeObject[] | undefined,
 ): string {
-  const head = `spec.template: revision ${show(revisionOf(current))} -> template of revision ${revision}`;
-  const rs =
-    current && replicaSets?.length
-      ? ownedReplicaSets(current, replicaSets).find((item) => revisionOf(item) === revision)
-      : undefined;
-  if (!current || !rs) return head;
-  // Images are what usually differ between revisions and what an approver wants to see.
-  const before = new Map(templateContainers(current).map((c) => [c.name, c.image]));
-  const diffs = templateContainers(rs)
-    .filter((c) => before.get(c.name) !== c.image)
-    .map((c) => `containers[${c.name}].image: ${show(before.get(c.name))} -> ${show(c.image)}`);
-  return diffs.length > 0 ? `${head} (${diffs.join("; ")})` : head;
+  const diff = current && replicaSets ? rollbackDiff(current, replicaSets, revision) : undefined;
+  if (diff) return diff.join("\n");
+  return `spec.template: revision ${show(revisionOf(current))} -> template of revision ${revision}`;
+}
+
+/** The template diff of rolling `deployment` back to `revision`, or undefined without that revision. */
+export function rollbackDiff(
+  deployment: KubeObject,
+  replicaSets: readonly KubeObject[],
+  revision: number,
+): string[] | undefined {
+  const rs = ownedReplicaSets(deployment, replicaSets).find((item) => revisionOf(item) === revision);
+  if (!rs) return undefined;
+  const template = (rs.spec as { template?: unknown } | undefined)?.template;
+  return podTemplateDiff((deployment.spec as { template?: unknown } | undefined)?.template, template);
 }

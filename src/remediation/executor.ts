@@ -11,6 +11,7 @@ import { riskAtMost } from "./gate.js";
 import { KubeWriteClient, statusMessage } from "./kube-client.js";
 import { detectDrift } from "./preconditions.js";
 import { describeRequest, type KubeRequest } from "./request.js";
+import { assertShownChange } from "./shown-change.js";
 import { CREATED_BY_ANNOTATION, FIELD_MANAGER, objectPath, targetLabel } from "./targets.js";
 
 /**
@@ -109,6 +110,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
       now: clockIso(clock),
       ...(replicaSets ? { replicaSets } : {}),
     });
+    assertShownChange(proposal, current, request);
     return { action, current, request };
   }
 

@@ -101,8 +101,7 @@ export const REVISION_ANNOTATION = "deployment.kubernetes.io/revision";
 /** Annotation `kubectl rollout restart` sets on the pod template. */
 export const RESTARTED_AT_ANNOTATION = "kubectl.kubernetes.io/restartedAt";
 /** Marks objects the bot created, so a rollback only ever deletes its own. */
-export const CREATED_BY_ANNOTATION = "k8s-triage-bot/created-by";
 /** Label set on objects the bot created. */
-export const MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
+export { CREATED_BY_ANNOTATION, MANAGED_BY_LABEL } from "../domain/pvc-manifest.js";
 /** fieldManager of every write, so managedFields show what the bot owns. */
 export const FIELD_MANAGER = "k8s-triage-bot";

@@ -162,6 +162,7 @@ export async function startServeApp(options: ServeAppOptions): Promise<ServeApp>
     logger,
     readiness,
     followUp,
+    clusterName: env.CLUSTER_NAME,
   };
   const alertLog = logger.child({ component: "alertmanager" });
   const alertQueue = new AlertQueue(redis, prefix);

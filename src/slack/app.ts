@@ -141,6 +141,7 @@ export async function createSlackApp(deps: SlackDeps, options: SlackAppOptions):
     policy: deps.policy,
     clock: deps.clock,
     logger,
+    ...(deps.clusterName ? { clusterName: deps.clusterName } : {}),
   });
   const listenerDeps: ListenerDeps = {
     ...deps,

@@ -71,4 +71,6 @@ export interface SlackDeps {
   /** `/readyz` checks by name (e.g. redis): each resolves when its dependency answers. */
   readiness: Record<string, ReadinessCheck>;
   followUp?: FollowUpHandler;
+  /** `CLUSTER_NAME`, shown on every message (default "default"). */
+  clusterName?: string;
 }

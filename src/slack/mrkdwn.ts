@@ -18,6 +18,17 @@ export function mentionUser(userId: string | undefined): string {
   return SLACK_ID.test(userId) ? `<@${userId}>` : escapeMrkdwn(userId);
 }
 
+/**
+ * Turns the Slack user ids in already-escaped text (a policy reason such as "U0MALLORY is not an
+ * approver … (approvers: U0ALICE)") into mentions, so people are shown as people.
+ */
+export function mentionIds(escaped: string): string {
+  return escaped.replace(
+    /(^|[\s(,:])(U[A-Z0-9]{2,})(?=$|[\s),.:;])/g,
+    (_, before: string, id: string) => `${before}<@${id}>`,
+  );
+}
+
 /** A link whose label is escaped; the URL must be http(s) or the label is returned alone. */
 export function link(url: string | undefined, label: string): string {
   const safeLabel = escapeMrkdwn(label).replace(/\|/g, "¦");

@@ -4,17 +4,19 @@ import type {
   Investigation,
   InvestigationNotifier,
   InvestigationUpdate,
+  ProposalRecord,
   SlackThread,
 } from "../domain/investigation.js";
 import { createLogger, type Logger } from "../log.js";
 import { executionMessages } from "./blocks/execution.js";
 import { analysisDone } from "./blocks/format.js";
+import type { RenderContext } from "./blocks/incident.js";
 import type { SlackMessage } from "./blocks/kit.js";
 import { sections } from "./blocks/kit.js";
-import { proposalMessages } from "./blocks/proposal.js";
-import { EVIDENCE_INLINE_LIMIT, evidenceFile, evidenceLength, rcaMessages } from "./blocks/rca.js";
+import { changeFile, changeFileName, changeFitsCard, proposalMessages } from "./blocks/proposal.js";
+import { evidenceFile, type RcaRenderOptions, rcaMessage } from "./blocks/rca.js";
 import { statusMessage } from "./blocks/status.js";
-import { triageSummaryMessages } from "./blocks/summary.js";
+import { planThread, type ThreadPlan } from "./blocks/thread.js";
 import type { SlackStore } from "./deps.js";
 import { escapeMrkdwn } from "./mrkdwn.js";
 import type { SlackPoster } from "./poster.js";
@@ -28,6 +30,8 @@ export interface SlackNotifierOptions {
   policy: Policy;
   clock?: () => Date;
   logger?: Logger;
+  /** `CLUSTER_NAME`, shown on every message. */
+  clusterName?: string;
 }
 
 /** Reactions on an alert message: picked up, and how it ended. */
@@ -49,6 +53,7 @@ export class SlackNotifier implements InvestigationNotifier {
   private readonly policy: Policy;
   private readonly clock: () => Date;
   private readonly logger: Logger;
+  private readonly context: RenderContext;
   /** Threads this process created, in case a caller passes a record read before we stored it. */
   private readonly threads = new Map<string, ReadyThread>();
 
@@ -58,6 +63,21 @@ export class SlackNotifier implements InvestigationNotifier {
     this.policy = options.policy;
     this.clock = options.clock ?? (() => new Date());
     this.logger = options.logger ?? createLogger({ component: "slack-notifier" });
+    this.context = options.clusterName ? { clusterName: options.clusterName } : {};
+  }
+
+  /** How the RCA reply renders: cluster, the policy's real validation windows, fixes left without a card. */
+  private rcaOptions(plan: ThreadPlan): RcaRenderOptions {
+    const { validationTimeoutSeconds, settleSeconds } = this.policy.remediation;
+    return {
+      ...this.context,
+      validation: { timeoutSeconds: validationTimeoutSeconds, settleSeconds },
+      uncarded: plan.uncarded,
+    };
+  }
+
+  private plan(investigation: Investigation, thread: ReadyThread): ThreadPlan {
+    return planThread(investigation, thread.statusTs !== thread.threadTs);
   }
 
   async notify(investigation: Investigation, update: InvestigationUpdate): Promise<void> {
@@ -69,10 +89,8 @@ export class SlackNotifier implements InvestigationNotifier {
     const { thread, created } = ensured;
     switch (update.type) {
       case "status":
-        break;
       case "triage":
-        if (investigation.triage)
-          await this.postOnce(investigation, "triage", thread, triageSummaryMessages(investigation.triage));
+        // The triage no longer has a reply of its own: the parent and the RCA reply carry it.
         break;
       case "rca":
         await this.postRca(investigation, thread);
@@ -84,11 +102,19 @@ export class SlackNotifier implements InvestigationNotifier {
         await this.postExecution(investigation, thread, update.proposalId);
         break;
       case "failed":
-        await this.postOnce(investigation, "failed", thread, [failureMessage(investigation, update.error)]);
+        // A fix that did not work is told by its card and its result; only a failed analysis gets a reply.
+        if (!investigation.rca)
+          await this.postOnce(investigation, "failed", thread, [failureMessage(investigation, update.error)]);
         break;
     }
-    if (!created && (update.type === "status" || update.type === "failed")) {
-      await this.poster.update(thread.channel, thread.statusTs, statusMessage(investigation));
+    if (update.type === "status" && analysisDone(investigation.status)) {
+      await this.postEvidence(investigation, thread);
+    }
+    if (!created && (update.type === "status" || update.type === "execution" || update.type === "failed")) {
+      await this.poster.update(thread.channel, thread.statusTs, statusMessage(investigation, this.context));
+    }
+    if (update.type === "status" || update.type === "execution" || update.type === "failed") {
+      await this.refreshCards(investigation, thread);
     }
     await this.reactWhenDone(investigation, thread);
   }
@@ -120,9 +146,17 @@ export class SlackNotifier implements InvestigationNotifier {
       };
     }
     let ready: ReadyThread;
-    if (thread?.threadTs) {
+    if (thread?.threadTs && investigation.trigger.source === "alertmanager") {
+      // The bot posted this alert itself: it becomes the answer-first summary, updated in place.
+      ready = { channel: thread.channel, threadTs: thread.threadTs, statusTs: thread.threadTs };
+      await this.poster.update(ready.channel, ready.statusTs, statusMessage(investigation, this.context));
+    } else if (thread?.threadTs) {
       // An alert's thread: our status message is the first reply.
-      const posted = await this.poster.post(thread.channel, statusMessage(investigation), thread.threadTs);
+      const posted = await this.poster.post(
+        thread.channel,
+        statusMessage(investigation, this.context),
+        thread.threadTs,
+      );
       ready = { channel: thread.channel, threadTs: thread.threadTs, statusTs: posted.ts };
     } else {
       const route = thread ? undefined : this.route(investigation);
@@ -137,7 +171,7 @@ export class SlackNotifier implements InvestigationNotifier {
         if (!done && !notify.onStart) return undefined;
         if (done && !notify.onComplete) return undefined;
       }
-      const posted = await this.poster.post(channel, statusMessage(investigation));
+      const posted = await this.poster.post(channel, statusMessage(investigation, this.context));
       ready = { channel: posted.channel, threadTs: posted.ts, statusTs: posted.ts };
     }
     await this.store.update(investigation.id, (current) => {
@@ -178,22 +212,27 @@ export class SlackNotifier implements InvestigationNotifier {
   }
 
   private async postRca(investigation: Investigation, thread: ReadyThread): Promise<void> {
-    const rca = investigation.rca;
-    if (!rca) return;
-    const attach = evidenceLength(rca) > EVIDENCE_INLINE_LIMIT;
-    await this.postOnce(investigation, "rca", thread, rcaMessages(rca, { evidenceAttached: attach }));
+    if (!investigation.rca) return;
+    const plan = this.plan(investigation, thread);
+    await this.postOnce(investigation, "rca", thread, [rcaMessage(investigation, this.rcaOptions(plan))]);
+  }
+
+  /** The evidence file, after the cards so the buttons stay near the top of the thread. */
+  private async postEvidence(investigation: Investigation, thread: ReadyThread): Promise<void> {
+    const plan = this.plan(investigation, thread);
     const key = step("rca-evidence");
-    if (attach && !(await this.store.wasNotified(investigation.id, key))) {
-      await this.poster.uploadText({
-        channel: thread.channel,
-        threadTs: thread.threadTs,
-        filename: `evidence-${investigation.id}.txt`,
-        title: `Evidence · ${investigation.trigger.namespace}`,
-        content: evidenceFile(rca),
-        comment: "Full evidence (every quote) for the analysis above.",
-      });
-      await this.store.markNotified(investigation.id, key);
-    }
+    if (!investigation.rca || !plan.attachEvidence || (await this.store.wasNotified(investigation.id, key)))
+      return;
+    await this.poster.uploadText({
+      channel: thread.channel,
+      threadTs: thread.threadTs,
+      filename: `evidence-${investigation.id}.txt`,
+      title: `Evidence · ${this.context.clusterName ?? "default"} · ${investigation.trigger.namespace}`,
+      content: evidenceFile(investigation, this.rcaOptions(plan)),
+      comment:
+        "Every affected object, every quote with its source, the commands, and each fix's exact change.",
+    });
+    await this.store.markNotified(investigation.id, key);
   }
 
   private async postProposal(
@@ -207,19 +246,66 @@ export class SlackNotifier implements InvestigationNotifier {
       this.logger.warn("proposal not in record", { investigationId: investigation.id, proposalId });
       return;
     }
-    const messages = proposalMessages(record, { index, total: investigation.proposals.length }, this.clock());
-    const ts = await this.postOnce(investigation, `proposal:${proposalId}`, thread, messages);
-    // The buttons sit on the last part: decisions are accepted from that message only.
-    if (ts) await this.bindProposal(investigation.id, proposalId, { channel: thread.channel, ts });
-  }
-
-  private async bindProposal(id: string, proposalId: string, message: { channel: string; ts: string }) {
-    await this.store.update(id, (current) => {
+    // Over the thread budget: the fix is in the evidence file and counted in the RCA reply.
+    if (!this.plan(investigation, thread).cards.includes(index)) return;
+    const key = step(`proposal:${proposalId}`);
+    if (await this.store.wasNotified(investigation.id, key)) return;
+    const position = { index, total: investigation.proposals.length };
+    if (!changeFitsCard(record)) {
+      const fileKey = step(`change-file:${proposalId}`);
+      if (!(await this.store.wasNotified(investigation.id, fileKey))) {
+        await this.poster.uploadText({
+          channel: thread.channel,
+          threadTs: thread.threadTs,
+          filename: changeFileName(record, position),
+          title: `Exact change of fix ${index + 1}`,
+          content: changeFile(record),
+        });
+        await this.store.markNotified(investigation.id, fileKey);
+      }
+    }
+    const [card] = proposalMessages(record, position, this.clock(), this.context);
+    if (!card) return;
+    const posted = await this.poster.post(thread.channel, card, thread.threadTs);
+    thread.cards = { ...thread.cards, [proposalId]: posted.ts };
+    await this.store.update(investigation.id, (current) => {
+      current.thread = {
+        ...(current.thread ?? thread),
+        cards: { ...current.thread?.cards, [proposalId]: posted.ts },
+      };
+      // Decisions are accepted from this message only (see slack/listeners/actions/decide).
       const target = current.proposals.find((candidate) => candidate.proposal.id === proposalId);
-      if (!target || target.message) return undefined;
-      target.message = message;
+      if (target && !target.message) target.message = { channel: thread.channel, ts: posted.ts };
       return current;
     });
+    await this.store.markNotified(investigation.id, key);
+    await this.store.markNotified(
+      investigation.id,
+      step(`card:${proposalId}:${cardState(record, this.clock())}`),
+    );
+  }
+
+  /**
+   * Edits every card whose state moved since it was last drawn: approved → applying → applied and
+   * validated / rolled back / failed, denied, expired. One edit per card and state.
+   */
+  private async refreshCards(investigation: Investigation, thread: ReadyThread): Promise<void> {
+    const fresh = thread.cards ? thread : ((await this.store.get(investigation.id))?.thread ?? thread);
+    const cards = fresh.cards ?? {};
+    for (const [index, record] of investigation.proposals.entries()) {
+      const ts = cards[record.proposal.id];
+      if (!ts) continue;
+      const key = step(`card:${record.proposal.id}:${cardState(record, this.clock())}`);
+      if (await this.store.wasNotified(investigation.id, key)) continue;
+      const [card] = proposalMessages(
+        record,
+        { index, total: investigation.proposals.length },
+        this.clock(),
+        this.context,
+      );
+      if (card) await this.poster.update(thread.channel, ts, card);
+      await this.store.markNotified(investigation.id, key);
+    }
   }
 
   private async postExecution(
@@ -231,7 +317,12 @@ export class SlackNotifier implements InvestigationNotifier {
     if (!record) return;
     const outcome = record.outcome;
     const phase = `${outcome?.status ?? "started"}:${outcome?.validation?.verdict ?? "-"}:${outcome?.rolledBack ? "rb" : "-"}`;
-    await this.postOnce(investigation, `execution:${proposalId}:${phase}`, thread, executionMessages(record));
+    await this.postOnce(
+      investigation,
+      `execution:${proposalId}:${phase}`,
+      thread,
+      executionMessages(record, this.context),
+    );
   }
 
   /** ✅ / ❌ on the alert message once the analysis has finished (alert threads only). */
@@ -243,6 +334,12 @@ export class SlackNotifier implements InvestigationNotifier {
     await this.poster.react(thread.channel, thread.threadTs, name);
     await this.store.markNotified(investigation.id, key);
   }
+}
+
+/** What a card shows, as a key: a new key means the card must be redrawn. */
+function cardState(record: ProposalRecord, now: Date): string {
+  const expired = record.state === "pending" && Date.parse(record.expiresAt) <= now.getTime();
+  return `${expired ? "expired" : record.state}:${record.outcome?.validation?.verdict ?? "-"}`;
 }
 
 function failureMessage(investigation: Investigation, error: string): SlackMessage {

@@ -1,6 +1,7 @@
 import type { types } from "@slack/bolt";
 import { createLogger, type Logger } from "../log.js";
 import type { MetricsRecorder } from "../metrics/registry.js";
+import { SLACK_CHANNEL_BURST } from "./blocks/budget.js";
 import type { SlackMessage } from "./blocks/kit.js";
 import type { SlackClient } from "./client.js";
 import {
@@ -22,6 +23,8 @@ export interface PosterOptions {
   logger?: Logger;
   /** Minimum spacing between writes to one channel (Slack allows about one message per second). */
   channelIntervalMs?: number;
+  /** Writes to one channel that may go out at once before pacing starts (default SLACK_CHANNEL_BURST). */
+  channelBurst?: number;
   /** Attempts per call, including the first. */
   maxAttempts?: number;
   baseDelayMs?: number;
@@ -47,6 +50,7 @@ export class SlackPoster {
   readonly client: SlackClient;
   private readonly logger: Logger;
   private readonly interval: number;
+  private readonly burst: number;
   private readonly policy: RetryPolicy;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly now: () => number;
@@ -58,6 +62,7 @@ export class SlackPoster {
     this.client = options.client;
     this.logger = options.logger ?? createLogger({ component: "slack-poster" });
     this.interval = options.channelIntervalMs ?? 1000;
+    this.burst = Math.max(1, Math.floor(options.channelBurst ?? SLACK_CHANNEL_BURST));
     this.policy = {
       maxAttempts: options.maxAttempts ?? 5,
       baseDelayMs: options.baseDelayMs ?? 500,
@@ -69,11 +74,16 @@ export class SlackPoster {
     this.metrics = options.metrics;
   }
 
-  /** Waits for this channel's next write slot; slots are reserved synchronously, so concurrent callers queue up in order. */
+  /**
+   * Waits for this channel's next write slot; slots are reserved synchronously, so concurrent
+   * callers queue up in order. A generic cell rate: `burst` writes may go at once (the parent
+   * and the first replies of a thread), after that one per interval, as Slack allows.
+   */
   private async pace(channel: string): Promise<void> {
     const now = this.now();
-    const slot = Math.max(now, this.nextSlot.get(channel) ?? 0);
-    this.nextSlot.set(channel, slot + this.interval);
+    const due = Math.max(now, this.nextSlot.get(channel) ?? 0);
+    const slot = Math.max(now, due - (this.burst - 1) * this.interval);
+    this.nextSlot.set(channel, due + this.interval);
     if (this.nextSlot.size > 1000) {
       for (const [key, value] of this.nextSlot) if (value < now) this.nextSlot.delete(key);
     }
@@ -81,7 +91,8 @@ export class SlackPoster {
   }
 
   private holdChannel(channel: string, ms: number): void {
-    const until = this.now() + ms;
+    // A 429 empties the burst allowance too: nothing goes out before `until`.
+    const until = this.now() + ms + (this.burst - 1) * this.interval;
     if ((this.nextSlot.get(channel) ?? 0) < until) this.nextSlot.set(channel, until);
   }
 
@@ -138,7 +149,9 @@ export class SlackPoster {
 
   /** chat.update of one of our messages (status parent, decided proposal). */
   async update(channel: string, ts: string, message: SlackMessage): Promise<void> {
-    await this.call("chat.update", channel, () =>
+    // Edits are not posts: Slack's one-message-per-second pacing is for new messages, so edits
+    // get their own lane and never delay the next reply.
+    await this.call("chat.update", `update:${channel}`, () =>
       this.client.chat.update({ channel, ts, text: message.text, blocks: message.blocks }),
     );
   }

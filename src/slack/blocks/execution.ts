@@ -1,19 +1,20 @@
 import type { ProposalRecord } from "../../domain/investigation.js";
 import { code, codeBlock, escapeMrkdwn, mentionUser } from "../mrkdwn.js";
 import { refText } from "./format.js";
+import { clusterOf, type RenderContext } from "./incident.js";
 import { type Block, contexts, packMessages, type SlackMessage, sections } from "./kit.js";
 
 const VERDICT: Record<"resolved" | "partially-resolved" | "not-resolved", string> = {
-  resolved: "🟢 Resolved",
-  "partially-resolved": "🟡 Partially resolved",
-  "not-resolved": "🔴 Not resolved",
+  resolved: "✅ Resolved",
+  "partially-resolved": "⚠️ Partially resolved",
+  "not-resolved": "❌ Not resolved",
 };
 
 /**
  * What happened when an approved proposal ran: applied / refused (drift, policy, dry-run) /
  * failed, then the validation verdict with its evidence and whether it was rolled back.
  */
-export function executionMessages(record: ProposalRecord): SlackMessage[] {
+export function executionMessages(record: ProposalRecord, context: RenderContext = {}): SlackMessage[] {
   const proposal = record.proposal;
   const outcome = record.outcome;
   const target = refText(proposal.target);
@@ -22,7 +23,7 @@ export function executionMessages(record: ProposalRecord): SlackMessage[] {
   if (!outcome) {
     text = `Applying ${proposal.action} on ${proposal.target.namespace}/${proposal.target.name}…`;
     blocks.push(...sections(`⚙️ Applying ${code(proposal.action)} on *${target}*…`));
-    return packMessages(text, blocks);
+    return packMessages(`[${clusterOf(context)}] ${text}`, blocks);
   }
   const plainTarget = `${proposal.target.kind} ${proposal.target.namespace}/${proposal.target.name}`;
   switch (outcome.status) {
@@ -65,6 +66,11 @@ export function executionMessages(record: ProposalRecord): SlackMessage[] {
     const diff = `before: ${JSON.stringify(outcome.before)}\nafter:  ${JSON.stringify(outcome.after)}`;
     blocks.push(...sections(`*Recorded change*\n${codeBlock(diff)}`));
   }
-  if (record.decidedBy) blocks.push(...contexts([`Approved by ${mentionUser(record.decidedBy)}`]));
-  return packMessages(text, blocks);
+  const by = record.decidedBy === "policy" ? "the automatic policy" : mentionUser(record.decidedBy);
+  blocks.push(
+    ...contexts([
+      `Cluster *${escapeMrkdwn(clusterOf(context))}*${record.decidedBy ? ` · approved by ${by}` : ""}`,
+    ]),
+  );
+  return packMessages(`[${clusterOf(context)}] ${text}`, blocks);
 }

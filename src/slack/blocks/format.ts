@@ -8,31 +8,42 @@ export function refText(ref: ResourceRef): string {
   return escapeMrkdwn(`${ref.kind} ${name}`);
 }
 
-/** The traffic light on the parent message: red for P1/P2, yellow for P3, green for P4. */
+/**
+ * Three symbol families that never share a glyph, so a reader can tell them apart at a glance:
+ * severity is a filled square, risk a diamond/triangle, status a circle or a mark. (One green
+ * emoji used to mean P4, low risk and resolved at once.)
+ */
+export const SEVERITY_SYMBOL: Record<Severity, string> = { P1: "🟥", P2: "🟧", P3: "🟨", P4: "🟦" };
+export const RISK_SYMBOL: Record<Risk, string> = { low: "🔹", medium: "🔸", high: "🔺" };
+
+/** The severity badge of an incident (`🟥 P1`); ⬜ when not known yet. */
 export function severityLight(severity: Severity | undefined): string {
-  switch (severity) {
-    case "P1":
-    case "P2":
-      return "🔴";
-    case "P3":
-      return "🟡";
-    case "P4":
-      return "🟢";
-    default:
-      return "⚪";
-  }
+  return severity ? SEVERITY_SYMBOL[severity] : "⬜";
+}
+
+/** `🟥 P1`, the same on every message of an incident. */
+export function severityBadge(severity: Severity | undefined): string {
+  return severity ? `${SEVERITY_SYMBOL[severity]} ${severity}` : "⬜ severity unknown";
 }
 
 export function riskBadge(risk: Risk): string {
-  switch (risk) {
-    case "low":
-      return "🟢 low";
-    case "medium":
-      return "🟡 medium";
-    case "high":
-      return "🔴 high";
-  }
+  return `${RISK_SYMBOL[risk]} ${risk}`;
 }
+
+/** Status marks: circles and ticks only (never a square or a diamond). */
+export const STATUS_SYMBOL: Record<InvestigationStatus, string> = {
+  queued: "🔎",
+  collecting: "🔎",
+  analyzing: "🔎",
+  proposed: "⏳",
+  completed: "⚪",
+  approved: "👍",
+  denied: "🚫",
+  executing: "⚙️",
+  validating: "🧪",
+  resolved: "✅",
+  failed: "❌",
+};
 
 /** Human wording of a phase, as shown while an investigation runs. */
 export function phaseText(status: InvestigationStatus): string {

@@ -1,6 +1,15 @@
 import type { Investigation } from "../../domain/investigation.js";
 import { escapeMrkdwn, mentionUser, slackDate } from "../mrkdwn.js";
-import { analysisDone, phaseText, severityLight } from "./format.js";
+import { analysisDone, phaseText, STATUS_SYMBOL, severityBadge } from "./format.js";
+import {
+  clusterOf,
+  impactText,
+  incidentSeverity,
+  type RenderContext,
+  rankedCauses,
+  recommendedAction,
+  topCauseSentence,
+} from "./incident.js";
 import { type Block, contexts, type SlackMessage, sections } from "./kit.js";
 
 const SOURCE_TEXT: Record<Investigation["trigger"]["source"], string> = {
@@ -23,54 +32,90 @@ function durationText(investigation: Investigation): string | undefined {
   return ms < 60_000 ? `${Math.round(ms / 1000)} s` : `${Math.round(ms / 60_000)} min`;
 }
 
-/**
- * The thread's parent (or the status message in an alert thread), updated in place as the
- * investigation moves: running → finished with headline and severity light → failed.
- */
-export function statusMessage(investigation: Investigation): SlackMessage {
-  const ns = escapeMrkdwn(investigation.trigger.namespace);
-  const context: string[] = [
-    `Started ${slackDate(investigation.createdAt)} by ${SOURCE_TEXT[investigation.trigger.source]}`,
-  ];
-  let line: string;
-  let text: string;
-  if (investigation.status === "failed") {
-    const error = investigation.error ?? "unknown error";
-    line = `❌ Investigation of *${ns}* failed: ${escapeMrkdwn(error)}`;
-    text = `Investigation of ${investigation.trigger.namespace} failed: ${error}`;
-  } else if (!analysisDone(investigation.status)) {
-    line = `🔎 Investigating *${ns}*${requester(investigation)}… _${phaseText(investigation.status)}_`;
-    text = `Investigating ${investigation.trigger.namespace}… (${phaseText(investigation.status)})`;
-  } else {
-    const severity = investigation.rca?.severity ?? investigation.triage?.severity;
-    const headline = investigation.triage?.headline ?? investigation.rca?.summary ?? "investigation finished";
-    const fixes = investigation.proposals
-      .filter((record) => record.outcome?.validation?.verdict === "resolved")
-      .map(
-        (record) =>
-          `${record.proposal.action} on ${record.proposal.target.kind} ${record.proposal.target.name}`,
-      );
-    if (investigation.status === "resolved") {
-      // Green must read as "fixed", so the headline says what fixed it; the original finding stays below.
-      const how = fixes.length > 0 ? `${fixes.join("; ")} applied and validated` : "validated";
-      line = `🟢 *${ns}*: resolved — ${escapeMrkdwn(how)}`;
-      text = `🟢 ${investigation.trigger.namespace}: resolved — ${how}`;
-      context.push(`Was: ${escapeMrkdwn(headline)}${severity ? ` (${severity})` : ""}`);
-    } else {
-      const light = severityLight(severity);
-      line = `${light} *${ns}*: ${escapeMrkdwn(headline)}${severity ? ` · *${severity}*` : ""}`;
-      text = `${light} ${investigation.trigger.namespace}: ${headline}${severity ? ` (${severity})` : ""}`;
-    }
-    const causes = investigation.rca?.rootCauses.length ?? investigation.triage?.rootCauses.length ?? 0;
-    const duration = durationText(investigation);
-    context.push(
-      `${causes} root cause${causes === 1 ? "" : "s"} · ${investigation.proposals.length} proposal${investigation.proposals.length === 1 ? "" : "s"}`,
-      `Status: ${phaseText(investigation.status)}${duration ? ` · took ${duration}` : ""}`,
+/** What the fixes that were validated did, for the resolved headline. */
+function fixedBy(investigation: Investigation): string {
+  const fixes = investigation.proposals
+    .filter((record) => record.outcome?.validation?.verdict === "resolved")
+    .map(
+      (record) =>
+        `${record.proposal.action} on ${record.proposal.target.kind} ${record.proposal.target.name}`,
     );
-    if (investigation.trigger.requestedBy)
-      context.push(`Requested by ${mentionUser(investigation.trigger.requestedBy)}`);
+  return fixes.length > 0 ? `${fixes.join("; ")} applied and validated` : "validated";
+}
+
+/** The status line of a finished analysis: where the incident is now, in words. */
+function statusLine(investigation: Investigation): string {
+  const symbol = STATUS_SYMBOL[investigation.status];
+  switch (investigation.status) {
+    case "resolved":
+      return `${symbol} Resolved — ${escapeMrkdwn(fixedBy(investigation))}`;
+    case "failed":
+      return `${symbol} Not resolved: ${escapeMrkdwn(investigation.error ?? "unknown error")}`;
+    case "completed":
+      return `${symbol} Analysis done — no automatic fix; follow the steps in the thread`;
+    case "proposed": {
+      const pending = investigation.proposals.filter((record) => record.state === "pending").length;
+      return `${symbol} Waiting for approval (${pending} fix${pending === 1 ? "" : "es"} in the thread)`;
+    }
+    default:
+      return `${symbol} ${phaseText(investigation.status)}`;
   }
-  if (investigation.trigger.text) context.push(`“${escapeMrkdwn(investigation.trigger.text)}”`);
-  const blocks: Block[] = [...sections(line), ...contexts(context)];
-  return { text, blocks };
+}
+
+/**
+ * The thread's parent (or the status message in someone else's alert thread), updated in place:
+ * while it runs, the phase; once analysed, the answer first — the top root cause in one sentence,
+ * the severity, the impact, cluster and namespace, the status, and what to do now.
+ */
+export function statusMessage(investigation: Investigation, context: RenderContext = {}): SlackMessage {
+  const namespace = investigation.trigger.namespace;
+  const ns = escapeMrkdwn(namespace);
+  const cluster = escapeMrkdwn(clusterOf(context));
+  const where = `cluster *${cluster}* · namespace *${ns}*`;
+  const notes: string[] = [
+    `Started ${slackDate(investigation.createdAt)} by ${SOURCE_TEXT[investigation.trigger.source]}${requester(investigation)}`,
+  ];
+  const alert = investigation.trigger.source === "alertmanager" ? investigation.trigger.text : undefined;
+  const lead = alert ? `*🔔 ${escapeMrkdwn(alert.split("\n")[0] ?? alert)}*\n` : "";
+  let blocks: Block[];
+  let text: string;
+  const top = topCauseSentence(investigation);
+  if (investigation.status === "failed" && !investigation.rca) {
+    const error = investigation.error ?? "unknown error";
+    blocks = sections(`${lead}❌ Investigation of ${where} failed: ${escapeMrkdwn(error)}`);
+    text = `[${clusterOf(context)}] Investigation of ${namespace} failed: ${error}`;
+  } else if (!analysisDone(investigation.status)) {
+    blocks = sections(
+      `${lead}🔎 Investigating ${where}${requester(investigation)}… _${phaseText(investigation.status)}_`,
+    );
+    text = `[${clusterOf(context)}] Investigating ${namespace}… (${phaseText(investigation.status)})`;
+  } else {
+    const severity = incidentSeverity(investigation);
+    const resolved = investigation.status === "resolved";
+    const cause = top
+      ? `*${resolved ? "Was" : "Root cause"}:* ${escapeMrkdwn(top)}`
+      : "*No root cause found:* nothing is failing here.";
+    const action = recommendedAction(investigation);
+    const lines = [`${lead}${severityBadge(severity)} · ${where}`, cause];
+    if (!resolved && action) lines.push(`*Do now:* ${escapeMrkdwn(action)}`);
+    blocks = [
+      ...sections(lines.join("\n")),
+      {
+        type: "section",
+        fields: [
+          { type: "mrkdwn", text: `*Impact*\n${escapeMrkdwn(impactText(investigation))}` },
+          { type: "mrkdwn", text: `*Status*\n${statusLine(investigation)}` },
+        ],
+      },
+    ];
+    const causes = rankedCauses(investigation).length;
+    const duration = durationText(investigation);
+    notes.push(
+      `${causes} root cause${causes === 1 ? "" : "s"} · ${investigation.proposals.length} fix${investigation.proposals.length === 1 ? "" : "es"} proposed${duration ? ` · ${duration} so far` : ""}`,
+    );
+    const head = resolved ? `✅ resolved — ${fixedBy(investigation)}` : (top ?? "no root cause found");
+    text = `${severity ?? ""} [${clusterOf(context)}] ${namespace}: ${head}`.trim();
+  }
+  if (investigation.trigger.text && !alert) notes.push(`“${escapeMrkdwn(investigation.trigger.text)}”`);
+  return { text, blocks: [...blocks, ...contexts(notes)] };
 }

@@ -1,5 +1,6 @@
 import type { RemediationProposal } from "../../domain/actions.js";
 import type { KubeObject, PersistentVolumeClaim, StorageClass } from "../../domain/kube.js";
+import { pvcManifestText } from "../../domain/pvc-manifest.js";
 import { defaultStorageClass } from "../checks/pvc-pending.js";
 import type { TriageContext } from "../context.js";
 import { parseQuantity } from "../quantity.js";
@@ -92,7 +93,11 @@ export function proposeCreatePvc(
       },
       rootCauseId,
       summary: `Create PersistentVolumeClaim ${namespace}/${name} (${choice.size}, ${choice.accessModes.join(", ")}) with StorageClass ${storageClass.name}, ${storageClass.how}; size from ${choice.how}. The new volume is EMPTY: if the claim held data, restore it from backup instead.`,
-      change: `create PersistentVolumeClaim ${namespace}/${name}: storageClassName ${storageClass.name}, resources.requests.storage ${choice.size}, accessModes [${choice.accessModes.join(", ")}]`,
+      // The manifest the executor will POST, verbatim.
+      change: pvcManifestText(
+        { namespace, name },
+        { storageClassName: storageClass.name, size: choice.size, accessModes: choice.accessModes },
+      ),
       preconditions: { mustNotExist: true },
     });
     if (proposal) proposals.push(proposal);

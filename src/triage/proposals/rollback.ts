@@ -1,5 +1,6 @@
 import type { RemediationProposal } from "../../domain/actions.js";
 import type { Workload } from "../../domain/kube.js";
+import { podTemplateDiff } from "../../domain/template-diff.js";
 import type { ResourceRef } from "../../domain/types.js";
 import { registryOf } from "../checks/image-pull.js";
 import type { TriageContext } from "../context.js";
@@ -71,7 +72,6 @@ export function proposeRollback(
   const choice = chooseRollback(ctx.owners.replicaSetsOf(deployment), failingImages, avoidRegistry);
   if (!choice) return [];
   const expected: Record<string, unknown> = {};
-  const changes: string[] = [];
   const spec = deployment.spec.template.spec;
   for (const container of [...(spec.initContainers ?? []), ...spec.containers]) {
     const now = container.image;
@@ -79,9 +79,10 @@ export function proposeRollback(
     if (!now || !then || now === then) continue;
     const path = `${containerPath(container.name, spec.initContainers?.includes(container) === true)}.image`;
     expected[path] = now;
-    changes.push(`${path}: ${now} -> ${then}`);
   }
-  if (changes.length === 0) return [];
+  if (Object.keys(expected).length === 0) return [];
+  // The executor replaces the whole template: show every field that differs, not just images.
+  const changes = podTemplateDiff(deployment.spec.template, choice.replicaSet.spec.template);
   const proposal = finalize({
     action: {
       action: "rollback",
@@ -90,12 +91,13 @@ export function proposeRollback(
     },
     rootCauseId,
     summary: `Roll ${workload.name} back to revision ${choice.revision}, restoring ${Object.values(choice.images).join(", ")}: ${choice.why}.`,
-    change: `${changes.join("; ")} (rollback to revision ${choice.revision})`,
+    change: changes.join("\n"),
     preconditions: {
       ...(deployment.metadata.resourceVersion
         ? { resourceVersion: deployment.metadata.resourceVersion }
         : {}),
       expected,
+      templateDiff: changes,
     },
   });
   return proposal ? [proposal] : [];

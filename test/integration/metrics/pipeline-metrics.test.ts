@@ -25,7 +25,7 @@ function series(exposition: string): Map<string, number> {
 /** Denies the first pending prod-api proposal as the approver, through the real Bolt receiver. */
 async function denyOneProdApiProposal(stack: DemoStack): Promise<void> {
   const message = stack.fake.workspace.messages.find(
-    (candidate) => candidate.channel === "C0OPS" && candidate.text.startsWith("Proposed fix"),
+    (candidate) => candidate.channel === "C0OPS" && / Fix \d \(/.test(candidate.text),
   );
   const value = message && buttonValue(message, DENY_ACTION_ID);
   expect(value).toBeDefined();

@@ -123,8 +123,12 @@ describe("runRemediation on the simulated cluster", () => {
       },
       "crash-loop:Deployment/shop/pay",
     );
+    // The whole template is replaced: the card lists the annotations it drops as well as the image.
     expect(proposal.change).toBe(
-      "spec.template: revision 2 -> template of revision 1 (containers[app].image: registry.example.com/shop/pay:1.9.0 -> registry.example.com/shop/pay:1.8.0)",
+      [
+        'spec.template.metadata.annotations: {"triage.sim/exit-code":"1","triage.sim/log":"panic: nil map in config loader"} -> unset',
+        "spec.template.spec.containers[app].image: registry.example.com/shop/pay:1.9.0 -> registry.example.com/shop/pay:1.8.0",
+      ].join("\n"),
     );
     h.sim.clearRequests();
     const outcome = await runRemediation({

@@ -5,7 +5,8 @@
  * crashing revision 2 (fixed by rolling back), `cache` mounts a missing claim but also crashes
  * on its own (creating the claim is not enough).
  */
-export const REMEDIATION_STATE = `
+/** The clock, the `shop` namespace and one Ready node: what every remediation state starts with. */
+export const SHOP_CLUSTER = `
 apiVersion: triage.sim/v1alpha1
 kind: Clock
 now: "2026-11-21T09:00:00Z"
@@ -21,7 +22,9 @@ status:
   conditions: [{type: Ready, status: "True"}]
   allocatable: {cpu: "8", memory: 32Gi, pods: "110"}
   capacity: {cpu: "8", memory: 32Gi, pods: "110"}
----
+`;
+
+export const REMEDIATION_STATE = `${SHOP_CLUSTER}---
 apiVersion: storage.k8s.io/v1
 kind: StorageClass
 metadata:

@@ -38,7 +38,7 @@ beforeEach(async () => {
   investigation = await h.withProposals((queued as Investigation).id, [record]);
   await h.slack.notifier.notify(investigation, { type: "proposal", proposalId: record.proposal.id });
   const posted = await h.fake.waitFor(
-    (call) => call.method === "chat.postMessage" && String(call.params.text).startsWith("Proposed fix"),
+    (call) => call.method === "chat.postMessage" && / Fix \d \(/.test(String(call.params.text)),
   );
   messageTs = String(posted.response.ts);
   expect(posted.params.thread_ts).toBe(parent.response.ts);
@@ -73,7 +73,7 @@ describe("Approve / Deny", () => {
       (call) => call.method === "chat.update" && call.params.ts === messageTs,
     );
     expect(JSON.stringify(update.params.blocks)).not.toContain(APPROVE_ACTION_ID);
-    expect(JSON.stringify(update.params.blocks)).toContain("✅ Approved by <@U0BOB>");
+    expect(JSON.stringify(update.params.blocks)).toContain("👍 *Approved* by <@U0BOB>");
     expect(await stored()).toMatchObject({ state: "approved", decidedBy: "U0BOB" });
     expect(await h.producer.remediations.count()).toBe(1);
     const [job] = await h.producer.remediations.getJobs(["waiting", "delayed"]);
@@ -96,7 +96,7 @@ describe("Approve / Deny", () => {
     const ephemeral = await h.fake.waitFor((call) => call.method === "chat.postEphemeral");
     expect(ephemeral.params.user).toBe("U0MALLORY");
     expect(String(ephemeral.params.text)).toBe(
-      "You can't approve this: U0MALLORY is not an approver for namespace prod-api (approvers: U0BOB, U0CAROL, group S0SRE). Nothing was changed.",
+      "You can't approve this: <@U0MALLORY> is not an approver for namespace prod-api (approvers: <@U0BOB>, <@U0CAROL>, group S0SRE). Nothing was changed.",
     );
     expect((await stored()).state).toBe("pending");
     expect(await h.producer.remediations.count()).toBe(0);
@@ -140,7 +140,7 @@ describe("Approve / Deny", () => {
     const update = await h.fake.waitFor(
       (call) => call.method === "chat.update" && call.params.ts === messageTs,
     );
-    expect(JSON.stringify(update.params.blocks)).toContain("⌛ Expired");
+    expect(JSON.stringify(update.params.blocks)).toContain("⌛ *Expired*");
     expect(JSON.stringify(update.params.blocks)).not.toContain(APPROVE_ACTION_ID);
     expect(await h.producer.remediations.count()).toBe(0);
   });
@@ -183,9 +183,11 @@ describe("Approve / Deny", () => {
     await h.slack.notifier.notify(done, { type: "status" });
     const replies = h.fake.transcript()[0]?.messages[0]?.replies ?? [];
     expect(replies.at(-1)?.text).toBe(
-      "Applied set-resources on Deployment prod-api/api-gateway — validation: resolved",
+      "[default] Applied set-resources on Deployment prod-api/api-gateway — validation: resolved",
     );
-    expect(h.fake.transcript()[0]?.messages[0]?.edits.at(-1)).toMatch(/^🟢 prod-api/);
+    expect(h.fake.transcript()[0]?.messages[0]?.edits.at(-1)).toMatch(
+      /^(P\d )?\[default\] prod-api: ✅ resolved/,
+    );
   });
 });
 

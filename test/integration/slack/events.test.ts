@@ -89,13 +89,13 @@ describe("alert messages in incident channels", () => {
 
     const thread = h.fake.transcript()[0]?.messages.find((message) => message.ts === ts);
     expect(thread?.reactions).toEqual(["eyes", "white_check_mark"]);
-    expect(thread?.replies.map((reply) => reply.edits[0])).toEqual([
-      "Investigating prod-api… (collecting cluster state)",
-      "Triage of prod-api: api-gateway is OOM-killed in a crash loop (P2, 1 root cause)",
-    ]);
-    // The status reply was updated in place to the final headline.
+    expect(thread?.replies[0]?.edits[0]).toBe("[default] Investigating prod-api… (collecting cluster state)");
+    // No separate triage reply; the evidence file follows once the analysis is done.
+    expect(thread?.replies).toHaveLength(2);
+    expect(thread?.replies[1]?.files?.[0]?.name).toBe(`evidence-${id}.txt`);
+    // The status reply was updated in place to the answer.
     expect(thread?.replies[0]?.edits.at(-1)).toBe(
-      "🔴 prod-api: api-gateway is OOM-killed in a crash loop (P2)",
+      "P2 [default] prod-api: Deployment api-gateway: The app container is OOM-killed every few minutes.",
     );
     expect((await h.producer.store.get(id))?.thread?.statusTs).toBe(thread?.replies[0]?.ts);
   });

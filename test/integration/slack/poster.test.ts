@@ -8,6 +8,7 @@ import { DependencyError } from "../../../src/errors.js";
 import { createLogger } from "../../../src/log.js";
 import { createProducerConnection, waitReady } from "../../../src/queue/connection.js";
 import { InvestigationStore } from "../../../src/queue/store.js";
+import { SLACK_CHANNEL_BURST, THREAD_BUDGET } from "../../../src/slack/blocks/budget.js";
 import { sections } from "../../../src/slack/blocks/kit.js";
 import { createSlackClient } from "../../../src/slack/client.js";
 import { SlackNotifier } from "../../../src/slack/notifier.js";
@@ -23,12 +24,18 @@ let waits: number[];
 
 /** A poster whose waits are recorded on a virtual clock instead of slept. */
 function poster(
-  options: { channelIntervalMs?: number; maxAttempts?: number; frozenClock?: boolean } = {},
+  options: {
+    channelIntervalMs?: number;
+    channelBurst?: number;
+    maxAttempts?: number;
+    frozenClock?: boolean;
+  } = {},
 ): SlackPoster {
   return new SlackPoster({
     client: createSlackClient(fake.token, fake.url),
     logger: silent,
     channelIntervalMs: options.channelIntervalMs ?? 0,
+    channelBurst: options.channelBurst ?? 1,
     maxAttempts: options.maxAttempts ?? 5,
     baseDelayMs: 500,
     maxDelayMs: 30_000,
@@ -89,7 +96,7 @@ describe("SlackPoster", () => {
   });
 
   it("paces writes to about one per second per channel, channels independently", async () => {
-    const p = poster({ channelIntervalMs: 1000, frozenClock: true });
+    const p = poster({ channelIntervalMs: 1000, channelBurst: 1, frozenClock: true });
     await Promise.all([
       p.post("C0A", message("a1")),
       p.post("C0A", message("a2")),
@@ -100,6 +107,18 @@ describe("SlackPoster", () => {
     const [a, b] = fake.transcript();
     expect(a?.messages.map((m) => m.text)).toEqual(["a1", "a2", "a3"]);
     expect(b?.messages.map((m) => m.text)).toEqual(["b1"]);
+  });
+
+  it("spends Slack's short burst on the first writes of a channel, then paces one per second", async () => {
+    const p = poster({ channelIntervalMs: 1000, channelBurst: SLACK_CHANNEL_BURST, frozenClock: true });
+    const posted = await Promise.all(
+      Array.from({ length: SLACK_CHANNEL_BURST + 2 }, (_, i) => p.post("C0A", message(`m${i}`))),
+    );
+    // The first SLACK_CHANNEL_BURST go at once; the next two wait one and two intervals.
+    expect(waits.sort((x, y) => x - y)).toEqual([1000, 2000]);
+    // Edits have their own lane: they never take a reply's slot.
+    await p.update("C0A", posted[0]?.ts ?? "", message("edited"));
+    expect(waits).toHaveLength(2);
   });
 
   it("treats an existing reaction as done", async () => {
@@ -153,18 +172,20 @@ describe("SlackNotifier with a real store", () => {
       rootCauses: causes,
       summary: "Database connections are exhausted. ".repeat(120),
     });
-    const current = await store.update(investigation.id, (inv) => ({ ...inv, status: "analyzing", rca }));
+    const current = await store.update(investigation.id, (inv) => ({ ...inv, status: "completed", rca }));
     const notifier = new SlackNotifier({ poster: poster(), store, policy: defaultPolicy(), logger: silent });
     await notifier.notify(current, { type: "rca" });
+    await notifier.notify(current, { type: "status" });
 
+    // One RCA reply inside the block budget; the causes it has no room for are counted there.
     const posts = fake.callsOf("chat.postMessage").slice(1);
-    expect(posts.length).toBeGreaterThan(1);
-    expect(posts.every((call) => call.response.ok === true)).toBe(true);
-    const texts = posts.map((call) => String(call.params.text));
-    expect(texts[1]).toMatch(/\(part 2\/\d\)$/);
-    const shown = JSON.stringify(posts.map((call) => call.params.blocks));
-    for (let i = 0; i < 60; i++) expect(shown).toContain(`cause ${i}`);
-    expect(shown).toContain("more quotes in the attached evidence file");
+    expect(posts).toHaveLength(1);
+    expect(posts[0]?.response.ok).toBe(true);
+    const blocks = posts[0]?.params.blocks as unknown[];
+    expect(blocks.length).toBeLessThanOrEqual(THREAD_BUDGET.maxBlocksPerMessage);
+    const shown = JSON.stringify(blocks);
+    expect(shown).toContain("cause 0");
+    expect(shown).toContain(`*${60 - THREAD_BUDGET.maxCausesInline} more root causes*`);
 
     expect(fake.callsOf("files.getUploadURLExternal")).toHaveLength(1);
     const complete = fake.callsOf("files.completeUploadExternal")[0];
@@ -175,6 +196,7 @@ describe("SlackNotifier with a real store", () => {
     const file = fake.transcript()[0]?.messages[0]?.replies.at(-1)?.files?.[0];
     expect(file?.name).toBe(`evidence-${investigation.id}.txt`);
     for (const item of evidence) expect(file?.content).toContain(item.quote);
+    for (let i = 0; i < 60; i++) expect(file?.content).toContain(`# ${i + 1}. cause ${i} `);
   });
 
   it("surfaces a Slack outage as DependencyError and posts exactly what is missing on the retry", async () => {
@@ -191,7 +213,9 @@ describe("SlackNotifier with a real store", () => {
     await notifier.notify(current, { type: "rca" });
     await notifier.notify(current, { type: "rca" });
     const replies = fake.transcript()[0]?.messages[0]?.replies ?? [];
-    expect(replies.map((reply) => reply.text)).toEqual([expect.stringMatching(/^Root cause \(P2\)/)]);
+    expect(replies.map((reply) => reply.text)).toEqual([
+      expect.stringMatching(/^\[default\] Root cause \(P2\)/),
+    ]);
   });
 
   it("creates the parent in the policy's route channel for investigations that did not start in Slack", async () => {

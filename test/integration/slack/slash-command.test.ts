@@ -33,8 +33,10 @@ describe("/triage <namespace>", () => {
 
     const parentCall = await h.fake.waitFor((call) => call.method === "chat.postMessage");
     expect(parentCall.params).toMatchObject({ channel: "C0OPS" });
-    expect(String(parentCall.params.text)).toBe("Investigating prod-api… (queued)");
-    expect(JSON.stringify(parentCall.params.blocks)).toContain("Investigating *prod-api* for <@U0ALICE>");
+    expect(String(parentCall.params.text)).toBe("[default] Investigating prod-api… (queued)");
+    expect(JSON.stringify(parentCall.params.blocks)).toContain(
+      "Investigating cluster *default* · namespace *prod-api* for <@U0ALICE>",
+    );
     const parentTs = String(parentCall.response.ts);
 
     // The trigger carries the thread: the worker never has to create one.
@@ -69,16 +71,21 @@ describe("/triage <namespace>", () => {
     const parent = channel?.messages[0];
     expect(parent?.ts).toBe(parentTs);
     const replies = parent?.replies ?? [];
-    expect(replies.map((reply) => reply.text)).toEqual([
-      "Triage of prod-api: api-gateway is OOM-killed in a crash loop (P2, 1 root cause)",
-      expect.stringMatching(/^Root cause \(P2\): api-gateway memory limit too low/),
-      "Proposed fix (medium risk): set-resources on Deployment prod-api/api-gateway — approve or deny",
+    // The triage has no reply of its own any more: the RCA reply comes first, then the card.
+    expect(replies.slice(0, 2).map((reply) => reply.text)).toEqual([
+      expect.stringMatching(/^\[default\] Root cause \(P2\) in prod-api: Deployment api-gateway: /),
+      "[default] Fix 1 (medium risk): set-resources on Deployment prod-api/api-gateway — approve or deny",
     ]);
-    const buttons = JSON.stringify(replies[2]?.blocks);
+    // The evidence file comes last, so the buttons stay near the top of the thread.
+    expect(replies).toHaveLength(3);
+    expect(replies[2]?.files?.[0]?.name).toMatch(/^evidence-/);
+    const buttons = JSON.stringify(replies[1]?.blocks);
     expect(buttons).toContain(APPROVE_ACTION_ID);
     expect(buttons).toContain(record.token);
-    // The parent was updated in place: running, then the headline with its severity light.
-    expect(parent?.edits.at(-1)).toBe("🔴 prod-api: api-gateway is OOM-killed in a crash loop (P2)");
+    // The parent was updated in place: running, then the answer (top cause, severity).
+    expect(parent?.edits.at(-1)).toBe(
+      "P2 [default] prod-api: Deployment api-gateway: The app container is OOM-killed every few minutes.",
+    );
     expect(h.fake.callsOf("chat.update").every((call) => call.params.ts === parentTs)).toBe(true);
   });
 
@@ -90,9 +97,10 @@ describe("/triage <namespace>", () => {
       ...inv,
       status: "analyzing",
       triage: triageResult(),
+      rca: rcaReport(),
     }));
-    await h.slack.notifier.notify(current, { type: "triage" });
-    await h.slack.notifier.notify(current, { type: "triage" });
+    await h.slack.notifier.notify(current, { type: "rca" });
+    await h.slack.notifier.notify(current, { type: "rca" });
     expect(h.fake.callsOf("chat.postMessage")).toHaveLength(2);
   });
 

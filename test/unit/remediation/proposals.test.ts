@@ -48,13 +48,18 @@ describe("proposalFromAction", () => {
     expect(proposalFromAction(action, pod(false), "rc").risk).toBe("high");
   });
 
-  it("shows the image change of a rollback and refuses one that cannot apply", () => {
+  it("shows every template field a rollback changes (not just the image) and refuses one that cannot apply", () => {
     const action = { action: "rollback" as const, target: dep, params: { toRevision: 2 } };
     const replicaSets = [replicaSet(2, "registry/analytics:1.2"), replicaSet(3, "registry/analytics:1.3")];
     const proposal = proposalFromAction(action, deployment(), "rc", { replicaSets });
-    expect(proposal.change).toBe(
-      "spec.template: revision 3 -> template of revision 2 (containers[app].image: registry/analytics:1.3 -> registry/analytics:1.2)",
-    );
+    // Revision 2 has no probe and no resources: replacing the template removes them, so the card says so.
+    const lines = [
+      "spec.template.spec.containers[app].image: registry/analytics:1.3 -> registry/analytics:1.2",
+      'spec.template.spec.containers[app].readinessProbe: {"httpGet":{"path":"/ready","port":8080},"initialDelaySeconds":5} -> unset',
+      'spec.template.spec.containers[app].resources: {"requests":{"memory":"32Mi"},"limits":{"memory":"64Mi"}} -> unset',
+    ];
+    expect(proposal.change).toBe(lines.join("\n"));
+    expect(proposal.preconditions.templateDiff).toEqual(lines);
     expect(proposal.preconditions.expected).toEqual({
       "metadata.uid": "uid-dep",
       "metadata.generation": 3,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { Investigation } from "../../../src/domain/investigation.js";
+import type { Investigation, ProposalRecord } from "../../../src/domain/investigation.js";
+import { THREAD_BUDGET } from "../../../src/slack/blocks/budget.js";
 import {
   helpMessage,
   joinedMessage,
@@ -9,10 +10,14 @@ import {
 import { executionMessages } from "../../../src/slack/blocks/execution.js";
 import { homeView } from "../../../src/slack/blocks/home.js";
 import type { Block, SlackMessage } from "../../../src/slack/blocks/kit.js";
-import { APPROVE_ACTION_ID, DENY_ACTION_ID, proposalMessages } from "../../../src/slack/blocks/proposal.js";
-import { evidenceFile, evidenceLength, rcaMessages } from "../../../src/slack/blocks/rca.js";
+import {
+  APPROVE_ACTION_ID,
+  changeFile,
+  DENY_ACTION_ID,
+  proposalMessages,
+} from "../../../src/slack/blocks/proposal.js";
+import { evidenceFile, rcaMessage } from "../../../src/slack/blocks/rca.js";
 import { statusMessage } from "../../../src/slack/blocks/status.js";
-import { triageSummaryMessages } from "../../../src/slack/blocks/summary.js";
 import { messageProblems } from "../../../src/slack/blocks/validate.js";
 import {
   investigation,
@@ -43,27 +48,55 @@ function expectValid(messages: SlackMessage[]): void {
 }
 
 describe("status (parent) message", () => {
-  it("says who asked and which phase is running while it runs", () => {
-    const message = statusMessage(investigation({ status: "collecting" }));
-    expect(message.text).toBe("Investigating prod-api… (collecting cluster state)");
-    expect(visible(message)).toContain("Investigating *prod-api* for <@U0ALICE>");
+  it("says who asked, which phase is running and on which cluster while it runs", () => {
+    const message = statusMessage(investigation({ status: "collecting" }), { clusterName: "eu-prod" });
+    expect(message.text).toBe("[eu-prod] Investigating prod-api… (collecting cluster state)");
+    expect(visible(message)).toContain(
+      "Investigating cluster *eu-prod* · namespace *prod-api* for <@U0ALICE>",
+    );
     expectValid([message]);
   });
 
   it.each([
-    ["P1", "🔴"],
-    ["P2", "🔴"],
-    ["P3", "🟡"],
-    ["P4", "🟢"],
-  ] as const)("shows headline, severity %s and its light %s when done", (severity, light) => {
-    const inv = investigation({ rca: rcaReport({ severity }), triage: triageResult({ severity }) });
-    const message = statusMessage(inv);
-    expect(message.text).toBe(`${light} prod-api: api-gateway is OOM-killed in a crash loop (${severity})`);
-    expect(visible(message)).toContain("1 root cause · 1 proposal");
-    expectValid([message]);
+    ["P1", "🟥"],
+    ["P2", "🟧"],
+    ["P3", "🟨"],
+    ["P4", "🟦"],
+  ] as const)(
+    "answers first: top cause, severity %s (%s), impact, status and the action",
+    (severity, badge) => {
+      const inv = investigation({ rca: rcaReport({ severity }), triage: triageResult({ severity }) });
+      const message = statusMessage(inv);
+      const text = visible(message);
+      expect(message.text).toBe(
+        `${severity} [default] prod-api: Deployment api-gateway: The app container is OOM-killed every few minutes.`,
+      );
+      expect(text).toContain(`${badge} ${severity} · cluster *default* · namespace *prod-api*`);
+      expect(text).toContain(
+        "*Root cause:* Deployment api-gateway: The app container is OOM-killed every few minutes.",
+      );
+      expect(text).toContain("*Do now:* approve fix 1: Raise the memory limit of api-gateway");
+      expect(text).toContain("*Impact*\n");
+      expect(text).toContain("⏳ Waiting for approval (1 fix in the thread)");
+      expectValid([message]);
+    },
+  );
+
+  it("uses one severity, the RCA's, even when the triage said another", () => {
+    const inv = investigation({
+      rca: rcaReport({ severity: "P2" }),
+      triage: triageResult({ severity: "P1" }),
+    });
+    expect(visible(statusMessage(inv))).toContain("🟧 P2");
+    expect(visible(statusMessage(inv))).not.toContain("P1");
   });
 
-  it("when resolved, says what fixed it and keeps the original finding as context", () => {
+  it("counts the impact as the triage does: '4 of 6 deployments down'", () => {
+    const triage = triageResult({ headline: "5 root causes in prod-api: 4 of 6 deployments unavailable" });
+    expect(visible(statusMessage(investigation({ triage })))).toContain("*Impact*\n4 of 6 deployments down");
+  });
+
+  it("when resolved, says what fixed it and keeps the original finding as 'Was'", () => {
     const fixed = proposalRecord({
       state: "succeeded",
       outcome: {
@@ -79,17 +112,22 @@ describe("status (parent) message", () => {
     const message = statusMessage(investigation({ status: "resolved", proposals: [fixed] }));
     const { action, target } = fixed.proposal;
     expect(message.text).toBe(
-      `🟢 prod-api: resolved — ${action} on ${target.kind} ${target.name} applied and validated`,
+      `P2 [default] prod-api: ✅ resolved — ${action} on ${target.kind} ${target.name} applied and validated`,
     );
-    expect(visible(message)).toContain("Was: api-gateway is OOM-killed in a crash loop");
+    expect(visible(message)).toContain("*Was:* Deployment api-gateway");
+    expect(visible(message)).not.toContain("Do now");
     expectValid([message]);
   });
 
-  it("turns green when resolved and red-cross on failure, escaping the error", () => {
-    expect(statusMessage(investigation({ status: "resolved" })).text.startsWith("🟢")).toBe(true);
-    const failed = statusMessage(investigation({ status: "failed", error: "cluster <unreachable>" }));
-    expect(failed.text).toBe("Investigation of prod-api failed: cluster <unreachable>");
+  it("shows a failed analysis with its error escaped, and a failed fix as not resolved", () => {
+    const failed = statusMessage(
+      investigation({ status: "failed", error: "cluster <unreachable>", rca: undefined }),
+    );
+    expect(failed.text).toBe("[default] Investigation of prod-api failed: cluster <unreachable>");
     expect(visible(failed)).toContain("cluster &lt;unreachable&gt;");
+    const notFixed = statusMessage(investigation({ status: "failed", error: "fix: not-resolved" }));
+    expect(visible(notFixed)).toContain("❌ Not resolved: fix: not-resolved");
+    expect(visible(notFixed)).toContain("*Root cause:*");
   });
 
   it("quotes the operator's words escaped", () => {
@@ -98,56 +136,46 @@ describe("status (parent) message", () => {
   });
 });
 
-describe("triage summary", () => {
-  it("lists severity, blast radius, symptoms, ranked root causes with commands", () => {
-    const [message, ...rest] = triageSummaryMessages(triageResult());
-    expect(rest).toEqual([]);
-    const text = visible(message!);
-    expect(message!.text).toBe(
-      "Triage of prod-api: api-gateway is OOM-killed in a crash loop (P2, 1 root cause)",
+describe("RCA reply", () => {
+  it("ranks causes in at most three lines each: what failed, decisive evidence with a human source, what to do", () => {
+    const message = rcaMessage(investigation(), { validation: { timeoutSeconds: 300, settleSeconds: 60 } });
+    const text = visible(message);
+    expect(message.text).toBe(
+      "[default] Root cause (P2) in prod-api: Deployment api-gateway: The app container is OOM-killed every few minutes.",
     );
-    expect(text).toContain("*Blast radius*\na single workload");
-    expect(text).toContain("*1. `oom-killed` Deployment prod-api/api-gateway* · confidence 92%");
-    expect(text).toContain("`kubectl -n prod-api describe pod api-gateway-7d9f8c6b5d-x2x7q`");
-    expect(text).toContain("1 workloads checked and healthy");
-    expectValid([message!]);
-  });
-
-  it("says so when nothing is wrong, and names unreadable resources", () => {
-    const [message] = triageSummaryMessages(
-      triageResult({
-        rootCauses: [],
-        symptoms: [],
-        gaps: [{ resource: "events", reason: "forbidden", message: "no" }],
-      }),
+    const cause = message.blocks[1];
+    const causeText = cause?.type === "section" ? (cause.text?.text ?? "") : "";
+    expect(causeText.split("\n")).toEqual([
+      "*1. api-gateway memory limit too low* · 90% sure · 1 pod affected",
+      "> Last State: Terminated, Reason: OOMKilled, Exit Code: 137 — _cluster snapshot_",
+      // Each line is kept to about one line of the thread pane; the evidence file has it whole.
+      "→ approve fix 1: Raise the memory limit of api-gateway so it stops being OOM-kill…",
+    ]);
+    expect(text).toContain("Fixed when: pods Ready within 300 s, then 60 s with no restarts or new Warnings");
+    expect(text).toContain("Rule-based analysis");
+    expect(evidenceFile(investigation())).toContain(
+      "Rule-based analysis (model not used: no model configured)",
     );
-    expect(visible(message!)).toContain("No root cause found");
-    expect(visible(message!)).toContain("could not read events: forbidden");
+    expect(text).not.toContain("api-gateway-7d9f8c6b5d-x2x7q");
+    expectValid([message]);
   });
 
-  it("splits a summary with many root causes into several valid messages", () => {
-    const cause = triageResult().rootCauses[0]!;
-    const many = Array.from({ length: 70 }, (_, i) => ({ ...cause, id: `c${i}`, summary: `cause ${i}` }));
-    const messages = triageSummaryMessages(triageResult({ rootCauses: many }));
-    expect(messages.length).toBe(2);
-    expectValid(messages);
-    const all = messages.map(visible).join("\n");
-    for (let i = 0; i < 70; i++) expect(all).toContain(`cause ${i}`);
-  });
-});
-
-describe("RCA", () => {
-  it("renders summary, causes with evidence, ruled-out hypotheses, the risky assumption and the plan", () => {
-    const messages = rcaMessages(rcaReport());
-    expect(messages).toHaveLength(1);
-    const text = visible(messages[0]!);
-    expect(messages[0]!.text).toContain("Root cause (P2): api-gateway memory limit too low");
-    expect(text).toContain("> Last State: Terminated, Reason: OOMKilled, Exit Code: 137");
-    expect(text).toContain("~node memory pressure~");
-    expect(text).toContain("*What would make this wrong*");
-    expect(text).toContain("☐ no new OOMKilled events");
-    expect(text).toContain("Deterministic analysis (model not used: no model configured)");
-    expectValid(messages);
+  it("never shows a tool-use id as a source", () => {
+    const cause = rcaReport().rootCauses[0]!;
+    const rca = rcaReport({
+      rootCauses: [
+        {
+          ...cause,
+          evidence: [
+            { quote: "OOMKilled", source: "toolu_01ABC", label: "logs of pod x, previous container" },
+          ],
+        },
+        { ...cause, name: "second", evidence: [{ quote: "x", source: "toolu_01DEF" }] },
+      ],
+    });
+    const text = visible(rcaMessage(investigation({ rca })));
+    expect(text).toContain("_logs of pod x, previous container_");
+    expect(text).not.toContain("toolu_");
   });
 
   it("shows model usage for model-written analyses", () => {
@@ -162,11 +190,11 @@ describe("RCA", () => {
       toolCalls: 5,
       durationMs: 1000,
     };
-    const text = visible(rcaMessages(rcaReport({ source: "model", usage }))[0]!);
+    const text = visible(rcaMessage(investigation({ rca: rcaReport({ source: "model", usage }) })));
     expect(text).toContain("Analysed by claude-x · 5 tool calls · 1200 tokens · $0.012");
   });
 
-  it("splits a very long analysis across messages within every limit, losing nothing", () => {
+  it("keeps a huge analysis within the block budget and puts everything in the evidence file", () => {
     const longQuote = Array.from(
       { length: 400 },
       (_, i) => `log line ${i}: connection refused to db:5432`,
@@ -177,57 +205,57 @@ describe("RCA", () => {
       name: `cause ${i}`,
       evidence: [{ quote: i === 0 ? longQuote : `evidence ${i}`, source: `tool-${i}` }],
     }));
-    const rca = rcaReport({ rootCauses: causes, summary: "s ".repeat(4000) });
-    const messages = rcaMessages(rca);
-    expect(messages.length).toBeGreaterThan(1);
-    expectValid(messages);
-    const all = messages.map(visible).join("\n");
-    for (let i = 0; i < 400; i += 37) expect(all).toContain(`log line ${i}: connection refused`);
-    for (let i = 0; i < 45; i++) expect(all).toContain(`cause ${i}`);
-    expect(messages[1]!.text).toMatch(/\(part 2\/\d\)$/);
-  });
-
-  it("keeps two quotes per cause inline and says the rest is in the attached file", () => {
-    const cause = rcaReport().rootCauses[0]!;
-    const evidence = Array.from({ length: 5 }, (_, i) => ({ quote: `quote ${i}`, source: "kubectl" }));
-    const rca = rcaReport({ rootCauses: [{ ...cause, evidence }] });
-    const text = visible(rcaMessages(rca, { evidenceAttached: true })[0]!);
-    expect(text).toContain("quote 1");
-    expect(text).not.toContain("quote 2");
-    expect(text).toContain("…and 3 more quotes in the attached evidence file.");
-    expect(evidenceFile(rca)).toContain("quote 4");
-    expect(evidenceLength(rca)).toBe(35);
+    const inv = investigation({ rca: rcaReport({ rootCauses: causes, summary: "s ".repeat(4000) }) });
+    const message = rcaMessage(inv);
+    expect(message.blocks.length).toBeLessThanOrEqual(THREAD_BUDGET.maxBlocksPerMessage);
+    expect(visible(message)).toContain(`*${45 - THREAD_BUDGET.maxCausesInline} more root causes*`);
+    expectValid([message]);
+    const file = evidenceFile(inv);
+    for (let i = 0; i < 400; i += 37) expect(file).toContain(`log line ${i}: connection refused`);
+    for (let i = 0; i < 45; i++) expect(file).toContain(`cause ${i}`);
+    expect(file).toContain("api-gateway-7d9f8c6b5d-x2x7q");
+    expect(file).toContain("node memory pressure: nodes report MemoryPressure=False");
+    expect(file).toContain("containers[app].resources.limits.memory: 128Mi -> 512Mi");
   });
 });
 
-describe("proposal", () => {
-  it("shows action, target, risk and the exact change, with Approve/Deny carrying only the token", () => {
+describe("proposal card", () => {
+  it("shows action, target, risk, cluster and the exact change, with Approve/Deny carrying only the token", () => {
     const record = proposalRecord();
-    const [message] = proposalMessages(record, { index: 0, total: 2 }, NOW);
+    const [message] = proposalMessages(record, { index: 0, total: 2 }, NOW, { clusterName: "eu-prod" });
     const text = visible(message!);
-    expect(text).toContain("*Proposed fix 1/2* · risk 🟡 medium");
+    expect(text).toContain("*Fix 1 of 2* · risk 🔸 medium · `set-resources` on *Deployment api-gateway*");
     expect(text).toContain("```containers[app].resources.limits.memory: 128Mi -&gt; 512Mi```");
+    expect(text).toContain("cluster *eu-prod* · namespace *prod-api*");
     const actions = message!.blocks.find((block) => block.type === "actions");
     expect(actions?.type).toBe("actions");
     if (actions?.type !== "actions") return;
-    const [approve, deny] = actions.elements as { action_id: string; value: string; confirm?: unknown }[];
+    const [approve, deny] = actions.elements as {
+      action_id: string;
+      value: string;
+      confirm?: { title: { text: string }; text: { text: string } };
+    }[];
     expect(approve).toMatchObject({ action_id: APPROVE_ACTION_ID, value: record.token });
     expect(deny).toMatchObject({ action_id: DENY_ACTION_ID, value: record.token });
-    expect(deny?.confirm).toBeUndefined();
+    expect(deny?.confirm?.title.text).toBe("Deny this fix?");
     expect(approve?.confirm).toMatchObject({
       title: { text: "Apply this medium-risk change?" },
       text: {
-        text: "Apply set-resources to Deployment prod-api/api-gateway? Risk: medium. Change: containers[app].resources.limits.memory: 128Mi -> 512Mi",
+        text: "set-resources on Deployment api-gateway, risk medium.\ncontainers[app].resources.limits.memory: 128Mi -> 512Mi",
       },
     });
     expect(message!.text).toBe(
-      "Proposed fix (medium risk): set-resources on Deployment prod-api/api-gateway — approve or deny",
+      "[eu-prod] Fix 1 (medium risk): set-resources on Deployment prod-api/api-gateway — approve or deny",
     );
     expectValid([message!]);
   });
 
-  it("points at the message when the change is too long for the confirm dialog", () => {
-    const record = proposalRecord({ proposal: proposal({ change: "x".repeat(500), risk: "high" }) });
+  it("says how many fields change and where they are listed when the dialog cannot hold them", () => {
+    const change = Array.from(
+      { length: 12 },
+      (_, i) => `containers[app].env.VAR_${i}: unset -> value-${i}`,
+    ).join("\n");
+    const record = proposalRecord({ proposal: proposal({ change, risk: "high" }) });
     const [message] = proposalMessages(record, { index: 0, total: 1 }, NOW);
     const actions = message!.blocks.find((block) => block.type === "actions");
     const approve =
@@ -235,22 +263,51 @@ describe("proposal", () => {
         ? (actions.elements[0] as { confirm: { text: { text: string }; style: string } })
         : undefined;
     expect(approve?.confirm.text.text).toBe(
-      "Apply set-resources to Deployment prod-api/api-gateway? Risk: high. The exact change is shown in the message.",
+      "set-resources on Deployment api-gateway, risk high. It changes 12 fields, every one listed in the card; nothing else is applied.",
     );
     expect(approve?.confirm.style).toBe("danger");
-    expect(visible(message!)).toContain("x".repeat(500));
+    for (let i = 0; i < 12; i++) expect(visible(message!)).toContain(`VAR_${i}: unset -&gt; value-${i}`);
+    expectValid([message!]);
+  });
+
+  it("attaches a change too long for Slack and says so instead of cutting it", () => {
+    const change = "x".repeat(5000);
+    const record = proposalRecord({ proposal: proposal({ change }) });
+    const [message] = proposalMessages(record, { index: 1, total: 2 }, NOW);
+    expect(visible(message!)).toContain("attached in this thread as `fix-2-set-resources-api-gateway.txt`");
+    expect(visible(message!)).not.toContain("xxxx");
+    expect(changeFile(record)).toContain(change);
     expectValid([message!]);
   });
 
   it.each([
-    ["approved", "✅ Approved by <@U0BOB>"],
-    ["denied", "🚫 Denied by <@U0BOB>"],
-    ["succeeded", "and applied"],
-    ["refused", "refused at apply time"],
-    ["failed", "applying failed"],
-    ["rolled-back", "then rolled back"],
-  ] as const)("replaces the buttons with who decided when %s", (state, expected) => {
-    const record = proposalRecord({ state, decidedBy: "U0BOB", decidedAt: "2026-11-21T09:04:00.000Z" });
+    ["approved", {}, "👍 *Approved* by <@U0BOB>"],
+    ["denied", {}, "🚫 *Denied* by <@U0BOB>"],
+    ["succeeded", {}, "✅ *Applied* — approved by <@U0BOB>"],
+    [
+      "succeeded",
+      { validation: { verdict: "resolved", evidence: [], checkedAt: "x" } },
+      "✅ *Applied and validated: resolved*",
+    ],
+    [
+      "succeeded",
+      { validation: { verdict: "not-resolved", evidence: [], checkedAt: "x" } },
+      "⚠️ *Applied; validation: not-resolved*",
+    ],
+    ["refused", { message: "drift" }, "⛔ *Refused at apply time*"],
+    ["failed", { message: "boom" }, "❌ *Failed*"],
+    [
+      "rolled-back",
+      { validation: { verdict: "not-resolved", evidence: [], checkedAt: "x" } },
+      "↩️ *Rolled back*",
+    ],
+  ] as const)("replaces the buttons with its state when %s", (state, outcome, expected) => {
+    const record = proposalRecord({
+      state,
+      decidedBy: "U0BOB",
+      decidedAt: "2026-11-21T09:04:00.000Z",
+      outcome: { status: "succeeded", message: "applied", ...outcome } as ProposalRecord["outcome"],
+    });
     const [message] = proposalMessages(record, { index: 0, total: 1 }, NOW);
     expect(message!.blocks.some((block) => block.type === "actions")).toBe(false);
     expect(visible(message!)).toContain(expected);
@@ -261,7 +318,8 @@ describe("proposal", () => {
     const record = proposalRecord({ expiresAt: "2026-11-21T09:00:00.000Z" });
     const [message] = proposalMessages(record, { index: 0, total: 1 }, NOW);
     expect(message!.blocks.some((block) => block.type === "actions")).toBe(false);
-    expect(visible(message!)).toContain("⌛ Expired");
+    expect(visible(message!)).toContain("⌛ *Expired*");
+    expect(message!.text).toContain("— expired");
   });
 });
 
@@ -278,9 +336,9 @@ describe("execution results", () => {
     });
     const [message] = executionMessages(record);
     expect(message!.text).toBe(
-      "Applied set-resources on Deployment prod-api/api-gateway — validation: resolved",
+      "[default] Applied set-resources on Deployment prod-api/api-gateway — validation: resolved",
     );
-    expect(visible(message!)).toContain("*Validation: 🟢 Resolved*\n• 3/3 pods Ready");
+    expect(visible(message!)).toContain("*Validation: ✅ Resolved*\n• 3/3 pods Ready");
     expectValid([message!]);
   });
 

@@ -125,11 +125,12 @@ describe("rollback revision choice", () => {
         id: "rollback:shop/web",
         params: { toRevision: 1 },
         risk: "medium",
-        change:
-          "spec.template.spec.containers[web].image: registry/web:2 -> registry/web:1 (rollback to revision 1)",
+        // Every field the template replacement changes; here only the image differs.
+        change: "spec.template.spec.containers[web].image: registry/web:2 -> registry/web:1",
         preconditions: {
           resourceVersion: "1001",
           expected: { "spec.template.spec.containers[web].image": "registry/web:2" },
+          templateDiff: ["spec.template.spec.containers[web].image: registry/web:2 -> registry/web:1"],
         },
       }),
     ]);

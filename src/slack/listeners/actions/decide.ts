@@ -6,7 +6,7 @@ import { isWellFormedToken } from "../../../queue/tokens.js";
 import { type SlackMessage, sections } from "../../blocks/kit.js";
 import { proposalMessages } from "../../blocks/proposal.js";
 import type { Decision, DecisionPlace, DecisionResult } from "../../deps.js";
-import { escapeMrkdwn, mentionUser, slackDate } from "../../mrkdwn.js";
+import { escapeMrkdwn, mentionIds, mentionUser, slackDate } from "../../mrkdwn.js";
 import type { ListenerDeps } from "../context.js";
 
 type ButtonArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
@@ -45,6 +45,7 @@ async function rerender(
     record,
     { index: Math.max(0, index), total: investigation.proposals.length },
     deps.clock(),
+    deps.clusterName ? { clusterName: deps.clusterName } : {},
   );
   const last = messages[messages.length - 1];
   // The buttons sit on the last part of a split proposal, which is the message that was clicked.
@@ -121,7 +122,9 @@ export function decisionHandler(deps: ListenerDeps, decision: Decision) {
       });
       if (!allowed.allow) {
         deps.logger.info("unauthorized decision refused", { user, decision, proposalId: proposal.id });
-        await tell(`You can't ${decision} this: ${escapeMrkdwn(allowed.reason)}. Nothing was changed.`);
+        await tell(
+          `You can't ${decision} this: ${mentionIds(escapeMrkdwn(allowed.reason))}. Nothing was changed.`,
+        );
         return;
       }
       const result = await deps.producer.decide(token, decision, user, place);
