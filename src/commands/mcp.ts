@@ -7,7 +7,7 @@ import { createClusterReader } from "../k8s/kube-reader.js";
 import { loadKubeConfig } from "../k8s/kubeconfig.js";
 import { log } from "../log.js";
 import { serveStdio, startHttpEndpoint, startMcpService } from "../mcp/index.js";
-import { createProducerConnection } from "../queue/connection.js";
+import { createProducerConnection, waitReady } from "../queue/connection.js";
 
 const USAGE = `usage: k8s-triage mcp [--http [--port N] [--host H]] [options]
 
@@ -143,6 +143,13 @@ export async function run(argv: string[]): Promise<number> {
   const redis = env.REDIS_URL ? createProducerConnection(env.REDIS_URL, "mcp") : undefined;
   // An unreachable Redis is reported by the feed and the catalog; the tools work without it.
   redis?.on("error", () => undefined);
+  if (redis) {
+    await waitReady(redis, 2000).catch((error: unknown) => {
+      logger.warn("Redis is not ready: investigation resources show this server's runs until it is", {
+        error: errorMessage(error),
+      });
+    });
+  }
   const service = await startMcpService({
     reader,
     policy,

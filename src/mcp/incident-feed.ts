@@ -32,6 +32,8 @@ export class IncidentFeed {
   private unsubscribe: (() => Promise<void>) | undefined;
   private polling: Promise<void> | undefined;
   private failing = false;
+  private closed = false;
+  private subscribing: Promise<void> | undefined;
 
   constructor(private readonly options: FeedOptions) {}
 
@@ -42,7 +44,7 @@ export class IncidentFeed {
 
   /**
    * Starts from the newest investigation now in the store (older ones are not news). With Redis
-   * away it starts from the local clock and keeps polling; phase changes need it at start.
+   * away it starts from the local clock and keeps polling; it subscribes once Redis answers.
    */
   async start(): Promise<void> {
     const { store, log } = this.options;
@@ -57,15 +59,30 @@ export class IncidentFeed {
     }
     this.timer = setInterval(() => void this.poll(), this.options.pollMs);
     this.timer.unref();
-    if (this.failing) return;
-    this.unsubscribe = await subscribeProgress(
+    if (!this.failing) await this.subscribe();
+  }
+
+  /** Subscribes to the workers' progress channel (again after Redis was away at start). */
+  private subscribe(): Promise<void> {
+    const { store, log } = this.options;
+    this.subscribing ??= subscribeProgress(
       this.options.redis,
       (event) => {
         // A worker's phase change may be the first sign of a new record: look before reporting.
         void this.poll().then(() => this.emit({ type: "updated", id: event.investigationId }));
       },
       { prefix: store.keys.prefix },
+    ).then(
+      async (unsubscribe) => {
+        if (this.closed) await unsubscribe();
+        else this.unsubscribe = unsubscribe;
+      },
+      (error: unknown) => {
+        log.warn("cannot subscribe to investigation progress", { error: errorMessage(error) });
+        this.subscribing = undefined;
+      },
     );
+    return this.subscribing;
   }
 
   /** Announces investigations added to the index since the last look (one look at a time). */
@@ -83,6 +100,7 @@ export class IncidentFeed {
       found = await store.redis.zrangebyscore(store.keys.index, this.lastScore, "+inf", "WITHSCORES");
       if (this.failing) log.info("investigation store answers again; incident notifications resume");
       this.failing = false;
+      if (!this.closed) void this.subscribe();
     } catch (error) {
       // Redis away: say so once, keep polling; resources fall back to this server's own runs.
       if (!this.failing) log.warn("cannot poll the investigation store", { error: errorMessage(error) });
@@ -114,6 +132,7 @@ export class IncidentFeed {
 
   /** Stops polling and unsubscribes. */
   async close(): Promise<void> {
+    this.closed = true;
     if (this.timer) clearInterval(this.timer);
     await this.polling;
     await this.unsubscribe?.();

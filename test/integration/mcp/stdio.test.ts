@@ -8,6 +8,8 @@ import {
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { Producer } from "../../../src/queue/producer.js";
+import { publishProgress } from "../../../src/queue/progress.js";
+import { InvestigationStore } from "../../../src/queue/store.js";
 import {
   call,
   dropPrefix,
@@ -258,5 +260,20 @@ describe("k8s-triage mcp over stdio", () => {
       trigger: { source: "alertmanager" },
     });
     expect(JSON.stringify(record)).not.toMatch(/"token"/);
+
+    // A worker picks it up: its phase change reaches a client subscribed to that investigation.
+    const uri = `triage://investigations/${investigation.id}`;
+    await client.subscribeResource({ uri });
+    const store = new InvestigationStore(redis, { prefix: cluster.prefix, retentionHours: 1 });
+    const now = new Date();
+    await store.transition(investigation.id, "collecting", now);
+    await publishProgress(
+      redis,
+      { investigationId: investigation.id, status: "collecting", at: now.toISOString() },
+      cluster.prefix,
+    );
+    await waitFor(() => updates.includes(uri), `resources/updated for ${uri}`);
+    const again = JSON.parse(unwrap(resourceText(await client.readResource({ uri })), "investigation"));
+    expect(again.status).toBe("collecting");
   });
 });
