@@ -7,9 +7,13 @@ import {
 } from "@modelcontextprotocol/sdk/types.js";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { rcaFromTriage } from "../../../src/agent/fallback.js";
+import { collectSnapshot } from "../../../src/k8s/collect.js";
+import { createClusterReader } from "../../../src/k8s/kube-reader.js";
 import { Producer } from "../../../src/queue/producer.js";
 import { publishProgress } from "../../../src/queue/progress.js";
 import { InvestigationStore } from "../../../src/queue/store.js";
+import { triage } from "../../../src/triage/index.js";
 import {
   call,
   dropPrefix,
@@ -41,7 +45,7 @@ beforeAll(async () => {
   const transport = new StdioClientTransport({
     command: join(ROOT, "node_modules", ".bin", "tsx"),
     args: [join(ROOT, "src", "cli.ts"), "mcp", "--poll-ms", "100"],
-    env: serverEnv(cluster, { REDIS_URL: inject("redisUrl") }),
+    env: serverEnv(cluster, { REDIS_URL: inject("redisUrl"), SLACK_WORKSPACE_URL: "https://acme.slack.com" }),
     cwd: ROOT,
     stderr: "inherit",
   });
@@ -275,5 +279,52 @@ describe("k8s-triage mcp over stdio", () => {
     await waitFor(() => updates.includes(uri), `resources/updated for ${uri}`);
     const again = JSON.parse(unwrap(resourceText(await client.readResource({ uri })), "investigation"));
     expect(again.status).toBe("collecting");
+  });
+
+  it("serves a stored investigation's triage and RCA, and points explain_proposal at its Slack thread", async () => {
+    const producer = new Producer({ redis, prefix: cluster.prefix, retentionHours: 1 });
+    const { investigation } = await producer.submitTrigger({
+      source: "slash-command",
+      namespace: "prod-api",
+      requestedBy: "U0ALICE",
+      text: "/triage prod-api payments down, token=sk-live-51HqK2xLkR9vT3mNpQ7wYzA4bC8dE6fG",
+      slack: { channel: "C0PROD", threadTs: "1765000000.123456" },
+      dedupKey: `slash-${cluster.prefix}`,
+      receivedAt: new Date().toISOString(),
+    });
+    await producer.close();
+    // What a worker stores after collect + triage (the real engine on the same cluster).
+    const reader = createClusterReader(cluster.sim.kubeConfig("reader"));
+    const result = triage(await collectSnapshot(reader, { namespace: "prod-api" }), {
+      namespace: "prod-api",
+    });
+    reader.close();
+    const store = new InvestigationStore(redis, { prefix: cluster.prefix, retentionHours: 1 });
+    await store.update(investigation.id, (record) => ({
+      ...record,
+      triage: result,
+      rca: rcaFromTriage(result, "no model in this test"),
+    }));
+
+    const uri = `triage://investigations/${investigation.id}`;
+    const text = resourceText(await client.readResource({ uri }));
+    seen.push(text);
+    const record = JSON.parse(unwrap(text, "investigation"));
+    expect(record.rca.rootCauses.map((cause: { category: string }) => cause.category)).toEqual(
+      expect.arrayContaining(["image-pull", "oom-killed"]),
+    );
+    expect(record.slack.link).toBe("https://acme.slack.com/archives/C0PROD/p1765000000123456");
+    expect(record.trigger.text).toContain("payments down");
+    expect(text).not.toContain("sk-live-51HqK2xLkR9vT3mNpQ7wYzA4bC8dE6fG");
+
+    const explained = await call(client, seen, "explain_proposal", {
+      investigationId: investigation.id,
+      proposalId: "set-resources:prod-api/analytics-service",
+    });
+    const body = JSON.parse(unwrap(textOf(explained), "explain_proposal"));
+    expect(body.slackLink).toBe("https://acme.slack.com/archives/C0PROD/p1765000000123456");
+    expect(body.change).toContain("128Mi -> 256Mi");
+    expect(body.executed).toBe(false);
+    expect(mutatingRequests(cluster)).toEqual([]);
   });
 });
