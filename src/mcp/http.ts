@@ -16,6 +16,8 @@ export interface HttpOptions {
   token: string;
   /** Most sessions open at once (default 64). */
   maxSessions?: number;
+  /** A session with no request or stream open for this long is closed (default 30 min). */
+  idleMs?: number;
 }
 
 /** A listening HTTP endpoint. */
@@ -50,7 +52,20 @@ function reply(
 
 interface Session {
   transport: StreamableHTTPServerTransport;
+  /** Requests (and SSE streams) of this session still open. */
+  open: number;
+  lastSeen: number;
   close(): Promise<void>;
+}
+
+/** Counts a request against its session until the response ends, so streams keep it alive. */
+function track(session: Session, response: ServerResponse): void {
+  session.open++;
+  session.lastSeen = Date.now();
+  response.once("close", () => {
+    session.open--;
+    session.lastSeen = Date.now();
+  });
 }
 
 /**
@@ -76,6 +91,8 @@ export async function startHttpEndpoint(
     });
     const session: Session = {
       transport,
+      open: 0,
+      lastSeen: Date.now(),
       async close() {
         detach();
         await server.close();
@@ -108,6 +125,7 @@ export async function startHttpEndpoint(
         reply(response, 404, "unknown or closed session; initialize a new one");
         return;
       }
+      track(session, response);
       await session.transport.handleRequest(request, response);
       return;
     }
@@ -120,6 +138,7 @@ export async function startHttpEndpoint(
       return;
     }
     const session = await openSession();
+    track(session, response);
     await session.transport.handleRequest(request, response);
     // Not an initialize request: the transport refused it and no session was created.
     if (!session.transport.sessionId) await session.close();
@@ -139,12 +158,27 @@ export async function startHttpEndpoint(
       resolve();
     });
   });
+  // Clients that vanish without DELETE would otherwise hold their slot until the cap refuses all.
+  const idleMs = options.idleMs ?? 30 * 60_000;
+  const sweep = setInterval(
+    () => {
+      const now = Date.now();
+      for (const [id, session] of sessions) {
+        if (session.open > 0 || now - session.lastSeen < idleMs) continue;
+        sessions.delete(id);
+        void session.close().catch(() => undefined);
+      }
+    },
+    Math.min(60_000, Math.max(1000, idleMs / 4)),
+  );
+  sweep.unref();
   const address = server.address() as AddressInfo;
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
   return {
     url: `http://${host}:${address.port}${MCP_PATH}`,
     address,
     async close() {
+      clearInterval(sweep);
       await Promise.all([...sessions.values()].map((session) => session.close().catch(() => undefined)));
       sessions.clear();
       server.closeAllConnections();

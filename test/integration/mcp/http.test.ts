@@ -6,6 +6,10 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import { ResourceUpdatedNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { defaultPolicy } from "../../../src/config/policy.js";
+import { createClusterReader } from "../../../src/k8s/kube-reader.js";
+import { createLogger } from "../../../src/log.js";
+import { startHttpEndpoint, startMcpService } from "../../../src/mcp/index.js";
 import { Producer } from "../../../src/queue/producer.js";
 import { runCli } from "../cli/run-cli.js";
 import {
@@ -185,5 +189,53 @@ describe("k8s-triage mcp --http", () => {
   it("sent the simulated API server no mutating request", () => {
     expect(cluster.sim.requests.length).toBeGreaterThan(10);
     expect(mutatingRequests(cluster)).toEqual([]);
+  });
+});
+
+describe("the HTTP endpoint's sessions", () => {
+  it("caps open sessions and frees the slot of a client that vanished without closing its session", async () => {
+    const reader = createClusterReader(cluster.sim.kubeConfig("reader"));
+    const service = await startMcpService({
+      reader,
+      policy: defaultPolicy(),
+      log: createLogger({}, () => undefined),
+      prefix: cluster.prefix,
+      retentionHours: 1,
+      pollMs: 1000,
+    });
+    const endpoint = await startHttpEndpoint(service.context, service.hub, {
+      host: "127.0.0.1",
+      port: 0,
+      token: TOKEN,
+      maxSessions: 1,
+      idleMs: 500,
+    });
+    try {
+      const first = new Client({ name: "first", version: "1" });
+      await first.connect(
+        new StreamableHTTPClientTransport(new URL(endpoint.url), {
+          requestInit: { headers: { Authorization: `Bearer ${TOKEN}` } },
+        }),
+      );
+      expect((await first.listTools()).tools.length).toBeGreaterThan(5);
+      // Gone without DELETE: the server still holds its session.
+      await first.close();
+      const full = await post(endpoint.url, { authorization: `Bearer ${TOKEN}` });
+      expect(full.status).toBe(503);
+      expect(await full.text()).toMatch(/too many open sessions \(1\)/);
+      let status = 0;
+      const deadline = Date.now() + 10_000;
+      while (status !== 200 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        const retry = await post(endpoint.url, { authorization: `Bearer ${TOKEN}` });
+        status = retry.status;
+        await retry.body?.cancel();
+      }
+      expect(status).toBe(200);
+    } finally {
+      await endpoint.close();
+      await service.close();
+      reader.close();
+    }
   });
 });
