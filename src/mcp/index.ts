@@ -6,6 +6,7 @@
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import type { Redis } from "ioredis";
 import { DEFAULT_AGENT_CONFIG } from "../agent/config.js";
+import { anyGlob } from "../config/glob.js";
 import type { Policy } from "../config/policy.js";
 import { errorMessage } from "../errors.js";
 import type { ClusterReader } from "../k8s/reader.js";
@@ -60,6 +61,7 @@ export async function startMcpService(options: McpServiceOptions): Promise<McpSe
     scrubber: new ResultScrubber(options.reader),
     catalog: new InvestigationCatalog(store, {
       log: options.log,
+      visible: (namespace) => anyGlob(options.policy.namespaces, namespace),
       ...(options.slackWorkspaceUrl ? { slackWorkspaceUrl: options.slackWorkspaceUrl } : {}),
     }),
     resultTokenCap: options.resultTokenCap ?? DEFAULT_AGENT_CONFIG.resultTokenCap,

@@ -53,8 +53,17 @@ export class InvestigationCatalog {
 
   constructor(
     readonly store: InvestigationStore | undefined,
-    private readonly options: { slackWorkspaceUrl?: string; log?: Logger } = {},
+    private readonly options: {
+      slackWorkspaceUrl?: string;
+      log?: Logger;
+      /** Namespaces this server may show (the policy's); other investigations stay hidden. */
+      visible?: (namespace: string) => boolean;
+    } = {},
   ) {}
+
+  private visible(namespace: string): boolean {
+    return this.options.visible?.(namespace) ?? true;
+  }
 
   /** A store read that degrades to "nothing stored" when Redis is away (logged, not thrown). */
   private async fromStore<T>(what: string, read: (store: InvestigationStore) => Promise<T>, fallback: T) {
@@ -92,7 +101,7 @@ export class InvestigationCatalog {
   async recent(limit = 20): Promise<InvestigationSummary[]> {
     const stored = await this.fromStore("recent investigations", (store) => store.recent(limit), []);
     const all = [
-      ...stored.map((record) => this.summaryOf(record)),
+      ...stored.filter((record) => this.visible(record.trigger.namespace)).map((r) => this.summaryOf(r)),
       ...this.local.map((run) => localSummary(run)),
     ];
     return all.sort((a, b) => b.createdAt.localeCompare(a.createdAt)).slice(0, limit);
@@ -105,7 +114,7 @@ export class InvestigationCatalog {
     const record = id.startsWith("mcp-")
       ? undefined
       : await this.fromStore(`investigation ${id}`, (store) => store.get(id), undefined);
-    return record ? { record } : undefined;
+    return record && this.visible(record.trigger.namespace) ? { record } : undefined;
   }
 
   /** The JSON a client reads for one investigation, or undefined when unknown or expired. */

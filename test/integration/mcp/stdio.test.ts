@@ -292,7 +292,22 @@ describe("k8s-triage mcp over stdio", () => {
       dedupKey: `slash-${cluster.prefix}`,
       receivedAt: new Date().toISOString(),
     });
+    // An incident in a namespace outside this server's policy stays hidden.
+    const hidden = await producer.submitTrigger({
+      source: "watcher",
+      namespace: "kube-system",
+      dedupKey: `hidden-${cluster.prefix}`,
+      receivedAt: new Date().toISOString(),
+    });
     await producer.close();
+    const listed = JSON.parse(
+      unwrap(resourceText(await client.readResource({ uri: "triage://investigations" })), "investigations"),
+    );
+    expect(listed.map((entry: { id: string }) => entry.id)).toContain(investigation.id);
+    expect(listed.map((entry: { id: string }) => entry.id)).not.toContain(hidden.investigation.id);
+    await expect(
+      client.readResource({ uri: `triage://investigations/${hidden.investigation.id}` }),
+    ).rejects.toThrow(/unknown or expired/);
     // What a worker stores after collect + triage (the real engine on the same cluster).
     const reader = createClusterReader(cluster.sim.kubeConfig("reader"));
     const result = triage(await collectSnapshot(reader, { namespace: "prod-api" }), {
