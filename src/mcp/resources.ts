@@ -12,6 +12,12 @@ import type { McpContext } from "./context.js";
 import type { FeedEvent } from "./incident-feed.js";
 import { INVESTIGATIONS_URI, investigationUri } from "./investigations.js";
 
+/**
+ * A client reads a resource on purpose (often the full record behind a compacted triage), so its
+ * cap is wider than a tool result's, but still bounded.
+ */
+const RESOURCE_CAP_FACTOR = 16;
+
 /** Resource bodies quote alert text, logs and events: scrubbed and wrapped like tool results. */
 const RESOURCE_MIME = "text/plain";
 
@@ -19,7 +25,7 @@ function contents(uri: string, source: string, value: unknown, context: McpConte
   const text = renderToolResult(
     source,
     JSON.stringify(value, null, 2),
-    context.resultTokenCap * 4,
+    context.resultTokenCap * RESOURCE_CAP_FACTOR,
     "Read one investigation's resource, or call triage on its namespace.",
     (body) => context.scrubber.scrub(body),
     // Records hold redacted snapshots and scrubbed trigger text (see views.ts).

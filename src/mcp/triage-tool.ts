@@ -66,6 +66,47 @@ export function failure(error: unknown, context: McpContext): CallToolResult {
   return errorResult(`${prefix}${errorMessage(error)}`, context.scrubber);
 }
 
+type TriageBody = ReturnType<typeof triageView> & {
+  investigationId: string;
+  uri: string;
+  howToApply: string;
+};
+
+/** Ever smaller renderings: evidence lines and affected objects kept per cause, indentation. */
+const COMPACTIONS = [
+  { evidence: 3, affected: 10, indent: 2 },
+  { evidence: 3, affected: 10, indent: 0 },
+  { evidence: 1, affected: 0, indent: 0 },
+];
+
+/**
+ * The triage as JSON that stays parseable within `maxChars`: a big namespace first loses its
+ * symptom lists, then evidence and affected objects beyond the first few per cause (counted; the
+ * full record stays readable as the run's resource). Only what still does not fit gets cut.
+ */
+export function fitTriage(body: TriageBody, maxChars: number): string {
+  const whole = JSON.stringify(body, null, 2);
+  if (whole.length <= maxChars) return whole;
+  let text = whole;
+  for (const level of COMPACTIONS) {
+    const compact = {
+      ...body,
+      symptoms: body.symptoms.map((symptom) => ({ class: symptom.class, count: symptom.resources.length })),
+      rootCauses: body.rootCauses.map((cause) => ({
+        ...cause,
+        affected: cause.affected.slice(0, level.affected),
+        affectedCount: cause.affected.length,
+        evidence: cause.evidence.slice(0, level.evidence),
+        evidenceCount: cause.evidence.length,
+      })),
+      compacted: `shortened to fit: read ${body.uri} for every symptom, affected object and evidence line`,
+    };
+    text = JSON.stringify(compact, null, level.indent);
+    if (text.length <= maxChars) break;
+  }
+  return text;
+}
+
 /** Registers `triage`: root causes, evidence and proposals of a namespace, as data. */
 export function registerTriageTool(server: McpServer, context: McpContext): void {
   server.registerTool(
@@ -82,14 +123,19 @@ export function registerTriageTool(server: McpServer, context: McpContext): void
         const result = await runTriage(context, namespace, extra.signal);
         const run = context.catalog.recordLocal(result, context.now());
         context.announce({ type: "created", id: run.id });
-        const body = {
-          investigationId: run.id,
-          uri: investigationUri(run.id),
-          ...triageView(result),
-          howToApply: HOW_TO_APPLY,
-        };
-        return dataResult("triage", JSON.stringify(body, null, 2), context.scrubber, {
-          tokenCap: context.resultTokenCap * TRIAGE_CAP_FACTOR,
+        const tokenCap = context.resultTokenCap * TRIAGE_CAP_FACTOR;
+        const body = fitTriage(
+          {
+            investigationId: run.id,
+            uri: investigationUri(run.id),
+            ...triageView(result),
+            howToApply: HOW_TO_APPLY,
+          },
+          // Room for the wrapper and for redaction markers longer than what they replace.
+          tokenCap * 4 - 500,
+        );
+        return dataResult("triage", body, context.scrubber, {
+          tokenCap,
           narrowHint: "Use get_events, describe or pod_logs on one root cause's resource for more.",
           // Built from the reader's redacted snapshot (log and event quotes were redacted as read):
           // token shapes and known values only, so ids like `missing-secret:…` survive.
