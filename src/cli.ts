@@ -36,6 +36,10 @@ const commands: Record<string, { describe: string; load: () => Promise<CommandMo
     describe: "measure triage, pipeline and Slack ack performance",
     load: () => import("./commands/bench.js"),
   },
+  mcp: {
+    describe: "the read-only investigation tools as an MCP server (stdio, or --http)",
+    load: () => import("./commands/mcp.js"),
+  },
   eval: {
     describe: "run every built-in scenario through the Claude loop (replay or --live)",
     load: () => import("./commands/eval.js"),

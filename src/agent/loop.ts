@@ -6,7 +6,7 @@ import { errorMessage } from "../errors.js";
 import type { Logger } from "../log.js";
 import type { AgentConfig } from "./config.js";
 import { assistantTurn, buildRequest, callKey, toolDefinitions } from "./conversation.js";
-import { renderToolResult } from "./result-text.js";
+import { renderToolError, renderToolResult } from "./result-text.js";
 import { mapStrings, scrubText } from "./scrub.js";
 import { type AgentTool, formatIssues, type ToolContext, ToolInputError } from "./tools/registry.js";
 import { advertisedSchema } from "./tools/schema.js";
@@ -166,9 +166,9 @@ function validateFinal<T>(final: FinalTool<T>, raw: unknown, knownCallIds: Reado
 }
 
 function errorResult(id: string, text: string, context?: ToolContext): ToolResultBlockParam {
-  const scrubbed = scrubText(text);
-  const content = context?.secrets ? context.secrets.scrub(scrubbed) : scrubbed;
-  return { type: "tool_result", tool_use_id: id, is_error: true, content: content.slice(0, 4000) };
+  const secrets = context?.secrets;
+  const content = renderToolError(text, secrets ? (t) => secrets.scrub(t) : undefined);
+  return { type: "tool_result", tool_use_id: id, is_error: true, content };
 }
 
 type Outcome = { ok: true; tool: AgentTool; body: string } | { ok: false; text: string };

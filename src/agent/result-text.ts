@@ -40,3 +40,11 @@ export function renderToolResult(
   if (lastNewline > keep * 0.8) head = head.slice(0, lastNewline);
   return wrapUntrusted(source, `${head}${note}`);
 }
+
+/** Longest error text sent back for a failed call. */
+const MAX_ERROR_CHARS = 4000;
+
+/** The text of a failed call as sent back: every scrub pattern, then the known values, capped. */
+export function renderToolError(text: string, extraScrub: (text: string) => string = (t) => t): string {
+  return extraScrub(scrubText(text)).slice(0, MAX_ERROR_CHARS);
+}

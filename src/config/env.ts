@@ -26,6 +26,10 @@ export const envSchema = z.object({
   /** The executor's own identity; defaults to the main kubeconfig. */
   EXECUTOR_KUBECONFIG: optionalString,
   ALERTMANAGER_WEBHOOK_TOKEN: optionalString,
+  /** Bearer token of `k8s-triage mcp --http` (required there). */
+  MCP_AUTH_TOKEN: optionalString,
+  /** Slack workspace URL (https://acme.slack.com), for links to investigation threads. */
+  SLACK_WORKSPACE_URL: optionalString,
   /** Port of /healthz, /readyz and /metrics for worker and watcher roles (0 = any free port). */
   HEALTH_PORT: z.coerce.number().int().min(0).max(65535).default(9090),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),

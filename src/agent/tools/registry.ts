@@ -26,6 +26,8 @@ export interface AgentTool {
   name: string;
   description: string;
   inputSchema: { type: "object"; [key: string]: unknown };
+  /** The zod schema `run` validates with (the MCP server advertises and enforces the same one). */
+  input: z.ZodObject;
   /** What to tell the model when its result was cut. */
   narrowHint: string;
   /** True when the output is built from objects redacted field by field (YAML, tables). */
@@ -48,6 +50,7 @@ export function defineTool<S extends z.ZodObject>(spec: {
     name: spec.name,
     description: spec.description,
     inputSchema: advertisedSchema(spec.input),
+    input: spec.input,
     narrowHint: spec.narrowHint ?? "Ask for less (a narrower filter or a smaller limit).",
     structured: spec.structured ?? false,
     async run(raw, context) {
