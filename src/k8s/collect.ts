@@ -94,7 +94,8 @@ export function trimEvents(
 /**
  * Collects one read-only snapshot: `/version` first (so an unreachable cluster fails fast and
  * clearly), then one paginated list per kind per scope plus `/readyz?verbose`, then the capped
- * logs of failing containers. Requests grow with pages, never with pods; Secrets are not listed.
+ * logs of failing containers. Requests grow with pages, never with pods; Secrets are listed as
+ * metadata only (PartialObjectMetadataList: no data ever crosses the wire).
  * Anything unreadable becomes a gap in the snapshot.
  */
 export async function collectSnapshot(
@@ -141,7 +142,7 @@ export async function collectSnapshot(
     },
   ];
   for (const kind of collectedKinds()) {
-    const listNamespace = kind.namespaced ? namespace : undefined;
+    const listNamespace = kind.namespaced && !kind.allNamespaces ? namespace : undefined;
     tasks.push(async () => {
       try {
         const items = await reader.list(kind.plural, {
@@ -151,6 +152,8 @@ export async function collectSnapshot(
         });
         (snapshot[kind.snapshotKey] as KubeObject[]) = items;
       } catch (error) {
+        // An extension kind the cluster does not serve (no Argo CD, no Flux) is simply absent.
+        if (kind.optional && error instanceof ClusterError && error.code === "NOT_FOUND") return;
         snapshot.gaps.push(toGap(error, kind.plural, "list", listNamespace));
       }
     });
