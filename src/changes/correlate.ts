@@ -4,6 +4,7 @@ import type { ResourceRef, RootCauseCategory } from "../domain/types.js";
 import { gitOpsOwnerOf } from "./gitops.js";
 import { helmReleases, releaseOf } from "./helm.js";
 import { keyOf, timeMs } from "./refs.js";
+import { RESTART } from "./rollouts.js";
 
 /**
  * Which changes explain a root cause: changes to the cause's object, to what it references
@@ -119,12 +120,16 @@ function duration(ms: number): string {
 
 /** "image shop/api 2.1.0 → 2.1.1 by helm, 4 min before the first crash". */
 export function leadOf(change: Change, beforeMs: number, category: RootCauseCategory): string {
-  const what = change.summary.replace(/ \(revision \d+ → \d+\)$/, "");
+  const what = change.summary.replace(/ \([^()]*revision \d+ → \d+\)$/, "");
   const by = change.manager ? ` by ${change.manager}` : "";
+  const first = `the first ${failureWord(category)}`;
+  // Event times are second-granular and the first failure is only seen through its first Warning.
   const when =
-    beforeMs >= 0
-      ? `${duration(beforeMs)} before the first ${failureWord(category)}`
-      : `${duration(beforeMs)} after the first ${failureWord(category)}`;
+    Math.abs(beforeMs) < 60_000
+      ? `within a minute of ${first}`
+      : beforeMs >= 0
+        ? `${duration(beforeMs)} before ${first}`
+        : `${duration(beforeMs)} after ${first}`;
   return `${what}${by}, ${when}`;
 }
 
@@ -212,6 +217,8 @@ export function explainingChanges(
   const out: CauseChange[] = [];
   for (const change of changes) {
     if (!CAN_CAUSE[change.kind].includes(cause.category)) continue;
+    // A restart re-reads configuration; whatever changed before it is the explanation.
+    if (change.kind === "rollout" && change.summary.startsWith(RESTART)) continue;
     const at = timeMs(change.at);
     if (at === undefined) continue;
     const before = cause.firstFailureMs - at;
@@ -223,5 +230,9 @@ export function explainingChanges(
       lead: leadOf(change, before, cause.category),
     });
   }
-  return out.sort((a, b) => a.beforeFailureSeconds - b.beforeFailureSeconds).slice(0, 5);
+  // Closest first; at the same time the specific change (the image) before the umbrella (the release).
+  const umbrella = (c: Change) => (c.kind === "helm-release" || c.kind === "gitops-sync" ? 1 : 0);
+  return out
+    .sort((a, b) => a.beforeFailureSeconds - b.beforeFailureSeconds || umbrella(a) - umbrella(b))
+    .slice(0, 5);
 }

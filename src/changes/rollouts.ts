@@ -2,7 +2,10 @@ import type { Change } from "../domain/changes.js";
 import type { KubeEvent, KubeObject, PodTemplateSpec, Workload } from "../domain/kube.js";
 import { managerNear, userEntries } from "./managed.js";
 import { ownedBy, refTo, timeMs } from "./refs.js";
-import { diffSummary, diffTemplates } from "./template-diff.js";
+import { diffSummary, diffTemplates, isRestartOnly } from "./template-diff.js";
+
+/** The summary of a revision that only restarted the pods (`kubectl rollout restart`). */
+export const RESTART = "rollout restart";
 
 /**
  * Rollouts: each revision of a Deployment (its ReplicaSets) and of a StatefulSet or DaemonSet
@@ -25,15 +28,20 @@ function revisionChanges(kind: string, owner: KubeObject, revisions: Revision[])
     const after = sorted[i];
     if (!before || !after) continue;
     const differences = diffTemplates(before.template, after.template);
-    if (differences.length === 0) continue;
+    const restart = differences.length === 0 && isRestartOnly(before.template, after.template);
+    if (differences.length === 0 && !restart) continue;
     const manager = managerNear(owner, timeMs(after.at) ?? 0, "spec.template");
+    const summary = restart ? { text: RESTART } : diffSummary(differences);
+    const where = [summary.where, `revision ${before.number} → ${after.number}`].filter(Boolean).join(", ");
     out.push({
       at: after.at,
       kind: "rollout",
       resource: refTo(kind, owner),
       ...(manager ? { manager } : {}),
-      summary: `${diffSummary(differences)} (revision ${before.number} → ${after.number})`,
-      details: differences.map((d) => (d.container ? `${d.container}: ${d.text}` : d.text)),
+      summary: `${summary.text} (${where})`,
+      details: restart
+        ? [RESTART]
+        : differences.map((d) => (d.container ? `${d.container}: ${d.text}` : d.text)),
     });
   }
   return out;

@@ -149,11 +149,24 @@ export function diffTemplates(
   return out;
 }
 
-/** One line for a set of differences: the first one, plus "and N more". */
-export function diffSummary(differences: TemplateDifference[]): string {
+/** One line for a set of differences: the first one, plus "and N more"; the container goes in `where`. */
+export function diffSummary(differences: TemplateDifference[]): { text: string; where?: string } {
   const first = differences[0];
-  if (!first) return "pod template changed";
-  const lead =
-    first.container && first.field !== "containers" ? `${first.text} (${first.container})` : first.text;
-  return differences.length > 1 ? `${lead} and ${differences.length - 1} more` : lead;
+  if (!first) return { text: "pod template changed" };
+  const text = differences.length > 1 ? `${first.text} and ${differences.length - 1} more` : first.text;
+  return first.container && first.field !== "containers"
+    ? { text, where: `container ${first.container}` }
+    : { text };
+}
+
+const RESTARTED_AT = "kubectl.kubernetes.io/restartedAt";
+
+/** True when only `kubectl rollout restart`'s annotation differs (a restart, not a change). */
+export function isRestartOnly(
+  before: PodTemplateSpec | undefined,
+  after: PodTemplateSpec | undefined,
+): boolean {
+  const a = before?.metadata?.annotations?.[RESTARTED_AT];
+  const b = after?.metadata?.annotations?.[RESTARTED_AT];
+  return b !== undefined && a !== b && diffTemplates(before, after).length === 0;
 }
