@@ -154,8 +154,12 @@ export function managedByFor(
 ): ManagedBy | undefined {
   if (!target) return undefined;
   const gitops = gitOpsOwnerOf(target);
-  if (gitops)
-    return gitOpsNote(gitops, ownerObject(snapshot, gitops), proposal, target as Workload, snapshot);
+  if (gitops) {
+    const object = ownerObject(snapshot, gitops);
+    // Argo CD's label does not name the Application's namespace; the object does.
+    const owner = object?.metadata.namespace ? { ...gitops, namespace: object.metadata.namespace } : gitops;
+    return gitOpsNote(owner, object, proposal, target as Workload, snapshot);
+  }
   const release = releaseOf(target);
   if (!release) return undefined;
   const history = helmReleases(snapshot.secrets).find(
