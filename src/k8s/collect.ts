@@ -40,6 +40,8 @@ export interface CollectOptions {
    */
   now?: string;
   signal?: AbortSignal;
+  /** Only these plurals (a focused read, such as the change timeline's); default every collected kind. */
+  kinds?: string[];
 }
 
 /** Turns a failed read into a gap; an unreachable cluster (or a cancelled run) stays an error. */
@@ -132,16 +134,19 @@ export async function collectSnapshot(
     snapshot.gaps.push(toGap(error, "version", "read"));
   }
 
-  const tasks: (() => Promise<void>)[] = [
-    async () => {
+  const tasks: (() => Promise<void>)[] = [];
+  if (!options.kinds) {
+    tasks.push(async () => {
       try {
         snapshot.readyz = await reader.readyz(signal);
       } catch (error) {
         snapshot.gaps.push(toGap(error, "readyz", "read"));
       }
-    },
-  ];
+    });
+  }
+  const only = options.kinds ? new Set(options.kinds) : undefined;
   for (const kind of collectedKinds()) {
+    if (only && !only.has(kind.plural)) continue;
     const listNamespace = kind.namespaced && !kind.allNamespaces ? namespace : undefined;
     tasks.push(async () => {
       try {

@@ -27,6 +27,8 @@ function causeBlocks(cause: RcaRootCause, index: number, options: RcaRenderOptio
     escapeMrkdwn(cause.summary),
   ];
   if (cause.affected.length > 0) lines.push(`_Affected:_ ${cause.affected.map(refText).join(", ")}`);
+  for (const change of cause.changes ?? [])
+    lines.push(`:clock3: _Changed before it:_ ${escapeMrkdwn(change.lead)}`);
   const shown = options.evidenceAttached
     ? cause.evidence.slice(0, INLINE_QUOTES_WHEN_ATTACHED)
     : cause.evidence;
@@ -78,6 +80,13 @@ export function rcaMessages(rca: RcaReport, options: RcaRenderOptions = {}): Sla
   if (rca.validationPlan.length > 0) {
     const lines = rca.validationPlan.map((item) => `☐ ${escapeMrkdwn(item)}`);
     blocks.push(...sections(`*How we will know it is fixed*\n${lines.join("\n")}`));
+  }
+  for (const manual of rca.manualChanges ?? []) {
+    const m = manual.managedBy;
+    const parts = [`*For a human: ${escapeMrkdwn(manual.summary)}*`, `:warning: ${escapeMrkdwn(m.warning)}`];
+    if (m.gitPatch) parts.push(`Commit to Git:\n\`\`\`${m.gitPatch}\`\`\``);
+    if (m.humanCommands.length > 0) parts.push(`\`\`\`${m.humanCommands.join("\n")}\`\`\``);
+    blocks.push(...sections(parts.join("\n")));
   }
   if (rca.dropped.length > 0) {
     const lines = rca.dropped.map(
