@@ -46,6 +46,8 @@ export function triageDigest(triage: TriageResult): string {
     lines.push(`- [${c.id}] ${c.category} (confidence ${c.confidence}): ${quote(c.summary)}`);
     if (c.affected.length) lines.push(`  affected: ${refs(c.affected)}`);
     if (c.causedBy) lines.push(`  caused by: ${c.causedBy}`);
+    for (const change of c.changes ?? [])
+      lines.push(`  changed before it: ${quote(change.lead)} (${change.at})`);
     for (const e of c.evidence.slice(0, MAX_EVIDENCE)) lines.push(`  evidence: ${quote(e)}`);
     if (c.evidence.length > MAX_EVIDENCE)
       lines.push(`  (+${c.evidence.length - MAX_EVIDENCE} more evidence lines)`);

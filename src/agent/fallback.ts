@@ -1,3 +1,4 @@
+import { manualChangesOf } from "../changes/index.js";
 import type { RcaReport, RcaRootCause } from "../domain/rca.js";
 import type { ResourceRef, RootCause, TriageResult } from "../domain/types.js";
 
@@ -17,7 +18,13 @@ export function rcaFromTriage(triage: TriageResult, fallbackReason: string): Rca
     proposals: triage.remediations,
     dropped: [],
     validationPlan: validationPlan(triage),
+    ...manual(triage),
   };
+}
+
+function manual(triage: TriageResult): Pick<RcaReport, "manualChanges"> {
+  const manualChanges = manualChangesOf(triage.remediations);
+  return manualChanges.length > 0 ? { manualChanges } : {};
 }
 
 function toRcaCause(cause: RootCause): RcaRootCause {
@@ -29,6 +36,7 @@ function toRcaCause(cause: RootCause): RcaRootCause {
     affected: cause.affected,
     evidence: cause.evidence.map((quote) => ({ quote, source: "triage" })),
     confidence: cause.confidence,
+    ...(cause.changes?.length ? { changes: cause.changes } : {}),
   };
 }
 

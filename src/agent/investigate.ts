@@ -8,6 +8,7 @@ import { errorMessage } from "../errors.js";
 import type { ClusterReader } from "../k8s/reader.js";
 import { log as rootLog } from "../log.js";
 import { investigationBrief } from "./brief.js";
+import { offerable, withChanges } from "./changes.js";
 import type { AgentConfig } from "./config.js";
 import { startDeadline } from "./deadline.js";
 import { rcaFromTriage } from "./fallback.js";
@@ -45,6 +46,10 @@ export const SUBMIT_RCA = {
  * its bounds, else the deterministic one from the triage with `fallbackReason` saying why.
  */
 export async function investigateWithModel(input: InvestigateInput): Promise<RcaReport> {
+  return offerable(await investigate(input), input.policy);
+}
+
+async function investigate(input: InvestigateInput): Promise<RcaReport> {
   const config = resolveConfig(input.config);
   if (!config.apiKey)
     return rcaFromTriage(input.triage, "no ANTHROPIC_API_KEY is set; deterministic analysis only");
@@ -133,16 +138,19 @@ async function reportFromModel(
     SubmittedRca,
     "summary" | "rootCauses" | "hypothesesRejected" | "dangerousAssumption" | "validationPlan"
   >;
-  return {
-    source: "model",
-    summary: text.summary,
-    severity: rca.severity,
-    rootCauses: text.rootCauses,
-    hypothesesRejected: text.hypothesesRejected,
-    dangerousAssumption: text.dangerousAssumption,
-    proposals: merged.proposals,
-    dropped: [...vetted.dropped, ...merged.dropped],
-    validationPlan: text.validationPlan,
-    confidence: rca.confidence,
-  };
+  return withChanges(
+    {
+      source: "model",
+      summary: text.summary,
+      severity: rca.severity,
+      rootCauses: text.rootCauses,
+      hypothesesRejected: text.hypothesesRejected,
+      dangerousAssumption: text.dangerousAssumption,
+      proposals: merged.proposals,
+      dropped: [...vetted.dropped, ...merged.dropped],
+      validationPlan: text.validationPlan,
+      confidence: rca.confidence,
+    },
+    input.triage,
+  );
 }

@@ -1,7 +1,10 @@
+import { managedByFor } from "../changes/index.js";
 import { anyGlob } from "../config/glob.js";
 import type { Policy } from "../config/policy.js";
 import type { RemediationProposal } from "../domain/actions.js";
 import { remediationActionSchema } from "../domain/actions.js";
+import type { Workload } from "../domain/kube.js";
+import { emptySnapshot } from "../domain/snapshot.js";
 import type { RootCause } from "../domain/types.js";
 import { errorMessage } from "../errors.js";
 import type { ClusterReader } from "../k8s/reader.js";
@@ -108,6 +111,18 @@ export async function vetOne(
         ? await ctx.reader.list("replicasets", { namespace: action.target.namespace, signal: ctx.signal })
         : undefined;
     proposal = proposalFromAction(action, current, rootCauseId, replicaSets ? { replicaSets } : {});
+    // A model's proposal on a Helm- or GitOps-managed object carries the same note as the engine's.
+    const managedBy = managedByFor(
+      proposal,
+      emptySnapshot({
+        collectedAt: "",
+        source: { type: "live" },
+        scope: { allNamespaces: true },
+        replicaSets: (replicaSets ?? []) as Workload[],
+      }),
+      current,
+    );
+    if (managedBy) proposal = { ...proposal, managedBy };
   } catch (error) {
     return { ok: false, reason: `cannot apply to the current object: ${errorMessage(error)}` };
   }

@@ -79,6 +79,11 @@ export const policySchema = z
          * Long enough to see a container that dies after warming up (an OOM under load).
          */
         settleSeconds: z.number().int().min(0).max(600).default(120),
+        /**
+         * Offer live patches of Argo CD/Flux-managed objects (with the warning that the controller
+         * reverts them unless sync is suspended). Default: no; the fix is shown as a Git patch.
+         */
+        gitOpsLivePatch: z.boolean().default(false),
       })
       .strict()
       .default({
@@ -89,6 +94,7 @@ export const policySchema = z
         autoRollback: false,
         validationTimeoutSeconds: 300,
         settleSeconds: 120,
+        gitOpsLivePatch: false,
       }),
     automatic: z
       .array(

@@ -48,14 +48,15 @@ function byGroup(entries: { group: string; resource: string; verbs: string[] }[]
 
 /**
  * The analysis identity: get/list/watch on exactly the kinds the read-only gateway lists, pod
- * logs, and the health endpoints it reads. Nothing on Secrets (missing Secrets are found from the
- * kubelet's messages), and no write verb at all.
+ * logs, and the health endpoints it reads; no write verb at all. Metadata-only kinds (Secrets)
+ * get `list` alone: the collector asks for PartialObjectMetadataList (Helm release names, status
+ * and managedFields times) and never gets or watches one, so no Secret value is requested.
  */
 export function readerRules(): PolicyRule[] {
-  const entries = KINDS.filter((kind) => !kind.metadataOnly && kind.plural !== "secrets").map((kind) => ({
+  const entries = KINDS.map((kind) => ({
     group: kind.group,
     resource: kind.plural,
-    verbs: READ_VERBS,
+    verbs: kind.metadataOnly ? ["list"] : READ_VERBS,
   }));
   entries.push({ group: "", resource: "pods/log", verbs: ["get"] });
   return [

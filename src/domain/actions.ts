@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { ManagedBy } from "./changes.js";
 
 /**
  * The remediation action catalog: the only changes the bot can ever propose or make. A model's
@@ -138,4 +139,6 @@ export type RemediationProposal = RemediationAction & {
   /** The exact change, human-readable (e.g. `containers[app].resources.limits.memory: 64Mi -> 256Mi`). */
   change: string;
   preconditions: Preconditions;
+  /** The target is managed by Helm or a GitOps controller: what a live patch means, and the alternative. */
+  managedBy?: ManagedBy;
 };

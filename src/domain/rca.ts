@@ -1,4 +1,5 @@
 import type { RemediationProposal } from "./actions.js";
+import type { CauseChange, ManagedBy } from "./changes.js";
 import type { ResourceRef, RootCauseCategory, Severity } from "./types.js";
 
 /** One piece of evidence and where it came from (a tool call id, or "triage" for the engine). */
@@ -18,6 +19,18 @@ export interface RcaRootCause {
   affected: ResourceRef[];
   evidence: RcaEvidence[];
   confidence: number;
+  /** Changes before the first failure that explain this cause (with time and manager). */
+  changes?: CauseChange[];
+}
+
+/** A fix only a human can make: a Git patch to commit, or a `helm rollback` to run. */
+export interface ManualChange {
+  /** The proposal it comes from (which may also be offered live, with a warning). */
+  proposalId: string;
+  rootCauseId: string;
+  target: ResourceRef;
+  summary: string;
+  managedBy: ManagedBy;
 }
 
 /** Tokens, cost and effort of one model investigation. */
@@ -52,6 +65,8 @@ export interface RcaReport {
   /** Explicit, checkable criteria that show the incident is over. */
   validationPlan: string[];
   usage?: ModelUsage;
+  /** Fixes for Helm- or GitOps-managed targets that a human applies (Git patch, helm rollback). */
+  manualChanges?: ManualChange[];
   /** Overall confidence 0..1 the model gave its analysis (absent for deterministic RCAs). */
   confidence?: number;
 }

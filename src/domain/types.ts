@@ -1,3 +1,4 @@
+import type { CauseChange, Change } from "./changes.js";
 import type {
   CronJob,
   Endpoints,
@@ -85,6 +86,16 @@ export interface Snapshot {
   horizontalPodAutoscalers: HorizontalPodAutoscaler[];
   podDisruptionBudgets: KubeObject[];
   serviceAccounts: KubeObject[];
+  /** StatefulSet and DaemonSet revision history (apps/v1 ControllerRevision). */
+  controllerRevisions: KubeObject[];
+  /** Secrets as metadata only (PartialObjectMetadata): names, labels, managedFields; never data. */
+  secrets: KubeObject[];
+  /** Argo CD Applications (argoproj.io/v1alpha1), all namespaces, when the CRD is served and readable. */
+  argoApplications: KubeObject[];
+  /** Flux Kustomizations (kustomize.toolkit.fluxcd.io/v1), all namespaces, when served. */
+  fluxKustomizations: KubeObject[];
+  /** Flux HelmReleases (helm.toolkit.fluxcd.io/v2), all namespaces, when served. */
+  fluxHelmReleases: KubeObject[];
   logs: PodLog[];
   gaps: CollectionGap[];
   /** API requests the collection made (for the "requests do not grow with pods" guarantee). */
@@ -151,6 +162,8 @@ export const ROOT_CAUSE_CATEGORIES = [
   "dependency-unavailable",
   "network-policy",
   "rbac-forbidden",
+  "helm-release-failed",
+  "gitops-sync-failed",
 ] as const;
 export type RootCauseCategory = (typeof ROOT_CAUSE_CATEGORIES)[number];
 
@@ -177,6 +190,8 @@ export interface RootCause {
   nextSteps: string[];
   /** Exact commands an operator can run (read-only diagnostics or the manual fix). */
   commands: string[];
+  /** Changes in the window before the first failure that explain this cause, newest first. */
+  changes?: CauseChange[];
 }
 
 /** The deterministic triage of one scope. Also the `--format json` output. */
@@ -198,6 +213,8 @@ export interface TriageResult {
   gaps: CollectionGap[];
   /** Warnings a later success answered (FailedCreate → SuccessfulCreate…): history, never causes. */
   history?: string[];
+  /** Every change the snapshot shows in the hour before collection, oldest first. */
+  changes?: Change[];
   stats: { pods: number; events: number; apiRequests?: number; durationMs?: number };
 }
 

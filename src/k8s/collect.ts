@@ -40,6 +40,8 @@ export interface CollectOptions {
    */
   now?: string;
   signal?: AbortSignal;
+  /** Only these plurals (a focused read, such as the change timeline's); default every collected kind. */
+  kinds?: string[];
 }
 
 /** Turns a failed read into a gap; an unreachable cluster (or a cancelled run) stays an error. */
@@ -94,7 +96,8 @@ export function trimEvents(
 /**
  * Collects one read-only snapshot: `/version` first (so an unreachable cluster fails fast and
  * clearly), then one paginated list per kind per scope plus `/readyz?verbose`, then the capped
- * logs of failing containers. Requests grow with pages, never with pods; Secrets are not listed.
+ * logs of failing containers. Requests grow with pages, never with pods; Secrets are listed as
+ * metadata only (PartialObjectMetadataList: no data ever crosses the wire).
  * Anything unreadable becomes a gap in the snapshot.
  */
 export async function collectSnapshot(
@@ -131,17 +134,20 @@ export async function collectSnapshot(
     snapshot.gaps.push(toGap(error, "version", "read"));
   }
 
-  const tasks: (() => Promise<void>)[] = [
-    async () => {
+  const tasks: (() => Promise<void>)[] = [];
+  if (!options.kinds) {
+    tasks.push(async () => {
       try {
         snapshot.readyz = await reader.readyz(signal);
       } catch (error) {
         snapshot.gaps.push(toGap(error, "readyz", "read"));
       }
-    },
-  ];
+    });
+  }
+  const only = options.kinds ? new Set(options.kinds) : undefined;
   for (const kind of collectedKinds()) {
-    const listNamespace = kind.namespaced ? namespace : undefined;
+    if (only && !only.has(kind.plural)) continue;
+    const listNamespace = kind.namespaced && !kind.allNamespaces ? namespace : undefined;
     tasks.push(async () => {
       try {
         const items = await reader.list(kind.plural, {
@@ -151,6 +157,8 @@ export async function collectSnapshot(
         });
         (snapshot[kind.snapshotKey] as KubeObject[]) = items;
       } catch (error) {
+        // An extension kind the cluster does not serve (no Argo CD, no Flux) is simply absent.
+        if (kind.optional && error instanceof ClusterError && error.code === "NOT_FOUND") return;
         snapshot.gaps.push(toGap(error, kind.plural, "list", listNamespace));
       }
     });

@@ -15,6 +15,16 @@ export interface KindEntry extends KindInfo {
    * payload the server sends anyway, so values can never reach a snapshot, Claude or Slack.
    */
   metadataOnly?: boolean;
+  /**
+   * An extension kind (a CRD such as Argo CD's Application) that many clusters do not serve: a
+   * 404 means "not installed" and is no gap.
+   */
+  optional?: boolean;
+  /**
+   * Listed in every namespace even when one namespace is triaged: GitOps objects live in their
+   * controller's namespace (argocd, flux-system), not in the namespace they deploy to.
+   */
+  allNamespaces?: boolean;
 }
 
 const core = (
@@ -42,7 +52,7 @@ const grouped = (
 
 /**
  * Every kind the read path may touch, keyed by plural. Covers each Snapshot list field exactly
- * once; Secrets are here only so `get`/`list` can fetch their metadata (the collector skips them).
+ * once; Secrets are listed as metadata only (PartialObjectMetadataList), never with their data.
  */
 export const KINDS: readonly KindEntry[] = [
   core("namespaces", "Namespace", false, "namespaces"),
@@ -59,7 +69,7 @@ export const KINDS: readonly KindEntry[] = [
   core("resourcequotas", "ResourceQuota", true, "resourceQuotas"),
   core("limitranges", "LimitRange", true, "limitRanges"),
   core("serviceaccounts", "ServiceAccount", true, "serviceAccounts"),
-  { ...core("secrets", "Secret", true), metadataOnly: true },
+  { ...core("secrets", "Secret", true, "secrets"), metadataOnly: true },
   grouped("apps", "v1", "deployments", "Deployment", true, "deployments"),
   grouped("apps", "v1", "replicasets", "ReplicaSet", true, "replicaSets"),
   grouped("apps", "v1", "statefulsets", "StatefulSet", true, "statefulSets"),
@@ -77,6 +87,29 @@ export const KINDS: readonly KindEntry[] = [
     "horizontalPodAutoscalers",
   ),
   grouped("policy", "v1", "poddisruptionbudgets", "PodDisruptionBudget", true, "podDisruptionBudgets"),
+  grouped("apps", "v1", "controllerrevisions", "ControllerRevision", true, "controllerRevisions"),
+  {
+    ...grouped("argoproj.io", "v1alpha1", "applications", "Application", true, "argoApplications"),
+    optional: true,
+    allNamespaces: true,
+  },
+  {
+    ...grouped(
+      "kustomize.toolkit.fluxcd.io",
+      "v1",
+      "kustomizations",
+      "Kustomization",
+      true,
+      "fluxKustomizations",
+    ),
+    optional: true,
+    allNamespaces: true,
+  },
+  {
+    ...grouped("helm.toolkit.fluxcd.io", "v2", "helmreleases", "HelmRelease", true, "fluxHelmReleases"),
+    optional: true,
+    allNamespaces: true,
+  },
 ];
 
 const byPlural = new Map(KINDS.map((entry) => [entry.plural, entry]));
@@ -112,9 +145,9 @@ export function resourcePath(info: KindInfo, namespace?: string, name?: string):
   return `${base}${scope}/${info.plural}${tail}`;
 }
 
-/** Kinds the collector lists, cluster-scoped ones first (they are few and cheap). */
+/** Kinds the collector lists, cluster-scoped ones first (they are few and cheap); Secrets as metadata. */
 export function collectedKinds(): (KindEntry & { snapshotKey: SnapshotListKey })[] {
   return KINDS.filter((entry): entry is KindEntry & { snapshotKey: SnapshotListKey } =>
-    Boolean(entry.snapshotKey && !entry.metadataOnly),
+    Boolean(entry.snapshotKey),
   );
 }

@@ -2,6 +2,7 @@ import type { KubeObject } from "../domain/kube.js";
 import { hideSecretPairs, hideTokens, MAYBE_SECRET, REDACTED } from "./secret-patterns.js";
 
 export { REDACTED };
+import { trimManagedFields } from "./managed-fields.js";
 
 /**
  * Redaction of secret-like values before anything leaves the read path (snapshots, evidence
@@ -101,8 +102,8 @@ function redactMessages(status: unknown): void {
 export function redactObjectInPlace<T extends KubeObject>(object: T): T {
   const meta = object.metadata;
   if (isRecord(meta)) {
-    // Field ownership bookkeeping: large, never evidence, and not worth shipping to a model.
-    delete meta.managedFields;
+    // Field ownership bookkeeping: kept (trimmed) only where the change timeline reads it.
+    trimManagedFields(object, object.kind);
     const annotations = meta.annotations;
     if (isRecord(annotations)) {
       delete annotations[LAST_APPLIED];

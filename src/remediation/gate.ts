@@ -74,6 +74,13 @@ export function gateProposal(proposal: RemediationProposal, policy: Policy, ctx:
   if (ctx.mode === "automatic" && !policy.automatic.some((rule) => rule.mode === "automatic")) {
     return deny("the policy has no selector in automatic mode, so nothing runs without approval");
   }
+  const managed = proposal.managedBy;
+  if (managed && managed.tool !== "helm" && !policy.remediation.gitOpsLivePatch) {
+    const owner = `${managed.tool === "argocd" ? "Argo CD Application" : "Flux"} ${managed.owner}`;
+    return deny(
+      `${proposal.target.kind} ${proposal.target.name} is managed by ${owner}, which would revert a live patch: commit the Git patch instead (remediation.gitOpsLivePatch allows live patches)`,
+    );
+  }
   const cap = policy.remediation.maxRisk;
   if (!riskAtMost(proposal.risk, cap)) {
     return deny(`risk ${proposal.risk} of ${proposal.id} is above remediation.maxRisk (${cap})`);

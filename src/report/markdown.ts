@@ -67,6 +67,8 @@ export function renderMarkdown(result: TriageResult, options: MarkdownOptions = 
     out.push(`- **Confidence:** ${percent(cause.confidence)}`);
     if (cause.affected.length > 0) out.push(`- **Affected:** ${escapeMarkdown(refList(cause.affected, 20))}`);
     if (cause.causedBy) out.push(`- **Follows from:** ${code(cause.causedBy)}`);
+    for (const change of cause.changes ?? [])
+      out.push(`- **Changed before it:** ${escapeMarkdown(change.lead)} (${change.at})`);
     out.push("");
     if (cause.evidence.length > 0) {
       out.push("**Evidence**", "");
@@ -84,6 +86,14 @@ export function renderMarkdown(result: TriageResult, options: MarkdownOptions = 
     out.push(`- **Fixes:** ${code(proposal.rootCauseId)}`);
     out.push(`- **Exact change:** ${code(proposal.change)}`, "");
     out.push("```json", JSON.stringify(proposal.params, null, 2), "```", "");
+    const managed = proposal.managedBy;
+    if (managed) {
+      out.push(`**Warning:** ${escapeMarkdown(managed.warning)}`, "");
+      if (managed.gitPatch)
+        out.push("Commit this to the Git repository instead:", "", "```diff", managed.gitPatch, "```", "");
+      if (managed.humanCommands.length > 0)
+        out.push("For a human to run (the bot does not):", "", "```sh", ...managed.humanCommands, "```", "");
+    }
   }
 
   const withSteps = numbered(result).filter(
@@ -98,6 +108,20 @@ export function renderMarkdown(result: TriageResult, options: MarkdownOptions = 
     if (cause.commands.length > 0) out.push("```sh", ...cause.commands, "```", "");
   }
 
+  if (result.changes && result.changes.length > 0) {
+    out.push(
+      "## What changed (last hour)",
+      "",
+      "| Time | Change | Object | By |",
+      "| --- | --- | --- | --- |",
+    );
+    for (const change of result.changes) {
+      out.push(
+        `| ${change.at} | ${escapeMarkdown(change.summary)} | ${escapeMarkdown(refText(change.resource))} | ${escapeMarkdown(change.manager ?? "")} |`,
+      );
+    }
+    out.push("");
+  }
   if (result.symptoms.length > 0) {
     out.push("## Symptoms", "", "| Class | Resources |", "| --- | --- |");
     for (const symptom of result.symptoms) {

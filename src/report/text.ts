@@ -90,6 +90,8 @@ export function renderText(result: TriageResult, options: TextOptions = {}): str
       out.push(indent(cause.summary, "    "));
       if (cause.affected.length > 0) out.push(`    affected: ${refList(cause.affected)}`);
       if (cause.causedBy) out.push(`    follows from: ${cause.causedBy}`);
+      for (const change of cause.changes ?? [])
+        out.push(`    ${p.yellow("changed before it:")} ${change.lead} (${change.at})`);
       if (cause.evidence.length > 0) {
         out.push("    evidence:");
         for (const quote of cause.evidence) out.push(indent(quote, `      ${p.dim("│")} `));
@@ -115,10 +117,25 @@ export function renderText(result: TriageResult, options: TextOptions = {}): str
       );
       out.push(`      change: ${proposal.change}`);
       out.push(p.dim(`      id: ${proposal.id} (fixes ${proposal.rootCauseId})`));
+      const managed = proposal.managedBy;
+      if (managed) {
+        out.push(`      ${p.yellow("warning:")} ${managed.warning}`);
+        if (managed.gitPatch)
+          out.push("      commit instead (Git patch):", indent(managed.gitPatch, "        "));
+        for (const command of managed.humanCommands) out.push(`      for a human: $ ${command}`);
+      }
     }
     out.push("");
   }
 
+  if (result.changes && result.changes.length > 0) {
+    out.push(p.bold(`What changed (last hour, ${result.changes.length})`));
+    for (const change of result.changes)
+      out.push(
+        `  ${p.dim(change.at)} ${change.summary} ${p.dim(`— ${refText(change.resource)}${change.manager ? ` by ${change.manager}` : ""}`)}`,
+      );
+    out.push("");
+  }
   if (result.symptoms.length > 0) {
     out.push(p.bold("Symptoms"));
     for (const symptom of result.symptoms) out.push(`  ${symptom.class}: ${refList(symptom.resources)}`);

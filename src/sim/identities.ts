@@ -16,11 +16,13 @@ export interface AccessRule {
   resources?: string[];
 }
 
-/** A resource denial that overrides every rule (any verb). */
+/** A resource denial that overrides every rule (any verb but `exceptVerbs`). */
 export interface AccessDenial {
   resources: string[];
   /** Default ["*"]. */
   apiGroups?: string[];
+  /** Verbs the denial leaves to the rules (the reader's metadata-only `list` of Secrets). */
+  exceptVerbs?: string[];
 }
 
 /** A user of the simulated cluster. */
@@ -64,7 +66,8 @@ function token(name: string): string {
 }
 
 /**
- * admin: everything. reader: get/list/watch on everything except Secrets. executor: read the
+ * admin: everything. reader: get/list/watch on everything except Secrets, which it may only list
+ * (the reader role's metadata-only list). executor: read the
  * workload groups, plus exactly the writes of the remediation catalog (delete pods, patch/update
  * workloads and their scale, create PVCs); never Secrets or RBAC.
  */
@@ -82,7 +85,8 @@ export function defaultIdentities(
       name: "reader",
       token: tokens.reader ?? token("reader"),
       rules: [{ verbs: READ }],
-      deny: [{ resources: ["secrets"], apiGroups: [""] }],
+      // Secrets: list only, as the reader role does (the reader asks for metadata, never data).
+      deny: [{ resources: ["secrets"], apiGroups: [""], exceptVerbs: ["list"] }],
     },
     executor: {
       name: "executor",
@@ -140,6 +144,7 @@ export function isAllowed(identity: Identity, request: AccessRequest): boolean {
   if (identity.rbac) return allowingRule(identity.rbac, request) !== undefined;
   for (const denial of identity.deny ?? []) {
     if (
+      !denial.exceptVerbs?.includes(request.verb) &&
       matchesGroup(denial.apiGroups, request.group) &&
       denial.resources.some((pattern) => pattern === "*" || pattern === request.resource)
     ) {

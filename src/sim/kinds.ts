@@ -154,6 +154,23 @@ export const KINDS: readonly KindSpec[] = [
       "type",
     ],
   }),
+  // GitOps controllers' custom resources, served as unstructured objects (what they are to anyone
+  // but their controller): enough for Argo CD and Flux status to be read like on a real cluster.
+  kind("argoproj.io/v1alpha1", "applications", "Application", "namespaced", {
+    shortNames: ["app", "apps"],
+    categories: ["argoproj"],
+    generation: true,
+  }),
+  kind("kustomize.toolkit.fluxcd.io/v1", "kustomizations", "Kustomization", "namespaced", {
+    shortNames: ["ks"],
+    generation: true,
+    ...withStatus,
+  }),
+  kind("helm.toolkit.fluxcd.io/v2", "helmreleases", "HelmRelease", "namespaced", {
+    shortNames: ["hr"],
+    generation: true,
+    ...withStatus,
+  }),
   kind("rbac.authorization.k8s.io/v1", "roles", "Role", "namespaced"),
   kind("rbac.authorization.k8s.io/v1", "rolebindings", "RoleBinding", "namespaced"),
   kind("rbac.authorization.k8s.io/v1", "clusterroles", "ClusterRole", "cluster"),

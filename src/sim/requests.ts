@@ -16,6 +16,11 @@ export interface RecordedRequest {
   subresource?: string;
   namespace?: string;
   name?: string;
+  /**
+   * The response form the client negotiated (Accept): full objects, a Table, or
+   * PartialObjectMetadata (metadata only, as the reader asks for Secrets). Resource requests only.
+   */
+  form?: "object" | "table" | "metadata";
   /** True for `dryRun=All` (nothing was persisted). */
   dryRun: boolean;
   /** HTTP status code of the answer. */

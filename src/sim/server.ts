@@ -158,6 +158,7 @@ export function createSimServer(options: SimServerOptions): { server: Server; cl
         dryRun: query.dryRun === "All",
         finish,
       };
+      record.form = resourceRequest.form;
       const reply = await dispatchResource(context, resourceRequest, verb, watches);
       if (reply === STREAMED) return;
       finish(reply.status);

@@ -23,7 +23,13 @@ export function blastRadius(
   const namespaces = new Set<string>();
   const units = new Set<string>();
   for (const f of findings) {
-    for (const ref of [f.resource, ...f.affected]) if (ref.namespace) namespaces.add(ref.namespace);
+    // A GitOps object lives in its controller's namespace (argocd, flux-system); its damage is where it deploys.
+    const own =
+      f.resource.kind === "Application" ||
+      f.resource.kind === "Kustomization" ||
+      f.resource.kind === "HelmRelease";
+    for (const ref of own ? f.affected : [f.resource, ...f.affected])
+      if (ref.namespace) namespaces.add(ref.namespace);
     if (f.resource.namespace) units.add(refKey(f.resource));
   }
   if (namespaces.size === 0) return "cluster-wide";

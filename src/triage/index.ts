@@ -1,5 +1,6 @@
 import type { CollectionGap, RootCause, Snapshot, TriageResult } from "../domain/types.js";
 import { blastRadius } from "./blast-radius.js";
+import { annotateManaged, attachChanges, timelineOf } from "./changes.js";
 import { CHECKS } from "./checks/index.js";
 import { buildContext, type TriageContext } from "./context.js";
 import { parseReadyz } from "./control-plane.js";
@@ -26,6 +27,12 @@ export interface TriageOptions {
   namespace?: string;
   /** Override of the snapshot's clock (RFC 3339); defaults to `snapshot.collectedAt`. */
   now?: string;
+}
+
+/** The scope's changes of the last hour (capped), for the report's timeline. */
+function recentChanges(ctx: TriageContext): Pick<TriageResult, "changes"> {
+  const changes = timelineOf(ctx).filter((c) => ctx.nowMs - Date.parse(c.at) <= 3_600_000);
+  return changes.length > 0 ? { changes: changes.slice(-50) } : {};
 }
 
 function toRootCause(finding: Finding): RootCause {
@@ -82,6 +89,7 @@ export function triage(snapshot: Snapshot, options: TriageOptions = {}): TriageR
   const gaps = [...snapshot.gaps];
   const findings = dropFallbacks(runChecks(ctx, gaps));
   linkDependencies(findings);
+  attachChanges(ctx, findings);
   const ranked = rankFindings(ctx, findings);
   const radius = blastRadius(ctx, ranked, controlPlane);
   const history = supersededWarnings(ctx);
@@ -101,10 +109,11 @@ export function triage(snapshot: Snapshot, options: TriageOptions = {}): TriageR
     headline: headline(ctx, ranked, controlPlane),
     symptoms: classifySymptoms(ctx, controlPlane),
     rootCauses: ranked.map(toRootCause),
-    remediations: proposeRemediations(ctx, ranked),
+    remediations: annotateManaged(ctx, proposeRemediations(ctx, ranked)),
     healthy: healthyWorkloads(ctx, ranked),
     gaps,
     ...(history.length > 0 ? { history } : {}),
+    ...recentChanges(ctx),
     stats: {
       pods: inScope(snapshot.pods),
       events: inScope(snapshot.events),

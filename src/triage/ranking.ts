@@ -29,7 +29,7 @@ function takesDown(ctx: TriageContext, finding: Finding): boolean {
 
 /**
  * Ranking: causes others depend on first (more dependents first), then causes that take
- * something down to 0, then by affected pods, then confidence; the id breaks ties so the order
+ * something down to 0, then causes a recent change explains, then by affected pods, then confidence; the id breaks ties so the order
  * is stable.
  */
 export function rankFindings(ctx: TriageContext, findings: Finding[]): Finding[] {
@@ -38,12 +38,15 @@ export function rankFindings(ctx: TriageContext, findings: Finding[]): Finding[]
     f,
     dependents: dependents.get(f.id) ?? 0,
     down: takesDown(ctx, f) ? 1 : 0,
+    // A cause that a change right before it explains is the likelier story.
+    explained: f.changes?.length ? 1 : 0,
     pods: f.affected.filter((ref) => ref.kind === "Pod").length,
   }));
   keyed.sort(
     (a, b) =>
       b.dependents - a.dependents ||
       b.down - a.down ||
+      b.explained - a.explained ||
       b.pods - a.pods ||
       b.f.confidence - a.f.confidence ||
       (a.f.id < b.f.id ? -1 : a.f.id > b.f.id ? 1 : 0),

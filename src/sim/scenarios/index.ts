@@ -100,6 +100,27 @@ export const SCENARIOS: readonly ScenarioInfo[] = [
     categories: ["ingress-misconfigured"],
   },
   {
+    name: "helm-upgrade-failed",
+    summary:
+      "checkout: helm upgrade to revision 7 (checkout-api 2.1.0 -> 2.1.1) failed; the new pods crash-loop on a missing config key",
+    namespace: "checkout",
+    categories: ["crash-loop", "helm-release-failed"],
+  },
+  {
+    name: "argo-bad-image",
+    summary:
+      "shop-web: Argo CD synced Deployment web to ghcr.io/acme/web:3.5.0, a tag that does not exist; the Application is Degraded",
+    namespace: "shop-web",
+    categories: ["image-pull", "gitops-sync-failed"],
+  },
+  {
+    name: "configmap-edited",
+    summary:
+      "orders: ConfigMap orders-config edited (DB_POOL_SIZE=0) by kubectl-edit three minutes before orders-api began crash-looping",
+    namespace: "orders",
+    categories: ["crash-loop"],
+  },
+  {
     name: "healthy",
     summary: "team-a: everything healthy; old recovered warnings and a completed Job (the negative case)",
     namespace: "team-a",

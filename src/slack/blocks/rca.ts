@@ -67,7 +67,9 @@ function causeText(investigation: Investigation, cause: RcaRootCause, index: num
   const lines = [
     `*${index + 1}. ${escapeMrkdwn(oneLine(name, max - 20))}*${where} · ${percent(cause.confidence)} sure${affected}`,
   ];
-  const evidence = decisive(cause);
+  // A change that explains the cause is the decisive line; else the strongest quote.
+  const change = cause.changes?.[0];
+  const evidence = change ? `🕒 _Changed before it:_ ${escapeMrkdwn(oneLine(change.lead, max))}` : decisive(cause);
   if (evidence) lines.push(evidence);
   const action = actionFor(investigation, cause);
   lines.push(
@@ -121,6 +123,13 @@ export function rcaMessage(investigation: Investigation, options: RcaRenderOptio
     notes.push(
       `${options.uncarded} more fix${options.uncarded === 1 ? " is" : "es are"} in the evidence file; re-run /triage after these for their buttons`,
     );
+  for (const manual of rca?.manualChanges ?? []) {
+    const m = manual.managedBy;
+    const parts = [`*For a human: ${escapeMrkdwn(manual.summary)}*`, `:warning: ${escapeMrkdwn(m.warning)}`];
+    if (m.gitPatch) parts.push(`Commit to Git:\n\`\`\`${m.gitPatch}\`\`\``);
+    if (m.humanCommands.length > 0) parts.push(`\`\`\`${m.humanCommands.join("\n")}\`\`\``);
+    blocks.push(...sections(parts.join("\n")));
+  }
   notes.push(`Fixed when: ${validationShort(options.validation)}`);
   if (rca?.source === "model" && rca.usage) {
     const usage = rca.usage;

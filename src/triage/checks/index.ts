@@ -4,6 +4,8 @@ import type { Check } from "../finding.js";
 import { checkControlPlaneDegraded } from "./control-plane-degraded.js";
 import { checkCrashLoop } from "./crash-loop.js";
 import { checkDependencyUnavailable } from "./dependency-unavailable.js";
+import { checkGitOpsSyncFailed } from "./gitops-sync-failed.js";
+import { checkHelmReleaseFailed } from "./helm-release-failed.js";
 import { checkHpaMisconfigured } from "./hpa-misconfigured.js";
 import { checkImagePull } from "./image-pull.js";
 import { checkIngressMisconfigured } from "./ingress-misconfigured.js";
@@ -50,4 +52,7 @@ export const CHECKS: Record<RootCauseCategory, Check<TriageContext>> = {
   "dependency-unavailable": checkDependencyUnavailable,
   "network-policy": checkNetworkPolicy,
   "rbac-forbidden": checkRbacForbidden,
+  "helm-release-failed": checkHelmReleaseFailed,
+  // Also reports Flux HelmReleases that are not Ready (as helm-release-failed).
+  "gitops-sync-failed": checkGitOpsSyncFailed,
 };

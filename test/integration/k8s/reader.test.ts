@@ -20,7 +20,8 @@ beforeAll(async () => {
         rules: [{ verbs: ["get", "list", "watch"] }],
         deny: [
           { resources: ["networkpolicies"], apiGroups: ["networking.k8s.io"] },
-          { resources: ["secrets"] },
+          // As the reader role: Secrets may only be listed (as metadata).
+          { resources: ["secrets"], exceptVerbs: ["list"] },
         ],
       },
     ],
@@ -66,11 +67,15 @@ describe("ClusterReader against the simulated API server", () => {
     expect(secret?.metadata.name).toBe("db-credentials");
     expect(secret?.kind).toBe("Secret");
     expect(secret?.data).toBeUndefined();
+    // The reader may list Secrets' metadata (Helm release labels, managedFields) but never get one.
     const reader = createClusterReader(sim.kubeConfig("reader"));
-    const error = await reader.list("secrets", { namespace: "shop" }).catch((e: unknown) => e);
+    const error = await reader.get("secrets", "db-credentials", "shop").catch((e: unknown) => e);
+    const listed = await reader.list("secrets", { namespace: "shop" });
     reader.close();
     expect(error).toBeInstanceOf(ClusterError);
     expect((error as ClusterError).code).toBe("FORBIDDEN");
+    expect(listed.map((item) => item.metadata.name)).toContain("db-credentials");
+    expect(listed.every((item) => item.data === undefined && item.stringData === undefined)).toBe(true);
   });
 
   it("reads logs redacted, /readyz and /version", async () => {
@@ -121,7 +126,9 @@ describe("collectSnapshot against the simulated API server", () => {
     expect(sim.requests.filter((request) => isMutating(request))).toEqual([]);
     expect(new Set(sim.requests.map((request) => request.method))).toEqual(new Set(["GET"]));
     expect(new Set(sim.requests.map((request) => request.identity))).toEqual(new Set(["reader"]));
-    expect(sim.requests.some((request) => request.resource === "secrets")).toBe(false);
+    // Secrets: one list, as PartialObjectMetadata (no data crosses the wire), never a get or watch.
+    const onSecrets = sim.requests.filter((request) => request.resource === "secrets");
+    expect(onSecrets.map((request) => `${request.verb} ${request.form}`)).toEqual(["list metadata"]);
   });
 
   it("collects one list per kind, probes, and the failing container's previous log", async () => {

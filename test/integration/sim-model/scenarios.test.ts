@@ -46,6 +46,9 @@ const EXPECTED: Record<string, Record<string, string>> = {
   "control-plane-degraded": { "hello-web": "Ready" },
   "ingress-misconfigured": { web: "Ready", api: "Ready" },
   healthy: { frontend: "Ready", orders: "Ready", worker: "Ready", "db-migrate-20260115": "Succeeded" },
+  "helm-upgrade-failed": { "checkout-api": "CrashLoopBackOff" },
+  "argo-bad-image": { web: "ImagePullBackOff" },
+  "configmap-edited": { "orders-api": "CrashLoopBackOff" },
 };
 
 function stateOf(pod: V1Pod): string {

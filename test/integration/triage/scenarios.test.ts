@@ -37,6 +37,12 @@ const EXPECTED: Record<string, Expectation> = {
   "control-plane-degraded": { causes: ["control-plane-degraded:kube-apiserver"] },
   "dependency-unavailable": { causes: ["dependency-unavailable:orders-api", "missing-configmap:redis"] },
   healthy: { causes: [] },
+  "helm-upgrade-failed": {
+    namespace: "checkout",
+    causes: ["crash-loop:checkout-api", "helm-release-failed:sh.helm.release.v1.checkout.v7"],
+  },
+  "argo-bad-image": { namespace: "shop-web", causes: ["gitops-sync-failed:shop-web", "image-pull:web"] },
+  "configmap-edited": { namespace: "orders", causes: ["crash-loop:orders-api"] },
   "ingress-misconfigured": { causes: ["ingress-misconfigured:storefront"] },
   "job-failed": { causes: ["job-failed:nightly-etl"] },
   "node-not-ready": { causes: ["dependency-unavailable:cart-service", "node-not-ready:worker-2"] },

@@ -62,19 +62,67 @@ describe("Helm chart", () => {
     expect(read("files/writer-rules.yaml")).toBe(rulesYaml(executorRules()));
   });
 
-  it("the reader role can read every collected kind, has no write verb and nothing on Secrets", () => {
+  it("the reader role can read every collected kind, has no write verb and only list on Secrets", () => {
     const rules = readerRules();
     const verbs = rules.flatMap((rule) => rule.verbs);
     expect(verbs.filter((verb) => WRITE_VERBS.includes(verb) || verb === "*")).toEqual([]);
     const resources = rules.flatMap((rule) => rule.resources ?? []);
-    expect(resources).not.toContain("secrets");
     expect(resources).not.toContain("*");
+    // Secrets: the metadata-only list (Helm release labels, managedFields times); never get or watch.
+    const onSecrets = rules.filter((rule) => rule.resources?.includes("secrets"));
+    expect(onSecrets).toEqual([{ apiGroups: [""], resources: ["secrets"], verbs: ["list"] }]);
     for (const kind of collectedKinds()) {
       const covering = rules.find(
         (rule: PolicyRule) => rule.apiGroups?.includes(kind.group) && rule.resources?.includes(kind.plural),
       );
-      expect(covering?.verbs, `${kind.group}/${kind.plural}`).toEqual(["get", "list", "watch"]);
+      expect(covering?.verbs, `${kind.group}/${kind.plural}`).toEqual(
+        kind.metadataOnly ? ["list"] : ["get", "list", "watch"],
+      );
     }
+  });
+
+  it("the reader role grew only by read verbs on the change timeline's kinds", () => {
+    // The reader rules before the change timeline (#17), as group/resource:verb.
+    const before = new Set(
+      [
+        ...[
+          "configmaps",
+          "endpoints",
+          "events",
+          "limitranges",
+          "namespaces",
+          "nodes",
+          "persistentvolumeclaims",
+        ],
+        ...["persistentvolumes", "pods", "resourcequotas", "serviceaccounts", "services"],
+      ]
+        .map((r) => `/${r}`)
+        .concat(["apps/daemonsets", "apps/deployments", "apps/replicasets", "apps/statefulsets"])
+        .concat(["autoscaling/horizontalpodautoscalers", "batch/cronjobs", "batch/jobs"])
+        .concat([
+          "networking.k8s.io/ingressclasses",
+          "networking.k8s.io/ingresses",
+          "networking.k8s.io/networkpolicies",
+        ])
+        .concat(["policy/poddisruptionbudgets", "storage.k8s.io/storageclasses"])
+        .flatMap((key) => ["get", "list", "watch"].map((verb) => `${key}:${verb}`))
+        .concat(["/pods/log:get"]),
+    );
+    const now = readerRules().flatMap((rule) =>
+      (rule.resources ?? []).flatMap((resource) =>
+        rule.verbs.map((verb) => `${rule.apiGroups?.[0]}/${resource}:${verb}`),
+      ),
+    );
+    for (const key of before) expect(now, key).toContain(key);
+    const added = now.filter((key) => !before.has(key)).sort();
+    expect(added).toEqual(
+      [
+        "/secrets:list",
+        ...["apps/controllerrevisions", "argoproj.io/applications", "helm.toolkit.fluxcd.io/helmreleases"]
+          .concat(["kustomize.toolkit.fluxcd.io/kustomizations"])
+          .flatMap((key) => ["get", "list", "watch"].map((verb) => `${key}:${verb}`)),
+      ].sort(),
+    );
   });
 
   it("the executor role covers exactly the catalog's writes and never Secrets or RBAC", () => {

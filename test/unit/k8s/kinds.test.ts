@@ -28,6 +28,11 @@ const SNAPSHOT_LISTS: Record<NonNullable<SnapshotListKey>, true> = {
   horizontalPodAutoscalers: true,
   podDisruptionBudgets: true,
   serviceAccounts: true,
+  controllerRevisions: true,
+  secrets: true,
+  argoApplications: true,
+  fluxKustomizations: true,
+  fluxHelmReleases: true,
 };
 
 describe("kind registry", () => {
@@ -37,9 +42,19 @@ describe("kind registry", () => {
     expect([...keys].sort()).toEqual((Object.keys(SNAPSHOT_LISTS) as (keyof Snapshot)[]).sort());
   });
 
-  it("never collects Secrets, and marks them metadata-only", () => {
-    expect(collectedKinds().some((entry) => entry.plural === "secrets")).toBe(false);
-    expect(kindInfo("secrets").metadataOnly).toBe(true);
+  it("collects Secrets only as metadata, and GitOps kinds as optional, in all namespaces", () => {
+    const secrets = collectedKinds().filter((entry) => entry.plural === "secrets");
+    expect(secrets).toHaveLength(1);
+    expect(secrets[0]?.metadataOnly).toBe(true);
+    expect(
+      collectedKinds()
+        .filter((entry) => entry.metadataOnly)
+        .map((entry) => entry.plural),
+    ).toEqual(["secrets"]);
+    for (const plural of ["applications", "kustomizations", "helmreleases"]) {
+      expect(kindInfo(plural).optional, plural).toBe(true);
+      expect(kindInfo(plural).allNamespaces, plural).toBe(true);
+    }
   });
 
   it("scopes exactly the cluster kinds the collector lists once", () => {
