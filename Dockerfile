@@ -29,6 +29,7 @@ EXPOSE 3000 9090
 # Node is PID 1: the CLI installs its own SIGTERM/SIGINT handlers (graceful drain of workers,
 # Bolt server close), so no init shim is needed and SIGTERM reaches the process directly.
 STOPSIGNAL SIGTERM
+# Every role (serve included) answers /healthz on HEALTH_PORT from its first moment.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD ["node", "-e", "const p=process.env.HEALTH_PORT||process.env.PORT||3000;fetch('http://127.0.0.1:'+p+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 ENTRYPOINT ["node", "dist/cli.js"]

@@ -55,6 +55,8 @@ export async function run(args: string[]): Promise<number> {
   const env = parseEnv();
   const policy = loadPolicy(env.TRIAGE_POLICY_FILE);
   const logger = log.child({ component: "watcher" });
+  // Bad configuration still fails at once; only an unreachable Redis is waited for.
+  const configuredUrl = values["dev-redis"] ? undefined : requireRedisUrl(env.REDIS_URL);
   const controller = new AbortController();
   const stop = (signal: NodeJS.Signals) => {
     logger.info("stopping watcher", { signal });
@@ -78,7 +80,7 @@ export async function run(args: string[]): Promise<number> {
   });
   const redis = values["dev-redis"]
     ? await redisForRole(env.REDIS_URL, { dev: true, log: (line) => logger.info(line) })
-    : { url: requireRedisUrl(env.REDIS_URL), stop: async () => {} };
+    : { url: configuredUrl as string, stop: async () => {} };
   redisUrl = redis.url;
   const kubeconfig = values.kubeconfig ?? env.KUBECONFIG;
   const context = values.context ?? env.KUBE_CONTEXT;

@@ -93,6 +93,8 @@ export async function run(args: string[]): Promise<number> {
   }
 
   const logger = log.child({ role: "worker" });
+  // Bad configuration still fails at once; only an unreachable Redis is waited for.
+  const configuredUrl = values["dev-redis"] ? undefined : requireRedisUrl(env.REDIS_URL);
   // Health first: with Redis away the pod stays alive (/healthz 200) and /readyz names Redis.
   let workers: Awaited<ReturnType<typeof startPipelineWorkers>> | undefined;
   let scraped: Queue[] = [];
@@ -113,7 +115,7 @@ export async function run(args: string[]): Promise<number> {
   });
   const redis = values["dev-redis"]
     ? await redisForRole(env.REDIS_URL, { dev: true, log: (line) => logger.info(line) })
-    : { url: requireRedisUrl(env.REDIS_URL), stop: async () => {} };
+    : { url: configuredUrl as string, stop: async () => {} };
   probeUrl = redis.url;
   probe = createProducerConnection(redis.url, "health");
   quietRedisErrors(probe, logger, "health");

@@ -27,6 +27,10 @@ export const EXECUTOR_READS: readonly { group: string; plural: string }[] = [
   { group: "apps", plural: "replicasets" },
   { group: "apps", plural: "statefulsets" },
   { group: "apps", plural: "daemonsets" },
+  // Validation resolves pods to their owners, Jobs and CronJobs included (found by running the
+  // rendered chart: without these the executor's validation reads were denied).
+  { group: "batch", plural: "jobs" },
+  { group: "batch", plural: "cronjobs" },
 ];
 
 function byGroup(entries: { group: string; resource: string; verbs: string[] }[]): PolicyRule[] {

@@ -43,7 +43,7 @@ export async function holdsExporterLease(
 
 function exporterLine(value: 0 | 1): string {
   return [
-    "# HELP k8s_triage_metrics_exporter 1 on the one pod that exports the Redis-kept (cluster-wide) series, 0 elsewhere",
+    "# HELP k8s_triage_metrics_exporter Whether this pod exports the Redis-kept (cluster-wide) series: one pod at a time does",
     "# TYPE k8s_triage_metrics_exporter gauge",
     `k8s_triage_metrics_exporter ${value}`,
   ].join("\n");

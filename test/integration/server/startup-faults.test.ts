@@ -139,7 +139,7 @@ describe.each([
       expect(JSON.parse(answered.body)).toMatchObject({ ready: true, checks: { redis: "ok" } });
       const metrics = await get(healthPort, "/metrics");
       expect(metrics?.status).toBe(200);
-      expect(metrics?.body).toContain("k8s_triage_metrics_exporter 1");
+      expect(metrics?.body).toMatch(/^k8s_triage_metrics_exporter 1$/m);
     } finally {
       await slack?.stop();
       if (started.child.exitCode === null) {
