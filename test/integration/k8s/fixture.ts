@@ -1,4 +1,5 @@
 import { stringify } from "yaml";
+import type { Identity } from "../../../src/sim/index.js";
 
 /** A small cluster-state file: namespace `shop` with `pods` healthy pods plus broken ones. */
 export function shopState(options: { pods?: number; broken?: boolean } = {}): string {
@@ -115,3 +116,14 @@ export function shopState(options: { pods?: number; broken?: boolean } = {}): st
   }
   return docs.map((doc) => stringify(doc)).join("---\n");
 }
+
+/** A reader that may read everything except NetworkPolicies (Secrets: list only, as the reader role): one 403 gap. */
+export const NO_NETPOL_IDENTITY: Identity = {
+  name: "no-netpol",
+  token: "no-netpol-token",
+  rules: [{ verbs: ["get", "list", "watch"] }],
+  deny: [
+    { resources: ["networkpolicies"], apiGroups: ["networking.k8s.io"] },
+    { resources: ["secrets"], exceptVerbs: ["list"] },
+  ],
+};

@@ -6,25 +6,14 @@ import { collectedKinds } from "../../../src/k8s/kinds.js";
 import { createClusterReader } from "../../../src/k8s/kube-reader.js";
 import type { WatchEvent } from "../../../src/k8s/reader.js";
 import { isMutating, type SimCluster, startSimCluster } from "../../../src/sim/index.js";
-import { shopState } from "./fixture.js";
+import { NO_NETPOL_IDENTITY, shopState } from "./fixture.js";
 
 let sim: SimCluster;
 
 beforeAll(async () => {
   sim = await startSimCluster({
     state: shopState(),
-    identities: [
-      {
-        name: "no-netpol",
-        token: "no-netpol-token",
-        rules: [{ verbs: ["get", "list", "watch"] }],
-        deny: [
-          { resources: ["networkpolicies"], apiGroups: ["networking.k8s.io"] },
-          // As the reader role: Secrets may only be listed (as metadata).
-          { resources: ["secrets"], exceptVerbs: ["list"] },
-        ],
-      },
-    ],
+    identities: [NO_NETPOL_IDENTITY],
   });
 });
 afterAll(async () => {

@@ -4,9 +4,9 @@ import { collectSnapshot } from "../../../src/k8s/collect.js";
 import { createClusterReader, type KubeClusterReader } from "../../../src/k8s/kube-reader.js";
 import { type SimCluster, startSimCluster } from "../../../src/sim/index.js";
 import { triage } from "../../../src/triage/index.js";
-import { type Harness, settled, startHarness } from "../../support/queue-harness.js";
+import { type Harness, jobFinished, settled, startHarness } from "../../support/queue-harness.js";
 import { trigger } from "../../support/queue-helpers.js";
-import { shopState } from "../k8s/fixture.js";
+import { NO_NETPOL_IDENTITY, shopState } from "../k8s/fixture.js";
 
 let sim: SimCluster;
 let h: Harness | undefined;
@@ -18,15 +18,7 @@ beforeAll(async () => {
     identities: [
       // A reader whose RBAC binding is missing: every request is refused with 403.
       { name: "nobody", token: "nobody-token", rules: [] },
-      {
-        name: "no-netpol",
-        token: "no-netpol-token",
-        rules: [{ verbs: ["get", "list", "watch"] }],
-        deny: [
-          { resources: ["networkpolicies"], apiGroups: ["networking.k8s.io"] },
-          { resources: ["secrets"] },
-        ],
-      },
+      NO_NETPOL_IDENTITY,
     ],
   });
 });
@@ -42,7 +34,7 @@ async function investigateAs(identity: string) {
   reader = createClusterReader(sim.kubeConfig(identity));
   const cluster = reader;
   h = await startHarness(inject("redisUrl"), {
-    collect: (t, signal) => collectSnapshot(cluster, { namespace: t.namespace, signal }),
+    collect: (t, signal) => collectSnapshot(cluster, { namespace: t.namespace }, { signal }),
     triage: (snapshot, { namespace }) => triage(snapshot, { namespace }),
     analyze: async ({ triage: result }) => rcaFromTriage(result, "no model in this test"),
   });
@@ -62,6 +54,7 @@ describe("an investigation whose every read is forbidden", () => {
     expect(missing?.[1]?.split(", ")).toEqual(expect.arrayContaining(["pods", "events", "deployments"]));
     expect(missing?.[2]?.split(", ")).toEqual(expect.arrayContaining(["nodes", "namespaces"]));
     expect(failed.rca).toBeUndefined();
+    await jobFinished(harness, id);
     expect(harness.posts).toContain(`${id} failed`);
     expect(harness.posts).not.toContain(`${id} triage`);
     expect(harness.posts).not.toContain(`${id} rca`);

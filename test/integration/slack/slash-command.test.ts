@@ -178,6 +178,22 @@ describe("/triage <namespace>", () => {
     expect(replies.some((text) => text.includes("already being investigated"))).toBe(false);
   });
 
+  it("when Slack itself fails, the reply says so and does not ask to /invite the bot", async () => {
+    h.fake.failNext("chat.postMessage", { status: 503 }, 20);
+    await h.send.command({ text: "prod-api", responseUrl: h.fake.responseUrl() });
+    const down = await h.fake.waitFor((call) => call.method === "response_url");
+    expect(String(down.params.text)).toMatch(/^Slack is not accepting my messages right now/);
+    expect(String(down.params.text)).not.toMatch(/invite/i);
+    expect(await h.producer.investigations.count()).toBe(0);
+  });
+
+  it("when the bot is not in the channel, the reply asks to /invite it", async () => {
+    h.fake.failNext("chat.postMessage", { error: "not_in_channel" });
+    await h.send.command({ text: "prod-api", responseUrl: h.fake.responseUrl() });
+    const reply = await h.fake.waitFor((call) => call.method === "response_url");
+    expect(String(reply.params.text)).toMatch(/not_in_channel\)\. Invite me with \/invite/);
+  });
+
   it("refuses a bad signature or a stale timestamp with 401 and enqueues nothing", async () => {
     const wrong = await h.send.command(
       { text: "prod-api", responseUrl: h.fake.responseUrl() },

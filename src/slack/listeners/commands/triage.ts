@@ -1,6 +1,6 @@
 import type { App, RespondArguments, SlashCommand } from "@slack/bolt";
 import type { Trigger } from "../../../domain/investigation.js";
-import { errorMessage } from "../../../errors.js";
+import { errorMessage, TriageError } from "../../../errors.js";
 import {
   helpMessage,
   joinedMessage,
@@ -96,10 +96,7 @@ async function startInvestigation(
     parent = await deps.poster.post(channel, placeholder);
   } catch (error) {
     deps.logger.warn("cannot post the investigation parent", { channel, error: errorMessage(error) });
-    await respond({
-      response_type: "ephemeral",
-      text: `I could not post in this channel (${errorMessage(error)}). Invite me with /invite, then try again. Nothing was started.`,
-    });
+    await respond({ response_type: "ephemeral", text: cannotPostText(error) });
     return;
   }
   const trigger: Trigger = {
@@ -140,4 +137,17 @@ async function startInvestigation(
       ),
     });
   }
+}
+
+/**
+ * What to tell the user when the parent message could not be posted: /invite only helps when
+ * Slack said the bot is not in the channel; when Slack itself is failing, say so.
+ */
+export function cannotPostText(error: unknown): string {
+  const code = error instanceof TriageError ? error.code : "";
+  const detail = errorMessage(error);
+  if (code === "SLACK_NOT_IN_CHANNEL" || code === "SLACK_CHANNEL_NOT_FOUND" || code === "SLACK_IS_ARCHIVED") {
+    return `I could not post in this channel (${detail}). Invite me with /invite, then try again. Nothing was started.`;
+  }
+  return `Slack is not accepting my messages right now (${detail}). Nothing was started; try again in a minute.`;
 }
