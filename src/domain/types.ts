@@ -38,7 +38,8 @@ export interface CollectionGap {
   /** Plural resource name or "logs" / "readyz". */
   resource: string;
   namespace?: string;
-  reason: "forbidden" | "timeout" | "not-found" | "error";
+  /** `not-in-input`: a state file read as recorded does not contain that kind at all (unknown, not empty). */
+  reason: "forbidden" | "timeout" | "not-found" | "error" | "not-in-input";
   message: string;
 }
 

@@ -18,6 +18,9 @@ function isFailing(status: ContainerStatus, init: boolean): boolean {
   if (terminated && terminated.exitCode !== 0) return true;
   // An init container that keeps restarting shows Error/waiting between attempts.
   if (init && status.restartCount > 0 && !status.ready && status.state?.running === undefined) return true;
+  // An init container still running blocks the pod (e.g. `until nslookup db; do sleep 2; done`):
+  // it never restarts, so only its current log says what it waits for.
+  if (init && status.state?.running !== undefined && !status.ready) return true;
   return false;
 }
 

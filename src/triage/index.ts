@@ -6,6 +6,7 @@ import { buildContext, type TriageContext } from "./context.js";
 import { parseReadyz } from "./control-plane.js";
 import { type Finding, MAX_EVIDENCE } from "./finding.js";
 import { supersededWarnings } from "./history.js";
+import { inputGaps } from "./input-gaps.js";
 import { linkDependencies } from "./link.js";
 import { refKey } from "./owners.js";
 import { proposeRemediations } from "./proposals/index.js";
@@ -86,7 +87,7 @@ function runChecks(ctx: TriageContext, gaps: CollectionGap[]): Finding[] {
 export function triage(snapshot: Snapshot, options: TriageOptions = {}): TriageResult {
   const ctx = buildContext(snapshot, options);
   const controlPlane = parseReadyz(snapshot.readyz);
-  const gaps = [...snapshot.gaps];
+  const gaps = [...snapshot.gaps, ...inputGaps(snapshot)];
   const findings = dropFallbacks(runChecks(ctx, gaps));
   linkDependencies(findings);
   attachChanges(ctx, findings);

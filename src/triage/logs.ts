@@ -3,7 +3,7 @@ import type { PodLog } from "../domain/types.js";
 /** Reading container logs for evidence: the lines that say what went wrong, quoted verbatim. */
 
 const ERROR_LINE =
-  /\b(error|fatal|panic|exception|refused|timed? ?out|timeout|unreachable|no such host|denied|forbidden|failed|cannot|could not|unable|killed|out of memory)\b/i;
+  /\b(error|fatal|panic|exception|refused|timed? ?out|timeout|unreachable|no such host|denied|forbidden|failed|cannot|could not|unable|killed|out of memory|NXDOMAIN|can't resolve|server can't find|SERVFAIL)\b/i;
 
 /** Log lines that look like errors (last `limit` of them), else the last non-empty line. */
 export function errorLines(text: string, limit = 3): string[] {

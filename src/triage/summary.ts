@@ -3,6 +3,7 @@ import { isDegraded, isDown, workloadAvailability } from "./availability.js";
 import type { TriageContext } from "./context.js";
 import type { ControlPlaneHealth } from "./control-plane.js";
 import type { Finding } from "./finding.js";
+import { inputGaps } from "./input-gaps.js";
 import { refKey, refOf } from "./owners.js";
 
 /** Workloads in scope (Deployments, StatefulSets, DaemonSets, CronJobs), in snapshot order. */
@@ -59,9 +60,13 @@ export function headline(ctx: TriageContext, findings: Finding[], controlPlane: 
       ? `control plane ${controlPlane.status}; `
       : "";
   // "All healthy" must never be said about what could not be read.
-  const blind = ctx.snapshot.gaps.filter((gap) => ESSENTIAL.includes(gap.resource));
+  const blind = [...ctx.snapshot.gaps, ...inputGaps(ctx.snapshot)].filter((gap) =>
+    ESSENTIAL.includes(gap.resource),
+  );
   if (findings.length === 0 && blind.length > 0) {
-    const what = blind.map((gap) => `${gap.resource} (${gap.reason})`).join(", ");
+    const what = blind
+      .map((gap) => `${gap.resource} (${gap.reason === "not-in-input" ? "not in the input" : gap.reason})`)
+      .join(", ");
     return `${cp}No problems found in ${scope}, but the view is incomplete: could not read ${what}`;
   }
   if (findings.length === 0) {

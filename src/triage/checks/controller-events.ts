@@ -1,8 +1,7 @@
 import type { KubeEvent, KubeObject, Workload } from "../../domain/kube.js";
 import type { ResourceRef } from "../../domain/types.js";
 import type { TriageContext } from "../context.js";
-import { allEventsOf } from "../events.js";
-import type { Ownership } from "../owners.js";
+import { type Ownership, refOf } from "../owners.js";
 import { objectKey } from "../snapshot-index.js";
 import { supersededBy } from "../superseded.js";
 
@@ -22,6 +21,7 @@ function shortOfReplicas(kind: string, object: KubeObject): boolean {
   const status = (object as Workload).status;
   const desired = (object as Workload).spec?.replicas;
   if (kind === "ReplicaSet" || kind === "StatefulSet") return (status?.replicas ?? 0) < (desired ?? 1);
+  if (kind === "Deployment") return (status?.availableReplicas ?? 0) < (desired ?? 1);
   if (kind === "Job") {
     const job = object as {
       status?: { succeeded?: number; conditions?: { type: string; status: string }[] };
@@ -29,6 +29,22 @@ function shortOfReplicas(kind: string, object: KubeObject): boolean {
     return !job.status?.conditions?.some((c) => c.type === "Complete" && c.status === "True");
   }
   return true;
+}
+
+/**
+ * A dump without ReplicaSets still has their events: `<deployment>-<pod-template-hash>` names the
+ * Deployment, which then stands in for its ReplicaSet (its own replica counts say whether the
+ * warning is current).
+ */
+function deploymentOfMissingReplicaSet(
+  ctx: TriageContext,
+  namespace: string | undefined,
+  name: string | undefined,
+): KubeObject | undefined {
+  const match = /^(.+)-[a-z0-9]{5,10}$/.exec(name ?? "");
+  if (!match?.[1]) return undefined;
+  const deployment = ctx.index.byKey.get(objectKey("Deployment", namespace, match[1]));
+  return deployment;
 }
 
 /**
@@ -44,11 +60,20 @@ export function controllerEvents(ctx: TriageContext, pattern: RegExp): Controlle
     if (event.type !== "Warning" || !CONTROLLER_KINDS.includes(kind)) continue;
     const namespace = involved.namespace ?? event.metadata.namespace;
     if (!ctx.inScope(namespace) || !pattern.test(event.message ?? "")) continue;
-    const object = ctx.index.byKey.get(objectKey(kind, namespace, involved.name));
-    if (!object || !shortOfReplicas(kind, object)) continue;
+    const recorded = ctx.index.byKey.get(objectKey(kind, namespace, involved.name));
+    const stand = recorded
+      ? undefined
+      : kind === "ReplicaSet"
+        ? deploymentOfMissingReplicaSet(ctx, namespace, involved.name)
+        : undefined;
+    const object = recorded ?? stand;
+    if (!object || !shortOfReplicas(stand ? "Deployment" : kind, object)) continue;
     // FailedCreate answered by a later SuccessfulCreate (the ServiceAccount exists now) is history.
-    if (supersededBy(event, allEventsOf(ctx.index, kind, object), object)) continue;
-    const owner = ctx.owners.resolve(kind, object);
+    const sameObject = ctx.index.eventsByObject.get(objectKey(kind, namespace, involved.name)) ?? [];
+    if (supersededBy(event, sameObject, recorded)) continue;
+    const owner = stand
+      ? { workload: refOf("Deployment", stand), workloadObject: stand, current: true }
+      : ctx.owners.resolve(kind, object);
     if (!owner.current) continue;
     found.push({ event, object, owner, workload: owner.workload });
   }

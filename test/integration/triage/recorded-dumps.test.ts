@@ -65,7 +65,15 @@ describe("a dump is triaged as recorded", () => {
   it("warnings a later success answered are history, never root causes", async () => {
     const { result } = await triageFile(dump("stale-failedcreate.yaml"), "billing");
     expect(result.rootCauses).toEqual([]);
-    expect(result.headline).toBe("No problems found in billing: 1 deployment checked, all healthy");
+    // The dump holds no Nodes: "all healthy" would claim more than it shows.
+    expect(result.headline).toBe(
+      "No problems found in billing, but the view is incomplete: could not read nodes (not in the input)",
+    );
+    expect(result.gaps).toContainEqual({
+      resource: "nodes",
+      reason: "not-in-input",
+      message: "nodes are not in the input file: node readiness, pressure and capacity are unknown",
+    });
     const history = (result.history ?? []).join("\n");
     expect(history).toContain('serviceaccount "invoice-worker" not found — history: SuccessfulCreate at');
     expect(history).toMatch(/FailedScheduling .* — history: Scheduled at 2026-03-09T14:06:08Z/);
@@ -78,6 +86,27 @@ describe("a dump is triaged as recorded", () => {
     expect(hpa?.summary).toContain("missing request for cpu in container sidecar");
     expect(`${hpa?.summary}\n${hpa?.evidence.join("\n")}`).not.toContain("does not exist");
     expect(hpa?.evidence.join("\n")).not.toContain("not in the snapshot");
+  });
+});
+
+describe("failing while it looks alive (no restarts, no waiting reason)", () => {
+  it("an init loop on an unresolvable name, evictions by a node not in the input, FailedCreate over quota without the ReplicaSet", async () => {
+    const { result } = await triageFile(dump("alive-but-failing.yaml"), "checkout");
+    const byName = new Map(result.rootCauses.map((c) => [c.resource.name, c]));
+    const orders = byName.get("orders");
+    expect(orders?.category).toBe("init-container-failure");
+    expect(orders?.summary).toContain("wait-for-db has been waiting 31m");
+    expect(orders?.summary).toContain("orders-db.checkout.svc.cluster.local: NXDOMAIN");
+    const reports = byName.get("reports");
+    expect(reports?.category).toBe("node-pressure");
+    expect(reports?.summary).toContain("low ephemeral-storage (2 evictions; 0 of 1 available)");
+    expect(reports?.evidence).toContain(
+      "Node ip-10-0-2-41.eu-west-1.compute.internal is not in the snapshot: its pressure conditions are unknown",
+    );
+    const batch = byName.get("batch");
+    expect(batch?.category).toBe("quota-exceeded");
+    expect(batch?.evidence.join("\n")).toContain("exceeded quota: checkout-quota");
+    expect(result.rootCauses).toHaveLength(3);
   });
 });
 
@@ -117,6 +146,8 @@ describe("no root cause of any fixture rests on a superseded event", () => {
     ["deploy-pods-gpu-stuck", dump("deploy-pods-gpu-stuck.yaml"), "ml"],
     ["nodes-deploy-pods-gpu", dump("nodes-deploy-pods-gpu.json"), "ml"],
     ["hpa-target-absent", dump("hpa-target-absent.yaml"), "web"],
+    ["alive-but-failing", dump("alive-but-failing.yaml"), "checkout"],
+    ["billing-crashloop", dump("billing-crashloop.yaml"), "billing"],
   ];
   it.each(fixtures)("%s", async (_name, path, namespace) => {
     const snapshot = await snapshotFromFile(path, namespace ? { namespace } : { allNamespaces: true });
