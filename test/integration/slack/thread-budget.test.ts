@@ -22,6 +22,7 @@ import {
   usageError,
 } from "../../../src/slack/blocks/command.js";
 import { executionMessages } from "../../../src/slack/blocks/execution.js";
+import { STATUS_SYMBOL } from "../../../src/slack/blocks/format.js";
 import { homeView } from "../../../src/slack/blocks/home.js";
 import { rankedCauses } from "../../../src/slack/blocks/incident.js";
 import type { SlackMessage } from "../../../src/slack/blocks/kit.js";
@@ -119,19 +120,8 @@ const OUTCOMES: Record<ProposalState, ExecutionOutcome | undefined> = {
   },
 };
 
-const STATUSES: InvestigationStatus[] = [
-  "queued",
-  "collecting",
-  "analyzing",
-  "proposed",
-  "completed",
-  "approved",
-  "denied",
-  "executing",
-  "validating",
-  "resolved",
-  "failed",
-];
+/** Every status, from the record that maps each one to its symbol. */
+const STATUSES = Object.keys(STATUS_SYMBOL) as InvestigationStatus[];
 
 /** Every message the app can build for this investigation, by name. */
 function everyMessage(investigation: Investigation): [string, SlackMessage][] {
@@ -156,17 +146,14 @@ function everyMessage(investigation: Investigation): [string, SlackMessage][] {
         ...(state === "pending" ? {} : { decidedBy: "U0ALICE", decidedAt: NOW.toISOString() }),
         ...(outcome ? { outcome } : {}),
       };
-      proposalMessages(decided, position, NOW, context).forEach((message, part) =>
-        out.push([`card ${record.proposal.id} ${state} #${part}`, message]),
-      );
-      executionMessages(decided, context).forEach((message, part) =>
-        out.push([`execution ${record.proposal.id} ${state} #${part}`, message]),
-      );
+      for (const [part, message] of proposalMessages(decided, position, NOW, context).entries())
+        out.push([`card ${record.proposal.id} ${state} #${part}`, message]);
+      for (const [part, message] of executionMessages(decided, context).entries())
+        out.push([`execution ${record.proposal.id} ${state} #${part}`, message]);
     }
     const expired = { ...record, expiresAt: "2026-01-15T09:00:00Z" };
-    proposalMessages(expired, position, NOW, context).forEach((message) =>
-      out.push([`card ${record.proposal.id} expired-by-time`, message]),
-    );
+    for (const message of proposalMessages(expired, position, NOW, context))
+      out.push([`card ${record.proposal.id} expired-by-time`, message]);
   });
   out.push(["command help", helpMessage()], ["command usage", usageError("Namespace 'x' is not valid.")]);
   out.push(["command joined", joinedMessage(investigation, "https://example.slack.com/archives/C1/p1")]);
