@@ -28,7 +28,17 @@ export const remediateJobSchema = z
 export type RemediateJob = z.infer<typeof remediateJobSchema>;
 
 /** Job names inside the two queues. */
-export const JOB_NAMES = { investigate: "investigate", remediate: "remediate" } as const;
+export const JOB_NAMES = {
+  investigate: "investigate",
+  remediate: "remediate",
+  /** Delayed, on the investigations queue: closes the proposals' approval window at its TTL. */
+  expire: "expire-proposals",
+} as const;
+
+/** The BullMQ job id of an investigation's expiry check at `at` (one per instant, idempotent). */
+export function expiryJobId(investigationId: string, at: Date): string {
+  return `exp-${createHash("sha256").update(`${investigationId}\n${at.getTime()}`).digest("hex").slice(0, 40)}`;
+}
 
 /** The BullMQ job id of a remediation: one job per investigation and proposal, ever. */
 export function remediationJobId(investigationId: string, proposalId: string): string {

@@ -8,8 +8,9 @@ import { AuditTrail } from "./audit.js";
 import { createWorkerConnection } from "./connection.js";
 import { failInvestigation, type PipelineContext } from "./context.js";
 import type { PipelineDeps } from "./deps.js";
+import { processExpiry } from "./expire.js";
 import { processInvestigation } from "./investigate.js";
-import { JOB_NAMES, type RemediateJob, remediateJobSchema, remediationJobId } from "./jobs.js";
+import { expiryJobId, JOB_NAMES, type RemediateJob, remediateJobSchema, remediationJobId } from "./jobs.js";
 import { DEFAULT_PREFIX, keys, QUEUE_NAMES } from "./keys.js";
 import { createRateLimiter } from "./rate-limit.js";
 import { processRemediation } from "./remediate.js";
@@ -107,6 +108,22 @@ export async function startPipelineWorkers(options: PipelineWorkerOptions): Prom
         removeOnFail: { age: 7 * 24 * 3600, count: 10_000 },
       });
     },
+    async scheduleExpiry(investigationId: string, at: Date) {
+      // Delays are measured on this machine's clock; the job re-checks against the pipeline's.
+      const delay = Math.max(0, at.getTime() - Date.now());
+      await investigationQueue.add(
+        JOB_NAMES.expire,
+        { investigationId },
+        {
+          jobId: expiryJobId(investigationId, at),
+          delay,
+          attempts: 3,
+          backoff: { type: "exponential", delay: 2000 },
+          removeOnComplete: { age: 24 * 3600, count: 10_000 },
+          removeOnFail: { age: 7 * 24 * 3600, count: 10_000 },
+        },
+      );
+    },
   };
 
   const workerOptions = {
@@ -125,7 +142,8 @@ export async function startPipelineWorkers(options: PipelineWorkerOptions): Prom
   if (wanted.has("investigations")) {
     investigations = new Worker(
       QUEUE_NAMES.investigations,
-      (job: Job, _token?: string, signal?: AbortSignal) => processInvestigation(ctx, job, signal),
+      (job: Job, _token?: string, signal?: AbortSignal) =>
+        job.name === JOB_NAMES.expire ? processExpiry(ctx, job) : processInvestigation(ctx, job, signal),
       workerOptions,
     );
     workers.push(investigations);
