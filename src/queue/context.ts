@@ -24,6 +24,8 @@ export interface PipelineContext {
   prefix: string;
   modelLimiter?: RateLimiter;
   enqueueRemediation(job: RemediateJob): Promise<void>;
+  /** Schedules the delayed job that expires the investigation's open proposals at `at`. */
+  scheduleExpiry?(investigationId: string, at: Date): Promise<void>;
   logger: Logger;
   /** Counters and phase durations (kept in Redis, shown by serve's /metrics); none when absent. */
   metrics?: MetricsRecorder;

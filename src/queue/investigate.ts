@@ -121,6 +121,9 @@ async function runPhases(
     const proposals = proposalRecords(rca.proposals, now, policy.remediation.approvalTtlMinutes);
     // Tokens resolve before anyone can see the proposals, so no button press finds them unknown.
     await store.registerTokens({ id: investigation.id, proposals });
+    // The approval window closes by itself: a delayed job expires what is still open then.
+    const first = proposals[0];
+    if (first && ctx.scheduleExpiry) await ctx.scheduleExpiry(investigation.id, new Date(first.expiresAt));
     investigation = await enterPhase(ctx, investigation.id, proposals.length > 0 ? "proposed" : "completed", {
       quiet: true,
       patch: (current) => {

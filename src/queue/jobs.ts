@@ -58,7 +58,14 @@ export const JOB_NAMES = {
   remediate: "remediate",
   followUp: "follow-up",
   notify: "notify",
+  /** Delayed, on the investigations queue: closes the proposals' approval window at its TTL. */
+  expire: "expire-proposals",
 } as const;
+
+/** The BullMQ job id of an investigation's expiry check at `at` (one per instant, idempotent). */
+export function expiryJobId(investigationId: string, at: Date): string {
+  return `exp-${createHash("sha256").update(`${investigationId}\n${at.getTime()}`).digest("hex").slice(0, 40)}`;
+}
 
 /** The BullMQ job id of a remediation: one job per investigation and proposal, ever. */
 export function remediationJobId(investigationId: string, proposalId: string): string {

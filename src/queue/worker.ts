@@ -8,9 +8,10 @@ import { AuditTrail } from "./audit.js";
 import { createWorkerConnection } from "./connection.js";
 import { failInvestigation, type PipelineContext } from "./context.js";
 import type { PipelineDeps } from "./deps.js";
+import { processExpiry } from "./expire.js";
 import { processFollowUp, processNotification } from "./follow-ups.js";
 import { processInvestigation } from "./investigate.js";
-import { JOB_NAMES, type RemediateJob, remediateJobSchema, remediationJobId } from "./jobs.js";
+import { expiryJobId, JOB_NAMES, type RemediateJob, remediateJobSchema, remediationJobId } from "./jobs.js";
 import { DEFAULT_PREFIX, keys, QUEUE_NAMES, type QueueKey } from "./keys.js";
 import { createRateLimiter } from "./rate-limit.js";
 import { processRemediation } from "./remediate.js";
@@ -108,6 +109,22 @@ export async function startPipelineWorkers(options: PipelineWorkerOptions): Prom
         removeOnFail: { age: 7 * 24 * 3600, count: 10_000 },
       });
     },
+    async scheduleExpiry(investigationId: string, at: Date) {
+      // Delays are measured on this machine's clock; the job re-checks against the pipeline's.
+      const delay = Math.max(0, at.getTime() - Date.now());
+      await investigationQueue.add(
+        JOB_NAMES.expire,
+        { investigationId },
+        {
+          jobId: expiryJobId(investigationId, at),
+          delay,
+          attempts: 3,
+          backoff: { type: "exponential", delay: 2000 },
+          removeOnComplete: { age: 24 * 3600, count: 10_000 },
+          removeOnFail: { age: 7 * 24 * 3600, count: 10_000 },
+        },
+      );
+    },
   };
 
   const workerOptions = {
@@ -123,7 +140,8 @@ export async function startPipelineWorkers(options: PipelineWorkerOptions): Prom
     options.queues ?? ["investigations", "remediations", "followUps", "notifications"],
   );
   const processors: Record<QueueKey, (job: Job, signal?: AbortSignal) => Promise<unknown>> = {
-    investigations: (job, signal) => processInvestigation(ctx, job, signal),
+    investigations: (job, signal) =>
+      job.name === JOB_NAMES.expire ? processExpiry(ctx, job) : processInvestigation(ctx, job, signal),
     remediations: (job, signal) => processRemediation(ctx, job, signal),
     followUps: (job) => processFollowUp(ctx, job),
     notifications: (job) => processNotification(ctx, job),

@@ -55,6 +55,8 @@ function statusLine(investigation: Investigation): string {
       return `${symbol} Analysis done — no automatic fix; follow the steps in the thread`;
     case "proposed": {
       const pending = investigation.proposals.filter((record) => record.state === "pending").length;
+      if (pending === 0 && investigation.proposals.some((record) => record.state === "expired"))
+        return "⌛ No decision: the fixes expired; run /triage again for fresh ones";
       return `${symbol} Waiting for approval (${pending} fix${pending === 1 ? "" : "es"} in the thread)`;
     }
     default:

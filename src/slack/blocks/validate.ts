@@ -69,11 +69,20 @@ export function messageProblems(
   if (message.text.length > LIMITS.messageText) problems.push("fallback text > 40000");
   if (message.blocks.length > maxBlocks) problems.push(`more than ${maxBlocks} blocks`);
   const ids = new Set<string>();
+  const actionIds = new Set<string>();
   message.blocks.forEach((block, index) => {
     problems.push(...blockProblems(block, `block ${index}`));
     if (block.block_id) {
       if (ids.has(block.block_id)) problems.push(`block ${index}: duplicate block_id ${block.block_id}`);
       ids.add(block.block_id);
+    }
+    // Slack refuses a message whose interactive elements share an action_id.
+    const elements = block.type === "actions" ? block.elements : [];
+    for (const element of elements as { action_id?: string }[]) {
+      if (!element.action_id) continue;
+      if (actionIds.has(element.action_id))
+        problems.push(`block ${index}: duplicate action_id ${element.action_id}`);
+      actionIds.add(element.action_id);
     }
   });
   return problems;
