@@ -91,6 +91,8 @@ export function proposalMessages(
     escapeMrkdwn(proposal.summary),
     `*Action* ${code(proposal.action)} on *${refText(proposal.target)}*`,
     `*Exact change*\n${codeBlock(proposal.change)}`,
+    // Helm or a GitOps controller owns the target: the approver must know the patch may not stick.
+    ...(proposal.managedBy ? [`:warning: ${escapeMrkdwn(proposal.managedBy.warning)}`] : []),
   ];
   const blocks: Block[] = [...sections(lines.join("\n"))];
   const expired = record.state === "pending" && Date.parse(record.expiresAt) <= now.getTime();
