@@ -3,7 +3,7 @@ import type { KubeObject, Workload } from "../domain/kube.js";
 import type { Snapshot } from "../domain/types.js";
 import { gitOpsChanges } from "./gitops.js";
 import { helmChanges, helmReleases, helmRevisionOf } from "./helm.js";
-import { objectChanges } from "./objects.js";
+import { configMapKeyDiff, objectChanges } from "./objects.js";
 import { timeMs } from "./refs.js";
 import { controllerRevisionRollouts, deploymentRollouts, manualScales, rescaleEvents } from "./rollouts.js";
 
@@ -24,6 +24,25 @@ function groupByOwner(objects: KubeObject[]): Map<string, KubeObject[]> {
     }
   }
   return out;
+}
+
+const CONFIGMAP_SWAP = /configmap (\S+) → configmap (\S+)/;
+
+/** A revision that swapped one mounted ConfigMap for another: say how their keys differ. */
+function addConfigMapDiffs(changes: Change[], configMaps: KubeObject[]): void {
+  for (const change of changes) {
+    if (change.kind !== "rollout") continue;
+    for (const detail of [...change.details]) {
+      const match = CONFIGMAP_SWAP.exec(detail);
+      if (!match) continue;
+      const find = (name: string | undefined) =>
+        configMaps.find(
+          (cm) => cm.metadata.name === name && cm.metadata.namespace === change.resource.namespace,
+        );
+      const diff = configMapKeyDiff(find(match[1]), find(match[2]));
+      if (diff) change.details.push(diff);
+    }
+  }
 }
 
 /** Options of one timeline. */
@@ -63,6 +82,7 @@ export function buildTimeline(snapshot: Snapshot, options: TimelineOptions = {})
   for (const ds of snapshot.daemonSets) {
     if (inNs(ds.metadata.namespace)) out.push(...controllerRevisionRollouts("DaemonSet", ds, owned(ds)));
   }
+  addConfigMapDiffs(out, snapshot.configMaps);
   out.push(...rescaleEvents(snapshot.events.filter((event) => inNs(event.metadata.namespace))));
   const lists: [string, { metadata: { namespace?: string } }[]][] = [
     ["ConfigMap", snapshot.configMaps],
