@@ -47,7 +47,7 @@ function touched(kind: string, fields: string[]): string[] {
     for (const field of fieldsUnder({ manager: "", operation: "", fields }, root)) {
       // Keys only: `data.DB_POOL_SIZE`; deeper paths (spec.template…) are cut at the first level.
       const head = field.split(/[.[]/)[0] ?? field;
-      const name = root === "spec" || root.startsWith("spec.") ? `${root}.${head}` : `${root}.${head}`;
+      const name = `${root}.${head}`;
       if (!out.includes(name)) out.push(name);
     }
   }
@@ -78,3 +78,28 @@ export function objectChanges(kind: string, object: KubeObject): Change[] {
 
 /** Which kinds {@link objectChanges} knows. */
 export const CHANGE_OBJECT_KINDS = Object.keys(KIND_OF);
+
+/**
+ * What differs between the ConfigMap a previous revision mounted and the one the new revision
+ * mounts, by key (values never leave the read path, so keys are what can be compared).
+ */
+export function configMapKeyDiff(
+  before: KubeObject | undefined,
+  after: KubeObject | undefined,
+): string | undefined {
+  if (!before || !after) return undefined;
+  const keys = (o: KubeObject) =>
+    new Set([...Object.keys((o.data as object) ?? {}), ...Object.keys((o.binaryData as object) ?? {})]);
+  const a = keys(before);
+  const b = keys(after);
+  const added = [...b].filter((k) => !a.has(k));
+  const removed = [...a].filter((k) => !b.has(k));
+  if (added.length === 0 && removed.length === 0)
+    return `ConfigMap ${after.metadata.name}: same keys as ${before.metadata.name}`;
+  return `ConfigMap ${after.metadata.name} vs ${before.metadata.name}: ${[
+    added.length ? `keys added ${added.join(", ")}` : "",
+    removed.length ? `keys removed ${removed.join(", ")}` : "",
+  ]
+    .filter(Boolean)
+    .join("; ")}`;
+}

@@ -1,11 +1,49 @@
 import type { Change } from "../domain/changes.js";
-import type { Workload } from "../domain/kube.js";
+import type { KubeObject, Workload } from "../domain/kube.js";
 import type { Snapshot } from "../domain/types.js";
 import { gitOpsChanges } from "./gitops.js";
 import { helmChanges, helmReleases, helmRevisionOf } from "./helm.js";
-import { objectChanges } from "./objects.js";
+import { configMapKeyDiff, objectChanges } from "./objects.js";
 import { timeMs } from "./refs.js";
 import { controllerRevisionRollouts, deploymentRollouts, manualScales, rescaleEvents } from "./rollouts.js";
+
+/** Objects by their controller's uid (else `namespace/name` of the owner, for hand-written files). */
+function groupByOwner(objects: KubeObject[]): Map<string, KubeObject[]> {
+  const out = new Map<string, KubeObject[]>();
+  for (const object of objects) {
+    const owner =
+      object.metadata.ownerReferences?.find((ref) => ref.controller) ?? object.metadata.ownerReferences?.[0];
+    if (!owner) continue;
+    for (const key of new Set([
+      owner.uid || `${object.metadata.namespace}/${owner.name}`,
+      `${object.metadata.namespace}/${owner.name}`,
+    ])) {
+      const list = out.get(key) ?? [];
+      list.push(object);
+      out.set(key, list);
+    }
+  }
+  return out;
+}
+
+const CONFIGMAP_SWAP = /configmap (\S+) → configmap (\S+)/;
+
+/** A revision that swapped one mounted ConfigMap for another: say how their keys differ. */
+function addConfigMapDiffs(changes: Change[], configMaps: KubeObject[]): void {
+  for (const change of changes) {
+    if (change.kind !== "rollout") continue;
+    for (const detail of [...change.details]) {
+      const match = CONFIGMAP_SWAP.exec(detail);
+      if (!match) continue;
+      const find = (name: string | undefined) =>
+        configMaps.find(
+          (cm) => cm.metadata.name === name && cm.metadata.namespace === change.resource.namespace,
+        );
+      const diff = configMapKeyDiff(find(match[1]), find(match[2]));
+      if (diff) change.details.push(diff);
+    }
+  }
+}
 
 /** Options of one timeline. */
 export interface TimelineOptions {
@@ -27,27 +65,24 @@ export function buildTimeline(snapshot: Snapshot, options: TimelineOptions = {})
   const ns = options.namespace;
   const inNs = (namespace: string | undefined) => ns === undefined || namespace === ns;
   const out: Change[] = [];
-  const rsByNs = new Map<string, Workload[]>();
-  for (const rs of snapshot.replicaSets) {
-    const key = rs.metadata.namespace ?? "";
-    const list = rsByNs.get(key) ?? [];
-    list.push(rs);
-    rsByNs.set(key, list);
-  }
+  // One pass to group revisions under their owner, so each workload reads only its own.
+  const byOwner = groupByOwner([...snapshot.replicaSets, ...snapshot.controllerRevisions]);
+  const owned = (object: Workload) =>
+    byOwner.get(object.metadata.uid ?? `${object.metadata.namespace}/${object.metadata.name}`) ?? [];
   for (const deployment of snapshot.deployments) {
     if (!inNs(deployment.metadata.namespace)) continue;
-    out.push(...deploymentRollouts(deployment, rsByNs.get(deployment.metadata.namespace ?? "") ?? []));
+    out.push(...deploymentRollouts(deployment, owned(deployment) as Workload[]));
     out.push(...manualScales("Deployment", deployment));
   }
-  const revisions = snapshot.controllerRevisions.filter((cr) => inNs(cr.metadata.namespace));
   for (const sts of snapshot.statefulSets) {
     if (!inNs(sts.metadata.namespace)) continue;
-    out.push(...controllerRevisionRollouts("StatefulSet", sts, revisions));
+    out.push(...controllerRevisionRollouts("StatefulSet", sts, owned(sts)));
     out.push(...manualScales("StatefulSet", sts));
   }
   for (const ds of snapshot.daemonSets) {
-    if (inNs(ds.metadata.namespace)) out.push(...controllerRevisionRollouts("DaemonSet", ds, revisions));
+    if (inNs(ds.metadata.namespace)) out.push(...controllerRevisionRollouts("DaemonSet", ds, owned(ds)));
   }
+  addConfigMapDiffs(out, snapshot.configMaps);
   out.push(...rescaleEvents(snapshot.events.filter((event) => inNs(event.metadata.namespace))));
   const lists: [string, { metadata: { namespace?: string } }[]][] = [
     ["ConfigMap", snapshot.configMaps],

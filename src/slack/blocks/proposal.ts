@@ -140,6 +140,8 @@ export function proposalMessages(
     `*Fix ${position.index + 1} of ${position.total}* · risk ${riskBadge(proposal.risk)} · ${code(proposal.action)} on *${escapeMrkdwn(`${proposal.target.kind} ${proposal.target.name}`)}*`,
     escapeMrkdwn(proposal.summary),
     `*Exact change*\n${change}`,
+    // Helm or a GitOps controller owns the target: the approver must know the patch may not stick.
+    ...(proposal.managedBy ? [`:warning: ${escapeMrkdwn(proposal.managedBy.warning)}`] : []),
   ];
   const blocks: Block[] = [...sections(lines.join("\n"))];
   const expired = record.state === "pending" && Date.parse(record.expiresAt) <= now.getTime();

@@ -103,6 +103,55 @@ describe("template diffs", () => {
 });
 
 describe("timeline", () => {
+  it("a revision that mounts another ConfigMap says how its keys differ", () => {
+    const withCm = (name: string): PodTemplateSpec =>
+      ({
+        spec: {
+          containers: [{ name: "api", image: "a:1" }],
+          volumes: [{ name: "config", configMap: { name } }],
+        },
+      }) as PodTemplateSpec;
+    const owner = [{ apiVersion: "apps/v1", kind: "Deployment", name: "api", uid: "d-1", controller: true }];
+    const rs = (n: number, cm: string, at: string) => ({
+      kind: "ReplicaSet",
+      metadata: {
+        name: `api-${n}`,
+        namespace: "shop",
+        creationTimestamp: at,
+        annotations: { "deployment.kubernetes.io/revision": String(n) },
+        ownerReferences: owner,
+      },
+      spec: { template: withCm(cm) },
+    });
+    const cm = (name: string, keys: string[]): KubeObject => ({
+      kind: "ConfigMap",
+      metadata: { name, namespace: "shop" },
+      data: Object.fromEntries(keys.map((k) => [k, "[REDACTED]"])),
+    });
+    const snapshot = emptySnapshot({
+      ...base,
+      deployments: [
+        {
+          kind: "Deployment",
+          metadata: { name: "api", namespace: "shop", uid: "d-1" },
+          spec: { template: withCm("api-config-b7") },
+        } as never,
+      ],
+      replicaSets: [
+        rs(1, "api-config-a1", "2026-01-14T10:00:00Z"),
+        rs(2, "api-config-b7", "2026-01-15T14:00:00Z"),
+      ] as never,
+      configMaps: [cm("api-config-a1", ["DB_URL", "POOL"]), cm("api-config-b7", ["DB_URL", "POOL_SIZE"])],
+    });
+    const [change] = buildTimeline(snapshot);
+    expect(change?.summary).toBe(
+      "volume config configmap api-config-a1 → configmap api-config-b7 (revision 1 → 2)",
+    );
+    expect(change?.details).toContain(
+      "ConfigMap api-config-b7 vs api-config-a1: keys added POOL_SIZE; keys removed POOL",
+    );
+  });
+
   it("StatefulSet revisions from ControllerRevisions, Secret edits by metadata only, node taints", () => {
     const sts = {
       kind: "StatefulSet",
