@@ -69,7 +69,9 @@ function causeText(investigation: Investigation, cause: RcaRootCause, index: num
   ];
   // A change that explains the cause is the decisive line; else the strongest quote.
   const change = cause.changes?.[0];
-  const evidence = change ? `🕒 _Changed before it:_ ${escapeMrkdwn(oneLine(change.lead, max))}` : decisive(cause);
+  const evidence = change
+    ? `🕒 _Changed before it:_ ${escapeMrkdwn(oneLine(change.lead, 2 * max))}`
+    : decisive(cause);
   if (evidence) lines.push(evidence);
   const action = actionFor(investigation, cause);
   lines.push(

@@ -5,7 +5,7 @@ import type { RemediationProposal } from "../../../src/domain/actions.js";
 import type { RcaReport } from "../../../src/domain/rca.js";
 import { gateProposal } from "../../../src/remediation/gate.js";
 import { proposalMessages } from "../../../src/slack/blocks/proposal.js";
-import { rcaMessages } from "../../../src/slack/blocks/rca.js";
+import { rcaMessage } from "../../../src/slack/blocks/rca.js";
 
 const base: RemediationProposal = {
   action: "rollback",
@@ -96,7 +96,15 @@ describe("managed targets", () => {
     expect(gated.dropped).toEqual([
       expect.objectContaining({ description: "rollback:shop-web/web (live patch)" }),
     ]);
-    const slack = JSON.stringify(rcaMessages(gated));
+    const slack = JSON.stringify(
+      rcaMessage({
+        id: "inv-1",
+        trigger: { source: "slash-command", namespace: "shop-web" },
+        status: "complete",
+        rca: gated,
+        proposals: [],
+      } as never),
+    );
     expect(slack).toContain("by argocd-controller, within a minute of the first pull failure");
     expect(slack).toContain("+        image: ghcr.io/acme/web:3.4.2");
     expect(slack).toContain("argocd app set shop-web --sync-policy none");
