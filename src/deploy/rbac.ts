@@ -10,7 +10,19 @@ export interface PolicyRule {
   verbs: string[];
 }
 
-const READ_VERBS = ["get", "list", "watch"];
+/** Reads: get (agent tools, drift checks) and list (collection). */
+const READ_VERBS = ["get", "list"];
+
+/**
+ * The only resources the code watches: Warning events (src/detect/watch-loop.ts). No other
+ * resource gets `watch`, so no role holds a verb the code never uses.
+ */
+export const WATCHED: readonly { group: string; plural: string }[] = [{ group: "", plural: "events" }];
+
+const verbsFor = (group: string, plural: string) =>
+  WATCHED.some((watched) => watched.group === group && watched.plural === plural)
+    ? [...READ_VERBS, "watch"]
+    : READ_VERBS;
 const METHOD_VERBS: Record<string, string> = {
   POST: "create",
   PATCH: "patch",
@@ -51,16 +63,17 @@ function byGroup(entries: { group: string; resource: string; verbs: string[] }[]
 }
 
 /**
- * The analysis identity: get/list/watch on exactly the kinds the read-only gateway lists, pod
- * logs, and the health endpoints it reads; no write verb at all. Metadata-only kinds (Secrets)
- * get `list` alone: the collector asks for PartialObjectMetadataList (Helm release names, status
- * and managedFields times) and never gets or watches one, so no Secret value is requested.
+ * The analysis identity: get/list on exactly the kinds the read-only gateway lists (watch only on
+ * what the watcher watches), pod logs, and the health endpoints it reads; no write verb at all.
+ * Metadata-only kinds (Secrets) get `list` alone: the collector asks for
+ * PartialObjectMetadataList (Helm release names, status and managedFields times) and never gets
+ * or watches one, so no Secret value is requested.
  */
 export function readerRules(): PolicyRule[] {
   const entries = KINDS.map((kind) => ({
     group: kind.group,
     resource: kind.plural,
-    verbs: kind.metadataOnly ? ["list"] : READ_VERBS,
+    verbs: kind.metadataOnly ? ["list"] : verbsFor(kind.group, kind.plural),
   }));
   entries.push({ group: "", resource: "pods/log", verbs: ["get"] });
   return [
@@ -87,6 +100,7 @@ export function executorRules(): PolicyRule[] {
       .sort();
     if (verbs.length > 0) entries.push({ group, resource, verbs });
   }
+  // The executor never watches: it gets and lists to check drift and validate.
   for (const read of EXECUTOR_READS)
     entries.push({ group: read.group, resource: read.plural, verbs: READ_VERBS });
   return byGroup(entries);

@@ -47,12 +47,13 @@ describe("the CLI built into dist/ (as the Docker image runs it)", () => {
     expect(top.code).toBe(0);
     const names = [...top.stdout.matchAll(/^ {2}(\w+) /gm)].map((match) => match[1] ?? "");
     expect(names).toEqual(["triage", "sim", "serve", "worker", "watcher", "demo", "bench", "eval"]);
-    for (const name of names) {
-      const help = await cli([name, "--help"]);
+    const helps = await Promise.all(names.map((name) => cli([name, "--help"])));
+    names.forEach((name, i) => {
+      const help = helps[i] as Awaited<ReturnType<typeof cli>>;
       expect(help.code, `${name} --help: ${help.stderr}`).toBe(0);
       expect(help.stdout).toContain(`usage: k8s-triage ${name}`);
-    }
-  });
+    });
+  }, 180_000);
 
   it("triages a built-in scenario file (scenarios are copied next to the compiled code)", async () => {
     const run = await cli([

@@ -405,8 +405,8 @@ describe("the rendered chart, run as processes under its own RBAC", () => {
     const names = new Map([...identities].map(([account, identity]) => [identity.name, account]));
     const denied = sim.requests.filter((r) => r.status === 403 || r.status === 401);
     expect(denied.map((r) => `${r.identity} ${r.verb} ${r.path}`)).toEqual([]);
-    const reader = identities.get("triage-k8s-triage-bot-reader")?.name;
-    expect(sim.requests.filter((r) => r.identity === reader && (isMutating(r) || r.dryRun))).toEqual([]);
+    const readerName = identities.get("triage-k8s-triage-bot-reader")?.name;
+    expect(sim.requests.filter((r) => r.identity === readerName && (isMutating(r) || r.dryRun))).toEqual([]);
     const used = new Map<string, Set<string>>();
     for (const request of sim.requests) {
       const account = names.get(request.identity);
@@ -430,6 +430,23 @@ describe("the rendered chart, run as processes under its own RBAC", () => {
       (key) => !/^(get|list|watch) /.test(key),
     );
     expect(executorWrites).toEqual(["create persistentvolumeclaims"]);
+    // Minimal: every verb the rendered roles grant for reading was used here (watch only on the
+    // events the watcher watches); the executor's write verbs are exactly the catalog's (unit test).
+    const verbs = (keys: Iterable<string>) =>
+      [...new Set([...keys].map((key) => key.split(" ")[0] ?? ""))].sort();
+    const granted = (account: string) =>
+      verbs(
+        (identities.get(account)?.rbac ?? []).flatMap((rule) =>
+          rule.resources ? rule.verbs.map((verb) => `${verb} x`) : [],
+        ),
+      );
+    const isRead = (verb: string) => ["get", "list", "watch"].includes(verb);
+    const reader = "triage-k8s-triage-bot-reader";
+    const executor = "triage-k8s-triage-bot-executor";
+    expect(verbs(used.get(reader) ?? [])).toEqual(granted(reader));
+    expect(verbs(used.get(executor) ?? []).filter(isRead)).toEqual(granted(executor).filter(isRead));
+    const watched = [...(used.get(reader) ?? [])].filter((key) => key.startsWith("watch "));
+    expect(watched).toEqual(["watch events"]);
     console.log(
       "requests by identity:\n" +
         [...used].map(([account, keys]) => `  ${account}: ${[...keys].sort().join(", ")}`).join("\n"),
