@@ -73,7 +73,6 @@ export async function startServeApp(options: ServeAppOptions): Promise<ServeApp>
   const { env, policy, logger } = options;
   const prefix = env.QUEUE_PREFIX;
   const redis = createProducerConnection(env.REDIS_URL as string, "serve");
-  redis.on("error", (error) => logger.warn("redis connection error", { error: errorMessage(error) }));
   await waitReady(redis, 10_000);
   const metrics = createRedisMetrics(redis, prefix);
   const producer = new Producer({
@@ -103,7 +102,6 @@ export async function startServeApp(options: ServeAppOptions): Promise<ServeApp>
   const alertQueue = new AlertQueue(redis, prefix);
   // Alert groups are posted by this worker after the webhook answered (see detect/alert-queue).
   const alertConnection = createWorkerConnection(env.REDIS_URL as string, "alerts");
-  alertConnection.on("error", () => undefined);
   let alertWorker: Worker | undefined;
   const routes = ({ poster }: { poster: SlackPoster }): CustomRoute[] => {
     alertWorker = startAlertWorker({
