@@ -148,6 +148,13 @@ export class Transcript {
       }
       case "response_url": {
         const text = str(params.text) ?? "";
+        if (call.to && params.response_type === "ephemeral") {
+          const { user, channel: where } = call.to;
+          this.emit({ kind: "ephemeral", channel: where, user, text }, [
+            `  (only <@${user}> sees) ${excerpt(text).join(" / ")}`,
+          ]);
+          break;
+        }
         this.emit({ kind: "response", text }, [`  (reply to the command) ${excerpt(text).join(" / ")}`]);
         break;
       }

@@ -14,6 +14,8 @@ export interface FakeSlackCall {
   token?: string;
   status: number;
   response: Record<string, unknown>;
+  /** For a response_url post from an action: who clicked where (from the URL the sender built). */
+  to?: { user: string; channel: string };
 }
 
 /** A scripted failure for the next call(s) of a method. */
@@ -163,7 +165,24 @@ export class FakeSlack {
     if (url.pathname.startsWith("/respond/")) {
       // A slash command's response_url: Bolt's respond() posts JSON here.
       const params = parseParams("application/json", body);
-      const call: FakeSlackCall = { method: "response_url", params, status: 200, response: { ok: true } };
+      const user = url.searchParams.get("user");
+      const channel = url.searchParams.get("channel");
+      const to = user && channel ? { user, channel } : undefined;
+      const call: FakeSlackCall = {
+        method: "response_url",
+        params,
+        status: 200,
+        response: { ok: true },
+        ...(to ? { to } : {}),
+      };
+      // An action's respond(): an ephemeral reply only the clicker sees, like chat.postEphemeral.
+      if (to && params.response_type === "ephemeral" && typeof params.text === "string") {
+        this.workspace.ephemerals.push({
+          ...to,
+          text: params.text,
+          ...(Array.isArray(params.blocks) ? { blocks: params.blocks } : {}),
+        });
+      }
       this.calls.push(call);
       for (const listener of this.listeners) listener(call);
       res.writeHead(200, { "content-type": "application/json" }).end('{"ok":true}');

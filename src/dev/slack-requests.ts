@@ -103,6 +103,10 @@ export class SlackSender {
     },
     options?: SendOptions,
   ) {
+    // Real response_urls are opaque; the fake reads who clicked where from these parameters.
+    const respondTo = new URL(fields.responseUrl);
+    respondTo.searchParams.set("user", fields.user);
+    respondTo.searchParams.set("channel", fields.channel);
     const payload = {
       type: "block_actions",
       user: {
@@ -133,7 +137,7 @@ export class SlackSender {
         text: "Proposed fix",
       },
       state: { values: {} },
-      response_url: fields.responseUrl,
+      response_url: respondTo.toString(),
       actions: [
         {
           action_id: fields.actionId,

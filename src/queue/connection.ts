@@ -1,5 +1,6 @@
 import { Redis } from "ioredis";
-import { ConfigError } from "../errors.js";
+import { ConfigError, errorMessage } from "../errors.js";
+import { log } from "../log.js";
 
 /**
  * Redis connections. Producers (HTTP handlers, Slack listeners) must fail fast so a request gets
@@ -12,25 +13,55 @@ function retryStrategy(times: number): number {
   return Math.min(50 * 2 ** Math.min(times, 6), 2000);
 }
 
+/**
+ * Logs a connection's outages as structured lines, once per change of state ("lost" on the
+ * first error, "restored" when it is ready again), instead of ioredis printing "[ioredis]
+ * Unhandled error event" on stderr for every reconnect attempt. Connections made from it with
+ * `duplicate()` (BullMQ does that for its blocking clients) are watched the same way.
+ */
+export function watchConnection(redis: Redis, name: string): Redis {
+  let down = false;
+  redis.on("error", (error: unknown) => {
+    if (down) return;
+    down = true;
+    log.warn("redis connection lost; reconnecting", { connection: name, error: errorMessage(error) });
+  });
+  redis.on("ready", () => {
+    if (!down) return;
+    down = false;
+    log.info("redis connection restored", { connection: name });
+  });
+  const duplicate = redis.duplicate.bind(redis);
+  redis.duplicate = ((...args: Parameters<Redis["duplicate"]>) =>
+    watchConnection(duplicate(...args), `${name}+`)) as Redis["duplicate"];
+  return redis;
+}
+
 /** A connection for code that answers a caller: one retry per command, no offline queue. */
 export function createProducerConnection(url: string, name = "producer"): Redis {
-  return new Redis(url, {
-    connectionName: `k8s-triage:${name}`,
-    maxRetriesPerRequest: 1,
-    enableOfflineQueue: false,
-    connectTimeout: 2000,
-    retryStrategy,
-  });
+  return watchConnection(
+    new Redis(url, {
+      connectionName: `k8s-triage:${name}`,
+      maxRetriesPerRequest: 1,
+      enableOfflineQueue: false,
+      connectTimeout: 2000,
+      retryStrategy,
+    }),
+    name,
+  );
 }
 
 /** A connection for workers and subscribers: commands wait for a reconnect instead of failing. */
 export function createWorkerConnection(url: string, name = "worker"): Redis {
-  return new Redis(url, {
-    connectionName: `k8s-triage:${name}`,
-    maxRetriesPerRequest: null,
-    enableReadyCheck: true,
-    retryStrategy,
-  });
+  return watchConnection(
+    new Redis(url, {
+      connectionName: `k8s-triage:${name}`,
+      maxRetriesPerRequest: null,
+      enableReadyCheck: true,
+      retryStrategy,
+    }),
+    name,
+  );
 }
 
 /** Waits until a fail-fast connection is ready (its offline queue is off, so early commands would fail). */

@@ -168,7 +168,6 @@ export async function startServeApp(options: ServeAppOptions): Promise<ServeApp>
   const alertQueue = new AlertQueue(redis, prefix);
   // Alert groups are posted by this worker after the webhook answered (see detect/alert-queue).
   const alertConnection = createWorkerConnection(env.REDIS_URL as string, "alerts");
-  alertConnection.on("error", () => undefined);
   let alertWorker: Worker | undefined;
   const routes = ({ poster }: { poster: SlackPoster }): CustomRoute[] => {
     alertWorker = startAlertWorker({

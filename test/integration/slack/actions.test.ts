@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, inject, it } from "vitest";
 import { parsePolicy } from "../../../src/config/policy.js";
+import type { FakeSlackCall } from "../../../src/dev/fake-slack.js";
 import type { Investigation, ProposalRecord } from "../../../src/domain/investigation.js";
 import { APPROVE_ACTION_ID, DENY_ACTION_ID } from "../../../src/slack/blocks/proposal.js";
 import { waitFor } from "../../support/queue-helpers.js";
@@ -62,6 +63,10 @@ async function stored(): Promise<ProposalRecord> {
   return (await h.producer.store.get(investigation.id))?.proposals[0] as ProposalRecord;
 }
 
+/** A refusal: the action's response_url answered ephemerally (only the clicker sees it). */
+const isRefusal = (call: FakeSlackCall) =>
+  call.method === "response_url" && call.params.response_type === "ephemeral";
+
 function ephemeralsFor(user: string): string[] {
   return h.fake.workspace.ephemerals.filter((e) => e.user === user).map((e) => e.text);
 }
@@ -93,8 +98,8 @@ describe("Approve / Deny", () => {
 
   it("an unauthorized user gets an ephemeral explanation and nothing changes", async () => {
     await click("U0MALLORY");
-    const ephemeral = await h.fake.waitFor((call) => call.method === "chat.postEphemeral");
-    expect(ephemeral.params.user).toBe("U0MALLORY");
+    const ephemeral = await h.fake.waitFor(isRefusal);
+    expect(ephemeral.to?.user).toBe("U0MALLORY");
     expect(String(ephemeral.params.text)).toBe(
       "You can't approve this: <@U0MALLORY> is not an approver for namespace prod-api (approvers: <@U0BOB>, <@U0CAROL>, group S0SRE). Nothing was changed.",
     );
@@ -122,7 +127,7 @@ describe("Approve / Deny", () => {
     await click("U0CAROL", DENY_ACTION_ID);
     await waitFor(async () => (await stored()).state === "denied", "denial");
     await click("U0BOB");
-    const refusal = await h.fake.waitFor((call) => call.method === "chat.postEphemeral");
+    const refusal = await h.fake.waitFor(isRefusal);
     expect(String(refusal.params.text)).toMatch(/^Already denied by <@U0CAROL>/);
     expect((await stored()).state).toBe("denied");
     expect(await h.producer.remediations.count()).toBe(0);
@@ -135,7 +140,7 @@ describe("Approve / Deny", () => {
       return current;
     });
     await click("U0BOB");
-    const refusal = await h.fake.waitFor((call) => call.method === "chat.postEphemeral");
+    const refusal = await h.fake.waitFor(isRefusal);
     expect(String(refusal.params.text)).toMatch(/^This proposal expired/);
     const update = await h.fake.waitFor(
       (call) => call.method === "chat.update" && call.params.ts === messageTs,
@@ -210,7 +215,7 @@ describe("a decision is bound to the message its proposal was posted in", () => 
 
     // U0BOB may approve both; the click comes from the first investigation's card.
     expect((await click("U0BOB", APPROVE_ACTION_ID, foreign.token)).status).toBe(200);
-    const refusal = await h.fake.waitFor((call) => call.method === "chat.postEphemeral");
+    const refusal = await h.fake.waitFor(isRefusal);
     expect(String(refusal.params.text)).toBe(
       "This button does not belong to the proposal shown in this message. Nothing was changed.",
     );
@@ -248,7 +253,7 @@ describe("a decision is bound to the message its proposal was posted in", () => 
       return current;
     });
     await click("U0BOB");
-    const refusal = await h.fake.waitFor((call) => call.method === "chat.postEphemeral");
+    const refusal = await h.fake.waitFor(isRefusal);
     expect(String(refusal.params.text)).toMatch(/^This button does not belong/);
     expect((await stored()).state).toBe("pending");
     const thread = (await h.producer.store.get(investigation.id))?.thread;
@@ -262,5 +267,22 @@ describe("a decision is bound to the message its proposal was posted in", () => 
       responseUrl: h.fake.responseUrl(),
     });
     await waitFor(async () => (await stored()).state === "approved", "approval");
+  });
+});
+
+describe("a burst of refused clicks", () => {
+  it("answers every refusal through response_url and re-renders the message at most once", async () => {
+    await click("U0BOB");
+    await waitFor(async () => (await stored()).state === "approved", "approval");
+    await h.fake.waitFor((call) => call.method === "chat.update" && call.params.ts === messageTs);
+    const updatesBefore = h.fake.callsOf("chat.update").length;
+    const burst = 20;
+    await Promise.all(Array.from({ length: burst }, () => click("U0CAROL")));
+    await waitFor(() => h.fake.calls.filter(isRefusal).length >= burst || undefined, "every refusal");
+    expect(ephemeralsFor("U0CAROL")).toHaveLength(burst);
+    expect(h.fake.callsOf("chat.postEphemeral")).toEqual([]);
+    // Approved is already shown on the card: no refused click rewrites it again.
+    expect(h.fake.callsOf("chat.update").length - updatesBefore).toBe(0);
+    expect(await h.producer.remediations.count()).toBe(1);
   });
 });

@@ -60,17 +60,28 @@ async function rerender(
  * re-rendered with who decided and when, and the buttons are gone.
  */
 export function decisionHandler(deps: ListenerDeps, decision: Decision) {
-  return async ({ ack, body, action }: ButtonArgs): Promise<void> => {
+  return async ({ ack, body, action, respond }: ButtonArgs): Promise<void> => {
     await ack();
     const user = body.user.id;
     const channel = body.channel?.id ?? body.container?.channel_id;
     const messageTs = body.message?.ts ?? body.container?.message_ts;
     const threadTs = body.message?.thread_ts;
     if (!channel) return;
-    const tell = (text: string) =>
+    // Refusals go back through the action's response_url: it has its own budget, so a burst of
+    // refused clicks does not queue paced chat.postEphemeral calls behind the channel's posts.
+    const ephemeral = (text: string) =>
       deps.poster.ephemeral(channel, user, notice(text), threadTs).catch((error: unknown) => {
         deps.logger.warn("cannot post ephemeral", { error: errorMessage(error) });
       });
+    const tell = async (text: string) => {
+      if (!body.response_url) return ephemeral(text);
+      try {
+        await respond({ response_type: "ephemeral", replace_original: false, ...notice(text) });
+      } catch (error) {
+        deps.logger.warn("cannot answer through response_url", { error: errorMessage(error) });
+        await ephemeral(text);
+      }
+    };
     try {
       const token = action.value ?? "";
       if (!isWellFormedToken(token)) {
@@ -131,8 +142,14 @@ export function decisionHandler(deps: ListenerDeps, decision: Decision) {
       if (!result.ok) {
         await tell(refusalText(result));
         if (result.reason === "wrong-message") return;
+        // The clicked message is re-rendered once per state (buttons gone, who decided), however
+        // many refused clicks arrive: each re-render is a paced chat.update.
         const current = await deps.store.findByToken(token);
-        if (current && messageTs)
+        if (
+          current &&
+          messageTs &&
+          (await deps.once.claim(`rerender:${token}:${current.proposal.state}`, 24 * 3600))
+        )
           await rerender(deps, channel, messageTs, current.investigation, current.proposal);
         return;
       }
@@ -142,7 +159,10 @@ export function decisionHandler(deps: ListenerDeps, decision: Decision) {
         proposalId: proposal.id,
         investigationId: result.investigation.id,
       });
-      if (messageTs) await rerender(deps, channel, messageTs, result.investigation, result.proposal);
+      if (messageTs) {
+        await deps.once.claim(`rerender:${token}:${result.proposal.state}`, 24 * 3600);
+        await rerender(deps, channel, messageTs, result.investigation, result.proposal);
+      }
     } catch (error) {
       deps.logger.error("decision failed", { user, decision, error: errorMessage(error) });
       await tell(
