@@ -25,9 +25,15 @@ export const SCENARIOS: readonly ScenarioInfo[] = [
   {
     name: "prod-api-outage",
     summary:
-      "prod-api: payment-service ImagePullBackOff (unresolvable registry), auth-service Init:CrashLoopBackOff, api-gateway liveness kills (137), user-service missing Secret, analytics-service OOMKilled",
+      "prod-api: payment-service ImagePullBackOff (unresolvable registry), auth-service Init:CrashLoopBackOff, api-gateway liveness kills (137) because those two upstreams are down, user-service missing Secret, analytics-service OOMKilled",
     namespace: "prod-api",
-    categories: ["image-pull", "init-container-failure", "crash-loop", "missing-secret", "oom-killed"],
+    categories: [
+      "image-pull",
+      "init-container-failure",
+      "dependency-unavailable",
+      "missing-secret",
+      "oom-killed",
+    ],
   },
   {
     name: "a-team-missing-pvc",

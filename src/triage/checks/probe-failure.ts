@@ -1,7 +1,7 @@
 import type { Probe } from "../../domain/kube.js";
 import type { TriageContext } from "../context.js";
 import { downDependency } from "../dependencies.js";
-import { quoteEvent } from "../events.js";
+import { eventTimeMs, quoteEvent } from "../events.js";
 import { type Finding, makeFinding } from "../finding.js";
 import { networkBlock } from "../network-policies.js";
 import type { PodView } from "../pod-view.js";
@@ -48,6 +48,40 @@ function justStarting(ctx: TriageContext, view: PodView): boolean {
   return !Number.isNaN(since) && ctx.nowMs - since < STARTUP_GRACE_MS && failures < 3;
 }
 
+/** Liveness failures this recent, on a pod still Ready and never restarted, are a kill coming. */
+const LIVENESS_RECENT_MS = 10 * 60 * 1000;
+
+/**
+ * A Ready pod whose liveness probe keeps failing (repeated, recent Unhealthy events) before the
+ * kubelet has restarted it: it looks alive, and is about to be killed.
+ */
+function livenessWarnings(ctx: TriageContext, view: PodView): { view: PodView; value: ProbeSighting }[] {
+  const restarted = (view.pod.status?.containerStatuses ?? []).some((s) => s.restartCount > 0);
+  if (restarted) return [];
+  return ctx
+    .events("Pod", view.pod)
+    .filter((event) => {
+      const time = eventTimeMs(event);
+      return (
+        event.type === "Warning" &&
+        event.reason === "Unhealthy" &&
+        /^Liveness probe failed/i.test(event.message ?? "") &&
+        (event.count ?? 1) >= 2 &&
+        time !== undefined &&
+        ctx.nowMs - time <= LIVENESS_RECENT_MS
+      );
+    })
+    .map((event) => ({
+      view,
+      value: {
+        container: containerOf(view, event.involvedObject.fieldPath),
+        kind: "livenessProbe" as const,
+        quote: quoteEvent(event),
+        timeout: PROBE_TIMEOUT.test(event.message ?? ""),
+      },
+    }));
+}
+
 /**
  * probe-failure: containers that run but fail their probes (not ready, or restarted by liveness
  * without being in a crash loop — crash-loop owns those). Timeouts get a bounded probe patch.
@@ -55,7 +89,11 @@ function justStarting(ctx: TriageContext, view: PodView): boolean {
 export function checkProbeFailure(ctx: TriageContext): Finding[] {
   const pairs: { view: PodView; value: ProbeSighting }[] = [];
   for (const view of ctx.pods) {
-    if (view.healthy || view.phase !== "Running") continue;
+    if (view.phase !== "Running") continue;
+    if (view.healthy) {
+      pairs.push(...livenessWarnings(ctx, view));
+      continue;
+    }
     if (view.issues.some((i) => i.kind !== "not-ready")) continue;
     if (downDependency(ctx, view) || networkBlock(ctx, view) || justStarting(ctx, view)) continue;
     for (const event of view.events) {
@@ -97,8 +135,11 @@ export function checkProbeFailure(ctx: TriageContext): Finding[] {
         `container ${container} ${describeProbe(probeKind, c?.[probeKind] as Probe | undefined)}`,
         ...views.flatMap((v) => v.issues.map((i) => i.quote)).slice(0, 3),
       ],
-      confidence: 0.85,
-      summary: `${label(w)} container ${container} fails its ${probeKind}${timeouts.length > 0 ? " (the check times out)" : ""}, so it gets no traffic`,
+      // Still Ready: the kill is coming, not here, and a probe can recover.
+      confidence: views.every((v) => v.healthy) ? 0.65 : 0.85,
+      summary: views.every((v) => v.healthy)
+        ? `${label(w)} container ${container} keeps failing its livenessProbe${timeouts.length > 0 ? " (the check times out)" : ""} while still Ready, with no restart yet: the kubelet kills it once failureThreshold is reached`
+        : `${label(w)} container ${container} fails its ${probeKind}${timeouts.length > 0 ? " (the check times out)" : ""}, so it gets no traffic`,
       nextSteps: [
         timeouts.length > 0
           ? "The probe times out: the app answers too slowly (load, a slow dependency behind the health endpoint) or the timeout is too tight."

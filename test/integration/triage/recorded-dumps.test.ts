@@ -90,7 +90,7 @@ describe("a dump is triaged as recorded", () => {
 });
 
 describe("failing while it looks alive (no restarts, no waiting reason)", () => {
-  it("an init loop on an unresolvable name, evictions by a node not in the input, FailedCreate over quota without the ReplicaSet", async () => {
+  it("a liveness probe failing without a restart yet, an init loop on an unresolvable name, evictions by a node not in the input, FailedCreate over quota without the ReplicaSet", async () => {
     const { result } = await triageFile(dump("alive-but-failing.yaml"), "checkout");
     const byName = new Map(result.rootCauses.map((c) => [c.resource.name, c]));
     const orders = byName.get("orders");
@@ -106,7 +106,12 @@ describe("failing while it looks alive (no restarts, no waiting reason)", () => 
     const batch = byName.get("batch");
     expect(batch?.category).toBe("quota-exceeded");
     expect(batch?.evidence.join("\n")).toContain("exceeded quota: checkout-quota");
-    expect(result.rootCauses).toHaveLength(3);
+    const search = byName.get("search");
+    expect(search?.category).toBe("probe-failure");
+    expect(search?.summary).toContain(
+      "keeps failing its livenessProbe (the check times out) while still Ready",
+    );
+    expect(result.rootCauses).toHaveLength(4);
   });
 });
 
