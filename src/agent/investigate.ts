@@ -17,6 +17,7 @@ import { checkEvidenceSources, type SubmittedRca, submitRcaSchema } from "./rca-
 import { investigationSignal, primedSecrets, resolveConfig } from "./runtime.js";
 import { scrubValue } from "./scrub.js";
 import { investigationTools } from "./tools/index.js";
+import { toolCallLabel } from "./tools/labels.js";
 
 /** What the queue worker hands the agent for one investigation. */
 export interface InvestigateInput {
@@ -78,7 +79,10 @@ export async function investigateWithModel(input: InvestigateInput): Promise<Rca
       log.warn("model investigation fell back", { reason: result.reason });
       return { ...rcaFromTriage(input.triage, result.reason), usage: result.usage };
     }
-    const report = await reportFromModel(result.value, input, namespace, signal);
+    const report = withSourceLabels(
+      await reportFromModel(result.value, input, namespace, signal),
+      result.calls,
+    );
     log.info("model investigation complete", {
       rootCauses: report.rootCauses.length,
       proposals: report.proposals.length,
@@ -90,6 +94,21 @@ export async function investigateWithModel(input: InvestigateInput): Promise<Rca
     log.error("model investigation failed", { error: errorMessage(error) });
     return rcaFromTriage(input.triage, `the model investigation failed: ${errorMessage(error)}`);
   }
+}
+
+/** Each quote's source in words ("logs of pod X, previous container") instead of a tool-use id. */
+function withSourceLabels(
+  report: RcaReport,
+  calls: Record<string, { name: string; input: unknown }>,
+): RcaReport {
+  const rootCauses = report.rootCauses.map((cause) => ({
+    ...cause,
+    evidence: cause.evidence.map((evidence) => {
+      const call = calls[evidence.source];
+      return call ? { ...evidence, label: toolCallLabel(call.name, call.input) } : evidence;
+    }),
+  }));
+  return { ...report, rootCauses };
 }
 
 /** The model's RCA with its remediations vetted and merged with the deterministic proposals. */
