@@ -61,7 +61,8 @@ function criteriaFor(cause: RootCause): string[] {
     out.push(`${refText(cause.resource)} is Ready with no pressure conditions`);
   if (cause.category === "job-failed")
     out.push(`the next run of ${refText(cause.resource)} completes successfully`);
-  out.push(`no new Warning events for ${refText(cause.resource)} or its pods for 5 minutes`);
+  // How long is the policy's settle window, stated where validation runs; no invented duration here.
+  out.push(`no new Warning events for ${refText(cause.resource)} or its pods through the settle window`);
   return out;
 }
 
@@ -80,6 +81,6 @@ export function validationPlan(triage: TriageResult): string[] {
   const criteria = [...new Set(triage.rootCauses.flatMap(criteriaFor))];
   if (criteria.length > 0) return criteria.slice(0, 15);
   return [
-    `namespace ${triage.namespace} has no pods in a failing state and no new Warning events for 5 minutes`,
+    `namespace ${triage.namespace} has no pods in a failing state and no new Warning events through the settle window`,
   ];
 }

@@ -19,6 +19,7 @@ import { checkEvidenceSources, type SubmittedRca, submitRcaSchema } from "./rca-
 import { primedSecrets, resolveConfig } from "./runtime.js";
 import { scrubValue } from "./scrub.js";
 import { investigationTools } from "./tools/index.js";
+import { toolCallLabel } from "./tools/labels.js";
 
 /** What the queue worker hands the agent for one investigation. */
 export interface InvestigateInput {
@@ -85,7 +86,10 @@ async function investigate(input: InvestigateInput): Promise<RcaReport> {
       log.warn("model investigation fell back", { reason: result.reason });
       return { ...rcaFromTriage(input.triage, result.reason), usage: result.usage };
     }
-    const report = await reportFromModel(result.value, input, namespace, signal);
+    const report = withSourceLabels(
+      await reportFromModel(result.value, input, namespace, signal),
+      result.calls,
+    );
     log.info("model investigation complete", {
       rootCauses: report.rootCauses.length,
       proposals: report.proposals.length,
@@ -99,6 +103,21 @@ async function investigate(input: InvestigateInput): Promise<RcaReport> {
   } finally {
     deadline.dispose();
   }
+}
+
+/** Each quote's source in words ("logs of pod X, previous container") instead of a tool-use id. */
+function withSourceLabels(
+  report: RcaReport,
+  calls: Record<string, { name: string; input: unknown }>,
+): RcaReport {
+  const rootCauses = report.rootCauses.map((cause) => ({
+    ...cause,
+    evidence: cause.evidence.map((evidence) => {
+      const call = calls[evidence.source];
+      return call ? { ...evidence, label: toolCallLabel(call.name, call.input) } : evidence;
+    }),
+  }));
+  return { ...report, rootCauses };
 }
 
 /** The model's RCA with its remediations vetted and merged with the deterministic proposals. */

@@ -34,7 +34,14 @@ export interface LoopInput<T> {
 }
 
 export type LoopResult<T> =
-  | { ok: true; value: T; usage: ModelUsage; callIds: string[] }
+  | {
+      ok: true;
+      value: T;
+      usage: ModelUsage;
+      callIds: string[];
+      /** What each tool call asked for, by id, so evidence can say where it came from. */
+      calls: Record<string, { name: string; input: unknown }>;
+    }
   | { ok: false; reason: string; usage: ModelUsage };
 
 /** Budget share after which the next turn must be the final answer. */
@@ -75,6 +82,7 @@ export async function runToolLoop<T>(input: LoopInput<T>): Promise<LoopResult<T>
   const definitions = toolDefinitions([...input.tools, { ...final, inputSchema: finalSchema(final) }]);
   const messages: MessageParam[] = [{ role: "user", content: input.firstUser }];
   const knownCallIds = new Set<string>();
+  const callLog: Record<string, { name: string; input: unknown }> = {};
   const previousCalls = new Map<string, string>();
   let invalidAnswers = 0;
   let mustAnswer = false;
@@ -127,6 +135,7 @@ export async function runToolLoop<T>(input: LoopInput<T>): Promise<LoopResult<T>
           value: context.secrets ? mapStrings(value, (text) => context.secrets?.scrub(text) ?? text) : value,
           usage: meter.snapshot(),
           callIds: [...knownCallIds],
+          calls: callLog,
         };
       }
       invalidAnswers++;
@@ -144,6 +153,7 @@ export async function runToolLoop<T>(input: LoopInput<T>): Promise<LoopResult<T>
       );
     }
     meter.toolCalls += calls.length;
+    for (const call of calls) callLog[call.id] = { name: call.name, input: call.input };
     results.push(
       ...(await runCalls(calls, input.tools, context, previousCalls, knownCallIds, config.resultTokenCap)),
     );

@@ -89,7 +89,14 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     const run = await runDemoScript(stack, transcript);
     stopFollowing();
     const exposition = await (await fetch(`${stack.serveUrl}/metrics`)).text();
-    const summary = summarize(run, engine, stack.sim.requests, exposition, transcript.elapsedMs());
+    const summary = summarize(
+      run,
+      engine,
+      stack.sim.requests,
+      exposition,
+      transcript.elapsedMs(),
+      transcript.events,
+    );
     if (!options.json) write(renderSummary(summary));
     if (options.html) {
       await writeFile(

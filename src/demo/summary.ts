@@ -1,5 +1,7 @@
 import { isMutating, type RecordedRequest } from "../sim/index.js";
+import { THREAD_BUDGET } from "../slack/blocks/budget.js";
 import type { DemoRun, PhaseTimes } from "./script.js";
+import type { TranscriptEvent } from "./transcript.js";
 
 /** One phase of the summary table. */
 export interface PhaseSummary {
@@ -19,6 +21,27 @@ export interface DemoSummary {
   metrics: string[];
   finalStatus: Record<string, string>;
   totalMs: number;
+  /** The /triage thread against THREAD_BUDGET: time to the RCA reply, replies before any approval. */
+  thread?: { rcaMs: number; replies: number; rcaBudgetMs: number; repliesBudget: number };
+}
+
+/** Measures the slash command's thread from the transcript (the first channel message's thread). */
+export function measureThread(events: readonly TranscriptEvent[]): DemoSummary["thread"] {
+  const asked = events.find((event) => event.kind === "step" && event.text.includes("/triage"));
+  const parent = events.find((event) => event.kind === "message" && asked && event.atMs >= asked.atMs);
+  if (!asked || !parent?.label) return undefined;
+  const replies = events.filter(
+    (event) => event.kind === "reply" && event.label?.startsWith(`${parent.label}.`),
+  );
+  const files = events.filter((event) => event.kind === "file" && event.channel === parent.channel);
+  const rca = replies.find((event) => event.text.includes("Root cause ("));
+  if (!rca) return undefined;
+  return {
+    rcaMs: rca.atMs - asked.atMs,
+    replies: replies.length + files.length,
+    rcaBudgetMs: THREAD_BUDGET.rcaWithinMs,
+    repliesBudget: THREAD_BUDGET.maxRepliesBeforeApproval,
+  };
 }
 
 function requestCounts(requests: readonly RecordedRequest[]): DemoSummary["requests"] {
@@ -79,7 +102,9 @@ export function summarize(
   requests: readonly RecordedRequest[],
   exposition: string,
   totalMs: number,
+  events: readonly TranscriptEvent[] = [],
 ): DemoSummary {
+  const thread = measureThread(events);
   const phases: PhaseSummary[] = [];
   for (const phase of ["detect", "analyze", "remediate", "validate"] as const) {
     run.incidents.forEach((incident, index) => {
@@ -100,6 +125,7 @@ export function summarize(
     metrics: metricHighlights(exposition),
     finalStatus: Object.fromEntries(run.incidents.map((i) => [i.namespace, i.investigation.status])),
     totalMs,
+    ...(thread ? { thread } : {}),
   };
 }
 
@@ -110,6 +136,13 @@ export function renderSummary(summary: DemoSummary): string {
   for (const phase of summary.phases) {
     lines.push(
       `  ${phase.phase.padEnd(9)} ${phase.namespace.padEnd(9)} ${seconds(phase.durationMs).padStart(7)}  ${phase.detail}`,
+    );
+  }
+  if (summary.thread) {
+    const t = summary.thread;
+    lines.push(
+      "",
+      `thread: the RCA reply landed ${seconds(t.rcaMs)} after /triage (budget ${seconds(t.rcaBudgetMs)}); ${t.replies} replies before any approval (budget ${t.repliesBudget})`,
     );
   }
   lines.push("", "Simulated API server, requests by identity:");
