@@ -64,7 +64,7 @@ export async function dispatchResource(
     resource: spec.plural,
     ...(route.subresource ? { subresource: route.subresource } : {}),
   };
-  if (!isAllowed(identity, access)) {
+  if (!isAllowed(identity, { ...access, form: request.form })) {
     throw forbidden({
       user: identity.name,
       ...access,

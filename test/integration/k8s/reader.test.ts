@@ -20,8 +20,8 @@ beforeAll(async () => {
         rules: [{ verbs: ["get", "list", "watch"] }],
         deny: [
           { resources: ["networkpolicies"], apiGroups: ["networking.k8s.io"] },
-          // As the reader role: Secrets may only be listed (as metadata).
-          { resources: ["secrets"], exceptVerbs: ["list"] },
+          // As the reader: Secrets may only be listed as metadata.
+          { resources: ["secrets"], allowMetadataList: true },
         ],
       },
     ],
