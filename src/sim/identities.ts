@@ -16,13 +16,17 @@ export interface AccessRule {
   resources?: string[];
 }
 
-/** A resource denial that overrides every rule (any verb but `exceptVerbs`). */
+/** A resource denial that overrides every rule (any verb). */
 export interface AccessDenial {
   resources: string[];
   /** Default ["*"]. */
   apiGroups?: string[];
-  /** Verbs the denial leaves to the rules (the reader's metadata-only `list` of Secrets). */
-  exceptVerbs?: string[];
+  /**
+   * Leaves a `list` answered as PartialObjectMetadataList to the rules: the reader may list Secret
+   * metadata but never receive a Secret's data. Stricter than RBAC (whose `list` would also allow
+   * full objects), so a test against the simulated cluster fails if the reader ever asks for data.
+   */
+  allowMetadataList?: boolean;
 }
 
 /** A user of the simulated cluster. */
@@ -66,8 +70,8 @@ function token(name: string): string {
 }
 
 /**
- * admin: everything. reader: get/list/watch on everything except Secrets, which it may only list
- * (the reader role's metadata-only list). executor: read the
+ * admin: everything. reader: get/list/watch on everything except Secrets, which it may only list as
+ * metadata (PartialObjectMetadataList). executor: read the
  * workload groups, plus exactly the writes of the remediation catalog (delete pods, patch/update
  * workloads and their scale, create PVCs); never Secrets or RBAC.
  */
@@ -85,8 +89,8 @@ export function defaultIdentities(
       name: "reader",
       token: tokens.reader ?? token("reader"),
       rules: [{ verbs: READ }],
-      // Secrets: list only, as the reader role does (the reader asks for metadata, never data).
-      deny: [{ resources: ["secrets"], apiGroups: [""], exceptVerbs: ["list"] }],
+      // Secrets: a metadata-only list, as the reader role is used (never get, watch or data).
+      deny: [{ resources: ["secrets"], apiGroups: [""], allowMetadataList: true }],
     },
     executor: {
       name: "executor",
@@ -124,6 +128,8 @@ export interface AccessRequest {
   namespace?: string;
   /** The object's name (absent for list, watch, and create of a collection). */
   name?: string;
+  /** The negotiated response form (`metadata` for PartialObjectMetadata), when known. */
+  form?: string;
 }
 
 function matchesResource(patterns: string[] | undefined, resource: string, subresource?: string): boolean {
@@ -143,8 +149,9 @@ function matchesGroup(patterns: string[] | undefined, group: string): boolean {
 export function isAllowed(identity: Identity, request: AccessRequest): boolean {
   if (identity.rbac) return allowingRule(identity.rbac, request) !== undefined;
   for (const denial of identity.deny ?? []) {
+    const metadataList = request.verb === "list" && request.form === "metadata";
     if (
-      !denial.exceptVerbs?.includes(request.verb) &&
+      !(denial.allowMetadataList && metadataList) &&
       matchesGroup(denial.apiGroups, request.group) &&
       denial.resources.some((pattern) => pattern === "*" || pattern === request.resource)
     ) {

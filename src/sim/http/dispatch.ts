@@ -66,7 +66,8 @@ export async function dispatchResource(
     ...(route.namespace !== undefined ? { namespace: route.namespace } : {}),
     ...(route.name !== undefined ? { name: route.name } : {}),
   };
-  if (!isAllowed(identity, access)) throw forbidden({ user: identity.name, ...access });
+  if (!isAllowed(identity, { ...access, form: request.form }))
+    throw forbidden({ user: identity.name, ...access });
   if (request.query.dryRun !== undefined && request.query.dryRun !== "All") {
     throw badRequest(`dryRun: Unsupported value: "${request.query.dryRun}": supported values: "All"`);
   }

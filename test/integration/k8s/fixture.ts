@@ -117,13 +117,13 @@ export function shopState(options: { pods?: number; broken?: boolean } = {}): st
   return docs.map((doc) => stringify(doc)).join("---\n");
 }
 
-/** A reader that may read everything except NetworkPolicies (Secrets: list only, as the reader role): one 403 gap. */
+/** A reader that may read everything except NetworkPolicies (Secrets: metadata lists only, as the reader role): one 403 gap. */
 export const NO_NETPOL_IDENTITY: Identity = {
   name: "no-netpol",
   token: "no-netpol-token",
   rules: [{ verbs: ["get", "list", "watch"] }],
   deny: [
     { resources: ["networkpolicies"], apiGroups: ["networking.k8s.io"] },
-    { resources: ["secrets"], exceptVerbs: ["list"] },
+    { resources: ["secrets"], allowMetadataList: true },
   ],
 };

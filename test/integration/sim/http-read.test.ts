@@ -91,7 +91,10 @@ describe("simulated API server over raw HTTP: reads", () => {
     expect(items).toHaveLength(1);
     expect(Object.keys(items[0] ?? {}).sort()).toEqual(["apiVersion", "kind", "metadata"]);
     expect(items[0]).toMatchObject({ kind: "PartialObjectMetadata", metadata: { name: "db-credentials" } });
-    const denied = await call("/api/v1/namespaces/shop/secrets", { accept, token: sim.tokens.reader });
+    // The reader may list Secrets only as metadata; asking for the objects themselves is refused.
+    const asMetadata = await call("/api/v1/namespaces/shop/secrets", { accept, token: sim.tokens.reader });
+    expect(asMetadata.json.kind).toBe("PartialObjectMetadataList");
+    const denied = await call("/api/v1/namespaces/shop/secrets", { token: sim.tokens.reader });
     expect(denied.status).toBe(403);
     expect(denied.json.message).toBe(
       'secrets is forbidden: User "reader" cannot list resource "secrets" in API group "" in the namespace "shop"',

@@ -141,6 +141,7 @@ describe("simulated API server over raw HTTP: writes and control", () => {
         resource: "pods",
         group: "",
         namespace: "shop",
+        form: "object",
         dryRun: false,
         status: 200,
         at: undefined,

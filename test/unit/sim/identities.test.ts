@@ -6,14 +6,16 @@ import { validateObject } from "../../../src/sim/validation.js";
 const { admin, reader, executor } = defaultIdentities({ admin: "a", reader: "r", executor: "e" });
 
 describe("default identities", () => {
-  it("lets the reader get/list/watch everything, Secrets only list (metadata), and write nothing", () => {
+  it("lets the reader get/list/watch everything but Secrets (a metadata-only list), and write nothing", () => {
     for (const verb of ["get", "list", "watch"]) {
       expect(isAllowed(reader, { verb, group: "", resource: "pods" })).toBe(true);
       expect(isAllowed(reader, { verb, group: "apps", resource: "deployments" })).toBe(true);
-      expect(isAllowed(reader, { verb, group: "", resource: "secrets" })).toBe(verb === "list");
-    }
-    for (const verb of ["create", "update", "patch", "delete", "deletecollection"])
       expect(isAllowed(reader, { verb, group: "", resource: "secrets" })).toBe(false);
+      expect(isAllowed(reader, { verb, group: "", resource: "secrets", form: "object" })).toBe(false);
+      expect(isAllowed(reader, { verb, group: "", resource: "secrets", form: "metadata" })).toBe(
+        verb === "list",
+      );
+    }
     expect(isAllowed(reader, { verb: "get", group: "", resource: "pods", subresource: "log" })).toBe(true);
     for (const verb of ["create", "update", "patch", "delete", "deletecollection"]) {
       expect(isAllowed(reader, { verb, group: "", resource: "pods" })).toBe(false);
