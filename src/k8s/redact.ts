@@ -2,6 +2,7 @@ import type { KubeObject } from "../domain/kube.js";
 import { hideSecretPairs, hideTokens, MAYBE_SECRET, REDACTED } from "./secret-patterns.js";
 
 export { REDACTED };
+
 import { trimManagedFields } from "./managed-fields.js";
 
 /**
