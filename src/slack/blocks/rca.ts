@@ -28,7 +28,7 @@ function causeBlocks(cause: RcaRootCause, index: number, options: RcaRenderOptio
   ];
   if (cause.affected.length > 0) lines.push(`_Affected:_ ${cause.affected.map(refText).join(", ")}`);
   for (const change of cause.changes ?? [])
-    lines.push(`:clock3: _Changed before it:_ ${escapeMrkdwn(change.lead)}`);
+    lines.push(`:clock3: _Changed before it:_ ${escapeMrkdwn(change.lead)} (${change.at})`);
   const shown = options.evidenceAttached
     ? cause.evidence.slice(0, INLINE_QUOTES_WHEN_ATTACHED)
     : cause.evidence;
