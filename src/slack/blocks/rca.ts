@@ -180,6 +180,12 @@ export function evidenceFile(investigation: Investigation, options: RcaRenderOpt
       );
     }
     for (const evidence of cause.evidence) out.push(`--- ${sourceLabel(evidence)}`, evidence.quote, "");
+    if (cause.changes?.length)
+      out.push(
+        "Changed before it:",
+        ...cause.changes.map((change) => `  - ${change.lead} (${change.at})`),
+        "",
+      );
     const triage = triageCause(investigation, cause);
     if (triage?.nextSteps.length)
       out.push("Next steps:", ...triage.nextSteps.map((step) => `  - ${step}`), "");
