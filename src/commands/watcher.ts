@@ -13,6 +13,7 @@ import { createRedisMetrics, renderMetrics } from "../metrics/registry.js";
 import { createProducerConnection, createWorkerConnection } from "../queue/connection.js";
 import { Producer } from "../queue/producer.js";
 import { startHealthServer } from "../server/health.js";
+import { armExitDeadline, CLOSE_MARGIN_SECONDS } from "./shutdown.js";
 
 const USAGE = `usage: k8s-triage watcher [--kubeconfig F] [--context C] [--dev-redis]
 
@@ -92,6 +93,7 @@ export async function run(args: string[]): Promise<number> {
   const controller = new AbortController();
   const stop = (signal: NodeJS.Signals) => {
     logger.info("stopping watcher", { signal });
+    armExitDeadline(2 * CLOSE_MARGIN_SECONDS, logger);
     controller.abort();
   };
   process.once("SIGTERM", stop);
