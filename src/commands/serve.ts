@@ -4,6 +4,7 @@ import { loadPolicy } from "../config/policy.js";
 import { ConfigError, InputError } from "../errors.js";
 import { log } from "../log.js";
 import { startServeApp } from "../server/serve-app.js";
+import { armExitDeadline, CLOSE_MARGIN_SECONDS } from "./shutdown.js";
 
 const USAGE = `usage: k8s-triage serve [--port N]
 
@@ -108,6 +109,7 @@ export async function run(args: string[]): Promise<number> {
 
   const signal = await signalled;
   logger.info("stopping", { signal });
+  armExitDeadline(2 * CLOSE_MARGIN_SECONDS, logger);
   // Stop taking requests first, then release the queue and Redis: no request is half-handled.
   await serve.stop();
   return 0;

@@ -16,6 +16,7 @@ import { createProducerConnection, createWorkerConnection, requireRedisUrl } fro
 import { Producer } from "../queue/producer.js";
 import { startHealthServer } from "../server/health.js";
 import { quietRedisErrors, redisDisplay, redisReadiness, waitFor } from "../server/startup.js";
+import { armExitDeadline, CLOSE_MARGIN_SECONDS } from "./shutdown.js";
 
 const USAGE = `usage: k8s-triage watcher [--kubeconfig F] [--context C] [--dev-redis]
 
@@ -60,6 +61,7 @@ export async function run(args: string[]): Promise<number> {
   const controller = new AbortController();
   const stop = (signal: NodeJS.Signals) => {
     logger.info("stopping watcher", { signal });
+    armExitDeadline(2 * CLOSE_MARGIN_SECONDS, logger);
     controller.abort();
   };
   process.once("SIGTERM", stop);

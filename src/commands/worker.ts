@@ -13,6 +13,7 @@ import { QUEUE_NAMES, type QueueKey, queueKeyOf } from "../queue/keys.js";
 import { startPipelineWorkers } from "../queue/worker.js";
 import { startHealthServer } from "../server/health.js";
 import { quietRedisErrors, redisDisplay, redisReadiness, waitFor } from "../server/startup.js";
+import { armExitDeadline, CLOSE_MARGIN_SECONDS } from "./shutdown.js";
 
 const USAGE = `usage: k8s-triage worker [--dev-redis] [--queues investigations,remediations,follow-ups,notifications] [--concurrency N]
 
@@ -150,6 +151,7 @@ export async function run(args: string[]): Promise<number> {
   logger.info("workers started", { healthPort: health.port, queues: queues ?? "all" });
   const signal = await stopped;
   log.info("stopping workers", { signal });
+  armExitDeadline(env.WORKER_SHUTDOWN_GRACE_SECONDS + CLOSE_MARGIN_SECONDS, log);
   await health.close();
   await Promise.all(scraped.map((queue) => queue.close()));
   await workers.close(env.WORKER_SHUTDOWN_GRACE_SECONDS * 1000);
