@@ -1,4 +1,4 @@
-import { investigateWithModel, rcaFromTriage } from "../agent/index.js";
+import { rcaFromTriage } from "../agent/fallback.js";
 import { loadPolicy } from "../config/policy.js";
 import type { RcaReport } from "../domain/rca.js";
 import type { TriageResult } from "../domain/types.js";
@@ -18,12 +18,15 @@ export async function cliRca(input: {
   noLlm: boolean;
 }): Promise<RcaReport> {
   if (input.noLlm) return rcaFromTriage(input.result, "--no-llm was given");
+  if (!process.env.ANTHROPIC_API_KEY) return rcaFromTriage(input.result, "no ANTHROPIC_API_KEY is set");
   let policy: ReturnType<typeof loadPolicy>;
   try {
     policy = loadPolicy(process.env.TRIAGE_POLICY_FILE);
   } catch (error) {
     return rcaFromTriage(input.result, `the policy file could not be read: ${errorMessage(error)}`);
   }
+  // Loaded only when Claude is asked: the SDK and the loop cost start-up time every other run.
+  const { investigateWithModel } = await import("../agent/index.js");
   return investigateWithModel({
     reader: input.reader,
     triage: input.result,
