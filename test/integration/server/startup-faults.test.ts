@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { FakeSlack } from "../../../src/dev/fake-slack.js";
 import { freePort, type RedisServer, startRedisServer } from "../../../src/dev/local-redis.js";
 import { type SimCluster, startSimCluster } from "../../../src/sim/index.js";
@@ -14,6 +14,9 @@ import { type SimCluster, startSimCluster } from "../../../src/sim/index.js";
  */
 
 const ROOT = process.cwd();
+// Each case starts a role as a child process through tsx; on a loaded 2-core CI machine that alone
+// can take most of the default 60 s.
+vi.setConfig({ testTimeout: 180_000 });
 
 interface Role {
   child: ChildProcess;
@@ -54,7 +57,7 @@ async function get(port: number, path: string): Promise<{ status: number; body: 
   }
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 45_000): Promise<T> {
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 120_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
