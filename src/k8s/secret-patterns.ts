@@ -212,9 +212,11 @@ export function isStatusWord(value: string): boolean {
 
 /**
  * `key=value` / `key: value` / `"key": "value"` pairs (DB_PASSWORD=…, token: …, "apiKey":"…").
- * Groups: 1 the key with its separator (kept), 2 the key, 3 the value.
+ * Groups: 1 the key with its separator (kept), 2 the key, 3 the value. The regex only finds keys
+ * that end in a candidate word (cheap on ordinary text); {@link isSecretKeyName} decides.
  */
-export const SECRET_PAIR = /(\b([A-Za-z0-9_.-]+)["']?[ \t]*[:=][ \t]*)("[^"\n]*"|'[^'\n]*'|[^\s,;&"'}\]]+)/g;
+export const SECRET_PAIR =
+  /(\b([A-Za-z0-9_.-]*(?:password|passwd|pwd|passphrase|pass|secret|token|key|id|credentials?|cookie|dsn|auth|string|connstr))["']?[ \t]*[:=][ \t]*)("[^"\n]*"|'[^'\n]*'|[^\s,;&"'}\]]+)/gi;
 
 /** "the password is hunter2", "secret was s3cr3t", "api key = abc": phrases in prose and logs. */
 export const SECRET_PHRASE =
