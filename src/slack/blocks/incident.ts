@@ -76,7 +76,7 @@ export function shortRef(ref: ResourceRef): string {
 export function topCauseSentence(investigation: Investigation): string | undefined {
   const top = rankedCauses(investigation)[0];
   if (!top) return undefined;
-  return `${shortRef(top.resource)}: ${firstSentence(top.summary, 160)}`;
+  return `${shortRef(top.resource)}: ${firstSentence(top.summary, 130)}`;
 }
 
 /**
