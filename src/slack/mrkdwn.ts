@@ -55,6 +55,8 @@ export function codeBlock(text: string): string {
 export function slackDate(iso: string, format = "{date_short_pretty} {time}"): string {
   const seconds = Math.floor(Date.parse(iso) / 1000);
   if (!Number.isFinite(seconds)) return escapeMrkdwn(iso);
-  const fallback = new Date(seconds * 1000).toISOString().replace("T", " ").slice(0, 16) + " UTC";
+  const full = new Date(seconds * 1000).toISOString().replace("T", " ").slice(0, 16);
+  // The fallback (clients without date rendering, transcripts) shows what the format shows.
+  const fallback = `${format === "{time}" ? full.slice(11) : full} UTC`;
   return `<!date^${seconds}^${format}|${fallback}>`;
 }

@@ -104,9 +104,12 @@ export function rcaMessage(investigation: Investigation, options: RcaRenderOptio
   const severity = incidentSeverity(investigation);
   const ns = investigation.trigger.namespace;
   const summary = rca?.summary ?? investigation.triage?.headline ?? "";
+  // The rule-based summary is the triage headline, which the parent already shows as the impact:
+  // repeating it costs a line of the first screen.
+  const repeatsParent = summary === investigation.triage?.headline;
   const blocks: Block[] = [
     ...sections(
-      `*Root-cause analysis* · ${severityBadge(severity)} · cluster *${escapeMrkdwn(clusterOf(options))}* · namespace *${escapeMrkdwn(ns)}*\n${escapeMrkdwn(firstSentence(summary, THREAD_BUDGET.causeLineChars))}`,
+      `*Root-cause analysis* · ${severityBadge(severity)} · cluster *${escapeMrkdwn(clusterOf(options))}* · namespace *${escapeMrkdwn(ns)}*${repeatsParent ? "" : `\n${escapeMrkdwn(firstSentence(summary, THREAD_BUDGET.causeLineChars))}`}`,
     ),
   ];
   const shown = causes.slice(0, THREAD_BUDGET.maxCausesInline);

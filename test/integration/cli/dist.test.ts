@@ -46,7 +46,7 @@ describe("the CLI built into dist/ (as the Docker image runs it)", () => {
     const top = await cli(["--help"]);
     expect(top.code).toBe(0);
     const names = [...top.stdout.matchAll(/^ {2}(\w+) /gm)].map((match) => match[1] ?? "");
-    expect(names).toEqual(["triage", "sim", "serve", "worker", "watcher", "demo", "bench", "eval"]);
+    expect(names).toEqual(["triage", "sim", "serve", "worker", "watcher", "demo", "bench", "mcp", "eval"]);
     const helps = await Promise.all(names.map((name) => cli([name, "--help"])));
     names.forEach((name, i) => {
       const help = helps[i] as Awaited<ReturnType<typeof cli>>;

@@ -72,6 +72,7 @@ describe("k8s-triage mcp over stdio", () => {
     const names = tools.map((tool) => tool.name).sort();
     expect(names).toEqual(
       [
+        "change_timeline",
         "describe",
         "explain_proposal",
         "get_events",
@@ -131,7 +132,7 @@ describe("k8s-triage mcp over stdio", () => {
     expect(result.isError).toBeFalsy();
     const body = JSON.parse(unwrap(textOf(result), "explain_proposal"));
     expect(body.executed).toBe(false);
-    expect(body.change).toMatch(/revision/);
+    expect(body.change).toMatch(/spec\.template\.spec\.containers\[payment-service\]\.image: \S+ -> \S+/);
     expect(body.request.method).toBe("PATCH");
     expect(body.request.path).toBe("/apis/apps/v1/namespaces/prod-api/deployments/payment-service");
     expect(body.policy.allowed).toBe(true);

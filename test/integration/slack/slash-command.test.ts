@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, inject, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, inject, it, vi } from "vitest";
 import type { Investigation } from "../../../src/domain/investigation.js";
 import { APPROVE_ACTION_ID } from "../../../src/slack/blocks/proposal.js";
 import { waitFor } from "../../support/queue-helpers.js";
@@ -124,6 +124,10 @@ describe("/triage <namespace>", () => {
 
     await h.send.command({ text: "prod-api", responseUrl: h.fake.responseUrl() });
     await h.fake.waitFor((call) => call.method === "chat.postMessage");
+    // The parent is posted before the investigation is recorded; status reads the record.
+    await vi.waitFor(async () => expect(await h.producer.store.recent()).toHaveLength(1), {
+      timeout: 10_000,
+    });
     const status = await h.send.command({ text: "status", responseUrl: h.fake.responseUrl("status") });
     expect(status.status).toBe(200);
     const reply = await h.fake.waitFor((call) => call.method === "response_url");

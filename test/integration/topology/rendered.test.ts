@@ -282,7 +282,7 @@ describe("the rendered chart, run as processes under its own RBAC", () => {
     // The executor holds no Slack token: the result reached the thread through a worker.
     await until("the execution result in the thread", () =>
       threadMessages(message.channel, message.threadTs ?? message.ts).find((m) =>
-        /^Applied create-pvc/.test(m.text),
+        /^(\[[^\]]+\] )?Applied create-pvc/.test(m.text),
       ),
     );
     expect(pod("executor").env.SLACK_BOT_TOKEN).toBeUndefined();
@@ -355,7 +355,7 @@ describe("the rendered chart, run as processes under its own RBAC", () => {
         ],
       }),
     });
-    expect(response.status).toBe(200);
+    expect(response.status).toBe(202);
     await until("the alert in the incident channel", () =>
       slack.workspace.messages.find(
         (m) => m.channel === "C0INCIDENTS" && m.text.includes("KubePodCrashLooping"),

@@ -109,8 +109,9 @@ describe("Helm chart", () => {
           "networking.k8s.io/networkpolicies",
         ])
         .concat(["policy/poddisruptionbudgets", "storage.k8s.io/storageclasses"])
-        .flatMap((key) => ["get", "list", "watch"].map((verb) => `${key}:${verb}`))
-        .concat(["/pods/log:get"]),
+        // Since #12 the reader watches only what the watcher watches (events).
+        .flatMap((key) => ["get", "list"].map((verb) => `${key}:${verb}`))
+        .concat(["/events:watch", "/pods/log:get"]),
     );
     const now = readerRules().flatMap((rule) =>
       (rule.resources ?? []).flatMap((resource) =>
@@ -124,7 +125,7 @@ describe("Helm chart", () => {
         "/secrets:list",
         ...["apps/controllerrevisions", "argoproj.io/applications", "helm.toolkit.fluxcd.io/helmreleases"]
           .concat(["kustomize.toolkit.fluxcd.io/kustomizations"])
-          .flatMap((key) => ["get", "list", "watch"].map((verb) => `${key}:${verb}`)),
+          .flatMap((key) => ["get", "list"].map((verb) => `${key}:${verb}`)),
       ].sort(),
     );
   });
