@@ -64,7 +64,11 @@ export interface ScopeOptions {
  * The key prefix of `cluster` under the base prefix (`QUEUE_PREFIX`): `base` for the default
  * cluster, `base:eu-1` otherwise; `{base}` / `{base:eu-1}` with a hash tag.
  */
-export function scopePrefix(base: string, cluster: string = DEFAULT_CLUSTER, options: ScopeOptions = {}): string {
+export function scopePrefix(
+  base: string,
+  cluster: string = DEFAULT_CLUSTER,
+  options: ScopeOptions = {},
+): string {
   const scope = cluster === DEFAULT_CLUSTER ? base : `${base}:${cluster}`;
   return options.hashTag ? `{${scope}}` : scope;
 }
