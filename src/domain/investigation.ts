@@ -1,4 +1,5 @@
 import type { RemediationProposal } from "./actions.js";
+import type { MetricChart } from "./metrics.js";
 import type { ModelUsage, RcaReport } from "./rca.js";
 import type { ResourceRef, TriageResult } from "./types.js";
 
@@ -129,6 +130,8 @@ export interface Investigation {
   triage?: TriageResult;
   rca?: RcaReport;
   proposals: ProposalRecord[];
+  /** Charts of the metrics the investigation read (Prometheus / metrics-server), posted in the thread. */
+  charts?: MetricChart[];
   error?: string;
 }
 
