@@ -44,6 +44,10 @@ const commands: Record<string, { describe: string; load: () => Promise<CommandMo
     describe: "run every built-in scenario through the Claude loop (replay or --live)",
     load: () => import("./commands/eval.js"),
   },
+  "redis-acl": {
+    describe: "print the Redis ACL rules of an agent (one cluster's keys) or the central user",
+    load: () => import("./commands/redis-acl.js"),
+  },
 };
 
 function usage(): string {

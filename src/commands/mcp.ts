@@ -8,6 +8,7 @@ import { loadKubeConfig } from "../k8s/kubeconfig.js";
 import { log } from "../log.js";
 import { serveStdio, startHttpEndpoint, startMcpService } from "../mcp/index.js";
 import { createProducerConnection, waitReady } from "../queue/connection.js";
+import { pipelinePrefix, redisSettingsFromEnv } from "../queue/redis-settings.js";
 
 const USAGE = `usage: k8s-triage mcp [--http [--port N] [--host H]] [options]
 
@@ -140,7 +141,8 @@ export async function run(argv: string[]): Promise<number> {
     console.error(`k8s-triage mcp: ${errorMessage(error)}`);
     return 2;
   }
-  const redis = env.REDIS_URL ? createProducerConnection(env.REDIS_URL, "mcp") : undefined;
+  const redisTarget = redisSettingsFromEnv(env);
+  const redis = redisTarget ? createProducerConnection(redisTarget, "mcp") : undefined;
   // An unreachable Redis is reported by the feed and the catalog; the tools work without it.
   redis?.on("error", () => undefined);
   if (redis) {
@@ -155,7 +157,7 @@ export async function run(argv: string[]): Promise<number> {
     policy,
     log: logger,
     ...(redis ? { redis } : {}),
-    prefix: env.QUEUE_PREFIX,
+    prefix: pipelinePrefix(env.QUEUE_PREFIX, redisTarget),
     retentionHours: env.INVESTIGATION_RETENTION_HOURS,
     pollMs: args.pollMs,
     ...(env.SLACK_WORKSPACE_URL ? { slackWorkspaceUrl: env.SLACK_WORKSPACE_URL } : {}),

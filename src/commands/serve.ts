@@ -18,7 +18,8 @@ Environment:
   SLACK_API_URL          Web API base (default Slack's; a local fake in tests and the demo)
   PORT                   HTTP port (default 3000); --port overrides
   HEALTH_PORT            /healthz, /readyz, /metrics (default 9090; also served on PORT)
-  REDIS_URL              required (waited for while it does not answer; /readyz names it)
+  REDIS_URL              required (waited for while it does not answer; /readyz names it), or
+                         REDIS_SENTINELS + REDIS_SENTINEL_MASTER, or REDIS_CLUSTER_NODES (README: Redis)
   TRIAGE_POLICY_FILE, ALERTMANAGER_WEBHOOK_TOKEN, QUEUE_PREFIX`;
 
 /** The variables serve cannot run without, each with what to do about it. */
@@ -33,7 +34,9 @@ export function missingServeEnv(env: Env): string[] {
   if (env.SLACK_APP_TOKEN && !env.SLACK_APP_TOKEN.startsWith("xapp-")) {
     missing.push("SLACK_APP_TOKEN must be an app-level token (xapp-…) with connections:write");
   }
-  if (!env.REDIS_URL) missing.push("REDIS_URL (e.g. redis://127.0.0.1:6379)");
+  if (!env.REDIS_URL && !env.REDIS_SENTINELS && !env.REDIS_CLUSTER_NODES) {
+    missing.push("REDIS_URL (e.g. redis://127.0.0.1:6379), or REDIS_SENTINELS / REDIS_CLUSTER_NODES");
+  }
   return missing;
 }
 

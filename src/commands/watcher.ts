@@ -12,8 +12,9 @@ import { loadKubeConfig } from "../k8s/kubeconfig.js";
 import { log } from "../log.js";
 import { createRedisMetrics } from "../metrics/registry.js";
 import { renderSharedMetrics } from "../metrics/shared.js";
-import { createProducerConnection, createWorkerConnection, requireRedisUrl } from "../queue/connection.js";
+import { createProducerConnection, createWorkerConnection } from "../queue/connection.js";
 import { Producer } from "../queue/producer.js";
+import { pipelinePrefix, type RedisTarget, requireRedisSettings } from "../queue/redis-settings.js";
 import { startHealthServer } from "../server/health.js";
 import { quietRedisErrors, redisDisplay, redisReadiness, waitFor } from "../server/startup.js";
 import { armExitDeadline, CLOSE_MARGIN_SECONDS } from "./shutdown.js";
@@ -29,7 +30,8 @@ nor forgets. Stops on SIGTERM/SIGINT.
   --context C      kubeconfig context (default: KUBE_CONTEXT or the current context)
   --dev-redis      use REDIS_URL when it answers, else start a local redis-server (development)
 
-Environment: REDIS_URL (waited for while it does not answer; /readyz names it), QUEUE_PREFIX,
+Environment: REDIS_URL (waited for while it does not answer; /readyz names it; or REDIS_SENTINELS /
+REDIS_CLUSTER_NODES), QUEUE_PREFIX,
 TRIAGE_POLICY_FILE, HEALTH_PORT (default 9090).`;
 
 /** Sorts events oldest first so a backlog is handled in the order it happened. */
@@ -57,7 +59,8 @@ export async function run(args: string[]): Promise<number> {
   const policy = loadPolicy(env.TRIAGE_POLICY_FILE);
   const logger = log.child({ component: "watcher" });
   // Bad configuration still fails at once; only an unreachable Redis is waited for.
-  const configuredUrl = values["dev-redis"] ? undefined : requireRedisUrl(env.REDIS_URL);
+  const configured = values["dev-redis"] ? undefined : requireRedisSettings(env);
+  const prefix = pipelinePrefix(env.QUEUE_PREFIX, configured);
   const controller = new AbortController();
   const stop = (signal: NodeJS.Signals) => {
     logger.info("stopping watcher", { signal });
@@ -68,7 +71,7 @@ export async function run(args: string[]): Promise<number> {
   process.once("SIGINT", stop);
   // Health first: with Redis away the pod stays alive (/healthz 200) and /readyz names Redis.
   let stateRedisRef: Redis | undefined;
-  let redisUrl = env.REDIS_URL ?? "";
+  let redisUrl: RedisTarget = configured ?? env.REDIS_URL ?? "";
   const health = await startHealthServer({
     port: env.HEALTH_PORT,
     readiness: {
@@ -77,19 +80,18 @@ export async function run(args: string[]): Promise<number> {
     },
     metrics: async () => {
       if (!stateRedisRef) throw new Error("not started yet (waiting for Redis)");
-      return renderSharedMetrics(stateRedisRef, env.QUEUE_PREFIX);
+      return renderSharedMetrics(stateRedisRef, prefix);
     },
   });
   const redis = values["dev-redis"]
     ? await redisForRole(env.REDIS_URL, { dev: true, log: (line) => logger.info(line) })
-    : { url: configuredUrl as string, stop: async () => {} };
+    : { url: configured as RedisTarget, stop: async () => {} };
   redisUrl = redis.url;
   const kubeconfig = values.kubeconfig ?? env.KUBECONFIG;
   const context = values.context ?? env.KUBE_CONTEXT;
   const reader = createClusterReader(
     loadKubeConfig({ ...(kubeconfig ? { kubeconfig } : {}), ...(context ? { context } : {}) }),
   );
-  const prefix = env.QUEUE_PREFIX;
   // The watcher's own state survives Redis hiccups (it retries); producers fail fast instead.
   const stateRedis = createWorkerConnection(redisUrl, "watcher");
   quietRedisErrors(stateRedis, logger, "watcher");

@@ -8,8 +8,9 @@ import { InputError } from "../errors.js";
 import { log } from "../log.js";
 import { queueDepthSamples } from "../metrics/queue-depth.js";
 import { renderSharedMetrics } from "../metrics/shared.js";
-import { createProducerConnection, requireRedisUrl } from "../queue/connection.js";
+import { createProducerConnection } from "../queue/connection.js";
 import { QUEUE_NAMES, type QueueKey, queueKeyOf } from "../queue/keys.js";
+import { pipelinePrefix, type RedisTarget, requireRedisSettings } from "../queue/redis-settings.js";
 import { startPipelineWorkers } from "../queue/worker.js";
 import { startHealthServer } from "../server/health.js";
 import { quietRedisErrors, redisDisplay, redisReadiness, waitFor } from "../server/startup.js";
@@ -25,7 +26,7 @@ lets active ones finish (WORKER_SHUTDOWN_GRACE_SECONDS, default 30) before closi
                      follow-ups (@mention questions), notifications (Slack updates of the executor))
   --concurrency N    jobs at once per queue (default: WORKER_CONCURRENCY, 4)
 
-Environment: REDIS_URL (required without --dev-redis), QUEUE_PREFIX, TRIAGE_POLICY_FILE,
+Environment: REDIS_URL (required without --dev-redis; or REDIS_SENTINELS / REDIS_CLUSTER_NODES), QUEUE_PREFIX, TRIAGE_POLICY_FILE,
 WORKER_CONCURRENCY, MODEL_CALLS_PER_MINUTE, INVESTIGATION_RETENTION_HOURS, KUBECONFIG,
 EXECUTOR_KUBECONFIG, ANTHROPIC_API_KEY, SLACK_BOT_TOKEN, HEALTH_PORT (default 9090),
 NOTIFY_VIA (queue: hand Slack updates to the notifications queue; the chart's executor).`;
@@ -95,12 +96,13 @@ export async function run(args: string[]): Promise<number> {
 
   const logger = log.child({ role: "worker" });
   // Bad configuration still fails at once; only an unreachable Redis is waited for.
-  const configuredUrl = values["dev-redis"] ? undefined : requireRedisUrl(env.REDIS_URL);
+  const configured = values["dev-redis"] ? undefined : requireRedisSettings(env);
+  const prefix = pipelinePrefix(env.QUEUE_PREFIX, configured);
   // Health first: with Redis away the pod stays alive (/healthz 200) and /readyz names Redis.
   let workers: Awaited<ReturnType<typeof startPipelineWorkers>> | undefined;
   let scraped: Queue[] = [];
   let probe: Redis | undefined;
-  let probeUrl = env.REDIS_URL ?? "";
+  let probeUrl: RedisTarget = configured ?? env.REDIS_URL ?? "";
   const health = await startHealthServer({
     port: env.HEALTH_PORT,
     readiness: {
@@ -111,12 +113,12 @@ export async function run(args: string[]): Promise<number> {
     },
     metrics: async () => {
       if (!workers) throw new Error("workers not started yet (waiting for Redis)");
-      return renderSharedMetrics(workers.redis, env.QUEUE_PREFIX, () => queueDepthSamples(scraped));
+      return renderSharedMetrics(workers.redis, prefix, () => queueDepthSamples(scraped));
     },
   });
   const redis = values["dev-redis"]
     ? await redisForRole(env.REDIS_URL, { dev: true, log: (line) => logger.info(line) })
-    : { url: configuredUrl as string, stop: async () => {} };
+    : { url: configured as RedisTarget, stop: async () => {} };
   probeUrl = redis.url;
   probe = createProducerConnection(redis.url, "health");
   quietRedisErrors(probe, logger, "health");
@@ -135,7 +137,7 @@ export async function run(args: string[]): Promise<number> {
   const { defaultPipelineDeps } = await import("../queue/default-deps.js");
   workers = await startPipelineWorkers({
     redisUrl,
-    prefix: env.QUEUE_PREFIX,
+    prefix,
     policy,
     deps: (runtime) => defaultPipelineDeps(env, policy, runtime),
     concurrency,
@@ -146,7 +148,7 @@ export async function run(args: string[]): Promise<number> {
   // Probes and Prometheus scrape this port (the Helm chart's liveness/readiness and /metrics).
   const pipeline = workers;
   scraped = [QUEUE_NAMES.investigations, QUEUE_NAMES.remediations].map(
-    (name) => new Queue(name, { connection: pipeline.redis, prefix: env.QUEUE_PREFIX }),
+    (name) => new Queue(name, { connection: pipeline.redis, prefix }),
   );
   logger.info("workers started", { healthPort: health.port, queues: queues ?? "all" });
   const signal = await stopped;

@@ -15,6 +15,25 @@ export const envSchema = z.object({
   SLACK_API_URL: optionalString,
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   REDIS_URL: optionalString,
+  /** Redis Sentinel instead of REDIS_URL: `host:port,host:port` of the Sentinels (with REDIS_SENTINEL_MASTER). */
+  REDIS_SENTINELS: optionalString,
+  /** The master's name the Sentinels monitor. */
+  REDIS_SENTINEL_MASTER: optionalString,
+  /** The Sentinels' own password, when they require one. */
+  REDIS_SENTINEL_PASSWORD: optionalString,
+  /** Redis Cluster instead of REDIS_URL: `host:port,…` seed nodes (key prefixes get a hash tag). */
+  REDIS_CLUSTER_NODES: optionalString,
+  /** Redis ACL user and password (also with REDIS_URL, instead of credentials in the URL). */
+  REDIS_USERNAME: optionalString,
+  REDIS_PASSWORD: optionalString,
+  /** `true`: TLS to Sentinel/Cluster nodes (implied by any REDIS_TLS_* file; REDIS_URL uses rediss://). */
+  REDIS_TLS: optionalString,
+  /** PEM CA that signed Redis's certificate; client certificate and key for mutual TLS. */
+  REDIS_TLS_CA_FILE: optionalString,
+  REDIS_TLS_CERT_FILE: optionalString,
+  REDIS_TLS_KEY_FILE: optionalString,
+  /** Name Redis's certificate must carry when it differs from the host connected to. */
+  REDIS_TLS_SERVERNAME: optionalString,
   ANTHROPIC_API_KEY: optionalString,
   ANTHROPIC_BASE_URL: optionalString,
   // claude-sonnet-4-5 reaches end-of-life on 2026-11-30 (the SDK warns); the agent prices this one.

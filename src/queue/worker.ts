@@ -14,12 +14,14 @@ import { processInvestigation } from "./investigate.js";
 import { expiryJobId, JOB_NAMES, type RemediateJob, remediateJobSchema, remediationJobId } from "./jobs.js";
 import { DEFAULT_PREFIX, keys, QUEUE_NAMES, type QueueKey } from "./keys.js";
 import { createRateLimiter } from "./rate-limit.js";
+import type { RedisTarget } from "./redis-settings.js";
 import { processRemediation } from "./remediate.js";
 import { InvestigationStore } from "./store.js";
 
 /** Setup of a worker process. */
 export interface PipelineWorkerOptions {
-  redisUrl: string;
+  /** A Redis URL, or Sentinel / Cluster settings (`redisSettingsFromEnv`). */
+  redisUrl: RedisTarget;
   prefix?: string;
   /** The pipeline's dependencies, or a factory given the worker's store, audit and connection. */
   deps: PipelineDeps | ((runtime: WorkerRuntime) => PipelineDeps);

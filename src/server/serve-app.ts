@@ -14,6 +14,7 @@ import { createProducerConnection, createWorkerConnection, waitReady } from "../
 import { enqueueFollowUp } from "../queue/follow-ups.js";
 import { QUEUE_NAMES } from "../queue/keys.js";
 import { Producer } from "../queue/producer.js";
+import { pipelinePrefix, requireRedisSettings } from "../queue/redis-settings.js";
 import { authorizeApprover } from "../remediation/gate.js";
 import { createSlackApp, type SlackApp, type SlackAppOptions } from "../slack/app.js";
 import type { Block } from "../slack/blocks/kit.js";
@@ -84,12 +85,12 @@ function metricsRoute(redis: Redis, prefix: string, producer: Producer): CustomR
 
 /**
  * Starts the Slack-facing role. Environment checks are the caller's (see `missingServeEnv`):
- * SLACK_BOT_TOKEN and REDIS_URL must be set.
+ * SLACK_BOT_TOKEN and REDIS_URL (or Sentinel / Cluster settings) must be set.
  */
 export async function startServeApp(options: ServeAppOptions): Promise<ServeApp> {
   const { env, policy, logger } = options;
-  const prefix = env.QUEUE_PREFIX;
-  const redisUrl = env.REDIS_URL as string;
+  const redisUrl = requireRedisSettings(env);
+  const prefix = pipelinePrefix(env.QUEUE_PREFIX, redisUrl);
   const redis = createProducerConnection(redisUrl, "serve");
   quietRedisErrors(redis, logger, "serve");
   let slackReady = false;
@@ -167,7 +168,7 @@ export async function startServeApp(options: ServeAppOptions): Promise<ServeApp>
   const alertLog = logger.child({ component: "alertmanager" });
   const alertQueue = new AlertQueue(redis, prefix);
   // Alert groups are posted by this worker after the webhook answered (see detect/alert-queue).
-  const alertConnection = createWorkerConnection(env.REDIS_URL as string, "alerts");
+  const alertConnection = createWorkerConnection(redisUrl, "alerts");
   let alertWorker: Worker | undefined;
   const routes = ({ poster }: { poster: SlackPoster }): CustomRoute[] => {
     alertWorker = startAlertWorker({

@@ -1,6 +1,7 @@
 import type { Redis } from "ioredis";
 import { errorMessage } from "../errors.js";
 import type { Logger } from "../log.js";
+import { describeRedis, type RedisTarget } from "../queue/redis-settings.js";
 
 /** How long between "still waiting" lines while a dependency does not answer. */
 export const WAIT_LOG_INTERVAL_MS = 10_000;
@@ -60,14 +61,12 @@ export async function waitFor(
   }
 }
 
-/** `redis://host:port` of a URL without its credentials, for log lines and readiness reports. */
-export function redisDisplay(url: string): string {
-  try {
-    const parsed = new URL(url);
-    return `${parsed.protocol}//${parsed.host}`;
-  } catch {
-    return "the configured Redis";
-  }
+/**
+ * `redis://host:port` of a URL without its credentials (or the Sentinels / Cluster nodes of
+ * other settings), for log lines and readiness reports.
+ */
+export function redisDisplay(target: RedisTarget): string {
+  return describeRedis(target);
 }
 
 /**
@@ -75,7 +74,7 @@ export function redisDisplay(url: string): string {
  * `/readyz` says "redis: failed: redis://redis:6379 is not reachable (reconnecting)" rather than a
  * bare "Connection is closed".
  */
-export function redisReadiness(redis: Redis, url: string): () => Promise<void> {
+export function redisReadiness(redis: Redis, url: RedisTarget): () => Promise<void> {
   return async () => {
     if (redis.status !== "ready") throw new Error(`${redisDisplay(url)} is not reachable (${redis.status})`);
     await redis.ping();
