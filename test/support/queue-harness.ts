@@ -3,6 +3,7 @@ import type { Investigation, InvestigationUpdate } from "../../src/domain/invest
 import { createProducerConnection, waitReady } from "../../src/queue/connection.js";
 import type { PipelineDeps } from "../../src/queue/deps.js";
 import { Producer } from "../../src/queue/producer.js";
+import type { RedisTarget } from "../../src/queue/redis-settings.js";
 import { type PipelineWorkers, startPipelineWorkers } from "../../src/queue/worker.js";
 import { policyFor, scriptedDeps, stepOf, uniquePrefix, waitFor } from "./queue-helpers.js";
 
@@ -31,7 +32,7 @@ export interface HarnessOptions {
 
 /** Starts a harness against `redisUrl` with scripted deps (override what the test is about). */
 export async function startHarness(
-  redisUrl: string,
+  redisUrl: RedisTarget,
   overrides: Partial<PipelineDeps> = {},
   options: HarnessOptions = {},
 ): Promise<Harness> {

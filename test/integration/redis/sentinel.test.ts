@@ -1,0 +1,63 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { createProducerConnection, waitReady } from "../../../src/queue/connection.js";
+import { redisSettingsFromEnv } from "../../../src/queue/redis-settings.js";
+import { jobFinished, startHarness } from "../../support/queue-harness.js";
+import { scriptedRca, trigger, waitFor } from "../../support/queue-helpers.js";
+import { redisCli, startSentinelGroup } from "../../support/redis-topology.js";
+
+const cleanup: Array<() => Promise<unknown>> = [];
+afterEach(async () => {
+  while (cleanup.length) await cleanup.pop()?.();
+});
+
+describe("Redis behind Sentinel", () => {
+  it("runs the pipeline through the Sentinel's master and follows a failover to the replica", async () => {
+    const group = await startSentinelGroup();
+    cleanup.push(() => group.stop());
+    const settings = redisSettingsFromEnv({
+      REDIS_SENTINELS: `127.0.0.1:${group.sentinel.port}`,
+      REDIS_SENTINEL_MASTER: group.masterName,
+    });
+    if (!settings) throw new Error("no settings");
+    const h = await startHarness(settings, { analyze: async ({ triage }) => scriptedRca(triage) });
+    cleanup.push(() => h.close(1000));
+    h.redis.on("error", () => undefined);
+    h.workers.redis.on("error", () => undefined);
+
+    const first = await h.producer.submitTrigger(trigger("shop"));
+    await jobFinished(h, first.investigation.id);
+    expect((await h.producer.store.require(first.investigation.id)).status).toBe("completed");
+    // The data went to the master the Sentinel named, and reached the replica.
+    expect(redisCli(group.master.port, "exists", `${h.prefix}:inv:${first.investigation.id}`)).toBe("1");
+    await waitFor(
+      () => redisCli(group.replica.port, "exists", `${h.prefix}:inv:${first.investigation.id}`) === "1",
+      "the record to reach the replica",
+    );
+
+    // The master dies; the Sentinel promotes the replica, and every connection follows it.
+    await group.master.kill();
+    await waitFor(() => /\+switch-master/.test(group.sentinel.output()), "the Sentinel's failover", 30_000);
+    expect(redisCli(group.sentinel.port, "sentinel", "get-master-addr-by-name", group.masterName)).toContain(
+      String(group.replica.port),
+    );
+    await waitFor(() => h.redis.status === "ready", "the producer connection to reconnect", 30_000);
+
+    const second = await waitFor(
+      () => h.producer.submitTrigger(trigger("billing")).catch(() => undefined),
+      "a submission after the failover",
+      30_000,
+    );
+    await jobFinished(h, second.investigation.id);
+    expect((await h.producer.store.require(second.investigation.id)).status).toBe("completed");
+    // Both investigations are on the promoted replica, the one before the failover included.
+    expect(redisCli(group.replica.port, "role").split("\n")[0]).toBe("master");
+    expect(redisCli(group.replica.port, "exists", `${h.prefix}:inv:${second.investigation.id}`)).toBe("1");
+    expect((await h.producer.store.require(first.investigation.id)).status).toBe("completed");
+
+    // A fresh connection asks the Sentinel and lands on the new master.
+    const fresh = createProducerConnection(settings, "after-failover");
+    cleanup.push(async () => fresh.disconnect());
+    await waitReady(fresh, 10_000);
+    expect(await fresh.exists(`${h.prefix}:inv:${second.investigation.id}`)).toBe(1);
+  });
+});
