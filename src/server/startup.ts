@@ -1,6 +1,7 @@
 import type { Redis } from "ioredis";
 import { errorMessage } from "../errors.js";
 import type { Logger } from "../log.js";
+import { explainRedisError } from "../queue/connection.js";
 import { describeRedis, type RedisTarget } from "../queue/redis-settings.js";
 
 /** How long between "still waiting" lines while a dependency does not answer. */
@@ -75,8 +76,19 @@ export function redisDisplay(target: RedisTarget): string {
  * bare "Connection is closed".
  */
 export function redisReadiness(redis: Redis, url: RedisTarget): () => Promise<void> {
+  // The last connection error says why (refused, TLS verification, NOAUTH) while it is down.
+  let lastError: unknown;
+  redis.on("error", (error: unknown) => {
+    lastError = error;
+  });
+  redis.on("ready", () => {
+    lastError = undefined;
+  });
   return async () => {
-    if (redis.status !== "ready") throw new Error(`${redisDisplay(url)} is not reachable (${redis.status})`);
+    if (redis.status !== "ready") {
+      const why = lastError === undefined ? "" : `: ${explainRedisError(lastError)}`;
+      throw new Error(`${redisDisplay(url)} is not reachable (${redis.status})${why}`);
+    }
     await redis.ping();
   };
 }
