@@ -82,7 +82,11 @@ export class DetectState {
     return count <= perMinute;
   }
 
-  /** Forgets everything (tests, or an operator resetting the watcher). */
+  /**
+   * Forgets everything (tests, or an operator resetting the watcher). Uses SCAN, so it needs a
+   * user allowed SCAN (the agent ACL users of `redis-acl` are not) and, on a Redis Cluster, only
+   * sees the node it is sent to.
+   */
   async reset(): Promise<void> {
     let cursor = "0";
     do {

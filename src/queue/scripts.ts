@@ -5,6 +5,12 @@ import type { Redis } from "ioredis";
  * Lua scripts that make the store's multi-key updates atomic. Each works on whole JSON strings
  * (compare-and-swap) rather than decoding records in Lua, because cjson turns empty arrays into
  * objects and would corrupt records.
+ *
+ * Redis Cluster: every key a script touches (declared in KEYS, or built from ARGV like
+ * CREATE_OR_JOIN's `ARGV[7] .. id`, which cannot be declared because the id is read inside the
+ * script) starts with the one pipeline prefix; on a Cluster that prefix is a hash tag
+ * (`pipelinePrefix`, e.g. `{k8s-triage}`), so all of them hash to the slot of the declared keys
+ * and the node that runs the script owns them. A prefix without a tag fails with CROSSSLOT.
  */
 
 /** Replace a record only if it is unchanged since it was read; optionally release a dedup slot. */

@@ -47,14 +47,70 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- if .Values.redis.bundled.enabled -}}
 {{- printf "redis://%s-redis:6379" (include "k8s-triage-bot.fullname" .) -}}
 {{- else -}}
-{{- required "redis.url is required unless redis.bundled.enabled is true" .Values.redis.url -}}
+{{- required "redis.url is required unless redis.bundled.enabled is true (or set redis.sentinels or redis.cluster.nodes)" .Values.redis.url -}}
 {{- end -}}
+{{- end -}}
+
+{{/* Where Redis is (URL, Sentinel or Cluster) and how to log in and verify it (README: Redis). */}}
+{{- define "k8s-triage-bot.redisEnv" -}}
+{{- $r := .Values.redis -}}
+{{- $external := not $r.bundled.enabled -}}
+{{- if and $external $r.sentinels $r.cluster.nodes -}}
+{{- fail "redis.sentinels and redis.cluster.nodes are both set: Redis is either a Sentinel group or a Cluster" -}}
+{{- end -}}
+{{- if and $external $r.sentinels }}
+- name: REDIS_SENTINELS
+  value: {{ join "," $r.sentinels | quote }}
+- name: REDIS_SENTINEL_MASTER
+  value: {{ required "redis.sentinelMaster (the master's name the Sentinels monitor) is required with redis.sentinels" $r.sentinelMaster | quote }}
+{{- else if and $external $r.cluster.nodes }}
+- name: REDIS_CLUSTER_NODES
+  value: {{ join "," $r.cluster.nodes | quote }}
+{{- else }}
+- name: REDIS_URL
+  value: {{ include "k8s-triage-bot.redisUrl" . | quote }}
+{{- end }}
+{{- if $external }}
+{{- with $r.username }}
+- name: REDIS_USERNAME
+  value: {{ . | quote }}
+{{- end }}
+{{- if $r.existingSecret }}
+- name: REDIS_PASSWORD
+  valueFrom:
+    secretKeyRef: {name: {{ $r.existingSecret | quote }}, key: {{ $r.passwordKey | quote }}}
+{{- if $r.sentinelPasswordKey }}
+- name: REDIS_SENTINEL_PASSWORD
+  valueFrom:
+    secretKeyRef: {name: {{ $r.existingSecret | quote }}, key: {{ $r.sentinelPasswordKey | quote }}}
+{{- end }}
+{{- end }}
+{{- if and $r.tls.enabled (not $r.url) }}
+- name: REDIS_TLS
+  value: "true"
+{{- end }}
+{{- if $r.tls.existingSecret }}
+{{- with $r.tls.caKey }}
+- name: REDIS_TLS_CA_FILE
+  value: {{ printf "/etc/k8s-triage-redis-tls/%s" . | quote }}
+{{- end }}
+{{- if and $r.tls.certKey $r.tls.keyKey }}
+- name: REDIS_TLS_CERT_FILE
+  value: {{ printf "/etc/k8s-triage-redis-tls/%s" $r.tls.certKey | quote }}
+- name: REDIS_TLS_KEY_FILE
+  value: {{ printf "/etc/k8s-triage-redis-tls/%s" $r.tls.keyKey | quote }}
+{{- end }}
+{{- end }}
+{{- with $r.tls.serverName }}
+- name: REDIS_TLS_SERVERNAME
+  value: {{ . | quote }}
+{{- end }}
+{{- end }}
 {{- end -}}
 
 {{/* Environment shared by every role; no secret is in here (see k8s-triage-bot.secretEnv). */}}
 {{- define "k8s-triage-bot.env" -}}
-- name: REDIS_URL
-  value: {{ include "k8s-triage-bot.redisUrl" . | quote }}
+{{- include "k8s-triage-bot.redisEnv" . }}
 - name: TRIAGE_POLICY_FILE
   value: /etc/k8s-triage/policy.yaml
 - name: LOG_LEVEL
@@ -155,6 +211,11 @@ volumes:
       name: {{ include "k8s-triage-bot.policyConfigMap" . }}
   - name: tmp
     emptyDir: {}
+{{- if and (not .Values.redis.bundled.enabled) .Values.redis.tls.existingSecret }}
+  - name: redis-tls
+    secret:
+      secretName: {{ .Values.redis.tls.existingSecret }}
+{{- end }}
 {{- end -}}
 
 {{- define "k8s-triage-bot.volumeMounts" -}}
@@ -163,6 +224,11 @@ volumes:
   readOnly: true
 - name: tmp
   mountPath: /tmp
+{{- if and (not .Values.redis.bundled.enabled) .Values.redis.tls.existingSecret }}
+- name: redis-tls
+  mountPath: /etc/k8s-triage-redis-tls
+  readOnly: true
+{{- end }}
 {{- end -}}
 
 {{- define "k8s-triage-bot.probes" -}}
