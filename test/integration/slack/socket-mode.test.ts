@@ -45,7 +45,7 @@ describe("Socket Mode", () => {
         port: 0,
       },
     );
-    // The fake does not speak the Socket Mode WebSocket protocol, so it refuses the app token.
+    // Not the fake's app token: apps.connections.open refuses it, and start() says why.
     await expect(slack.start()).rejects.toThrow(/invalid_auth/);
     expect(fake.calls.map((call) => [call.method, call.token])).toEqual([
       ["auth.test", fake.token],
