@@ -10,6 +10,7 @@ import { registerListeners } from "./listeners/index.js";
 import { SlackNotifier } from "./notifier.js";
 import { type PosterOptions, SlackPoster } from "./poster.js";
 import { createReceiver } from "./receiver.js";
+import { dropRedeliveries } from "./redelivery.js";
 import { healthRoutes } from "./routes.js";
 import { createGroupResolver } from "./usergroups.js";
 
@@ -155,6 +156,7 @@ export async function createSlackApp(deps: SlackDeps, options: SlackAppOptions):
     commandName: options.commandName ?? "/triage",
     eventTtlSeconds: options.eventTtlSeconds ?? 3600,
   };
+  app.use(dropRedeliveries({ once: deps.once, logger, ttlSeconds: listenerDeps.eventTtlSeconds }));
   registerListeners(app, listenerDeps);
   app.error(async (error) => {
     logger.error("unhandled error in a Slack listener", { error: errorMessage(error), code: error.code });
