@@ -41,8 +41,6 @@ export async function startSlackHarness(options: {
   prefix?: string;
   /** Use this fake Slack (default: a new one, stopped with the harness). */
   fake?: FakeSlack;
-  /** Socket Mode with the fake's app token instead of the HTTP receiver (`send` is then unused). */
-  socketMode?: boolean;
 }): Promise<SlackHarness> {
   const policy = options.policy ?? defaultPolicy();
   const fake = options.fake ?? (await new FakeSlack({ usergroups: options.usergroups ?? {} }).start());
@@ -70,7 +68,6 @@ export async function startSlackHarness(options: {
     botToken: fake.token,
     signingSecret: SIGNING_SECRET,
     apiUrl: fake.url,
-    ...(options.socketMode ? { appToken: fake.appToken } : {}),
     port: 0,
     host: "127.0.0.1",
     // Pacing and backoff stay on, only shorter, so tests exercise the same code paths.

@@ -10,10 +10,10 @@ import { actionPayload, commandPayload, eventPayload } from "../../../src/dev/sl
 import { createLogger } from "../../../src/log.js";
 import { defaultPipelineDeps } from "../../../src/queue/default-deps.js";
 import { startPipelineWorkers } from "../../../src/queue/worker.js";
+import { startServeApp } from "../../../src/server/serve-app.js";
 import { startSimCluster } from "../../../src/sim/index.js";
 import { APPROVE_ACTION_ID } from "../../../src/slack/blocks/proposal.js";
 import { waitFor } from "../../support/queue-helpers.js";
-import { startSlackHarness } from "../../support/slack-harness.js";
 
 const cleanup: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
@@ -50,7 +50,9 @@ describe("Socket Mode end to end on the simulated cluster (no model)", () => {
       SLACK_APP_TOKEN: fake.appToken,
       SLACK_API_URL: fake.url,
       REDIS_URL: redisUrl,
+      QUEUE_PREFIX: prefix,
     });
+    const logger = createLogger({}, () => {}, "silent");
     const workers = await startPipelineWorkers({
       redisUrl,
       prefix,
@@ -58,11 +60,12 @@ describe("Socket Mode end to end on the simulated cluster (no model)", () => {
       policy: POLICY,
       concurrency: 1,
       retentionHours: 1,
-      logger: createLogger({}, () => {}, "silent"),
+      logger,
     });
     cleanup.push(() => workers.close(5000));
-    const h = await startSlackHarness({ redisUrl, policy: POLICY, prefix, fake, socketMode: true });
-    cleanup.push(() => h.stop());
+    // The real serve role, as `k8s-triage serve` starts it with SLACK_APP_TOKEN set.
+    const serve = await startServeApp({ env, policy: POLICY, port: 0, host: "127.0.0.1", logger });
+    cleanup.push(() => serve.stop());
     const socket = fake.socket;
 
     // Connected through apps.connections.open with the app token; no HTTP request reaches the app.
@@ -81,7 +84,8 @@ describe("Socket Mode end to end on the simulated cluster (no model)", () => {
     const parent = await waitFor(() => thread(), "the investigation's parent message");
 
     // 2. Slack warns that the connection goes away, and at once delivers an @mention in the thread
-    //    on the link that is closing: it must reach the app once, on the new connection.
+    //    on the link that is closing: it must reach the app once, on the new connection, and the
+    //    cluster's worker answers it in the thread (serve holds no cluster credentials).
     socket.disconnect("warning");
     const mention = socket.deliver(
       "events_api",
@@ -111,7 +115,8 @@ describe("Socket Mode end to end on the simulated cluster (no model)", () => {
       () => thread()?.replies.find((reply) => reply.text.startsWith("Follow-up questions need the model")),
       "the answer to the mention",
     );
-    expect(answer.text).toContain("re-investigate");
+    // The worker's answer (serve's own fallback does not mention the workers).
+    expect(answer.text).toContain("not set on the workers");
 
     // 3. The investigation finishes in the thread on the new connection.
     const proposals = await waitFor(
@@ -184,7 +189,7 @@ describe("Socket Mode end to end on the simulated cluster (no model)", () => {
     expect(fake.transcript()).toHaveLength(1);
     expect(channel?.messages).toHaveLength(1);
     expect(fake.callsOf("chat.delete")).toHaveLength(0);
-    expect(await h.producer.store.recent(10)).toHaveLength(1);
+    expect(await serve.producer.store.recent(10)).toHaveLength(1);
     const replies = thread()?.replies ?? [];
     expect(replies.filter((reply) => reply.text.startsWith("Follow-up questions"))).toHaveLength(1);
     expect(replies.filter((reply) => EXECUTION.test(reply.text))).toHaveLength(1);
