@@ -72,6 +72,12 @@ describe("Socket Mode end to end on the simulated cluster (no model)", () => {
     expect(socket.connections).toHaveLength(1);
     const opens = () => fake.callsOf("apps.connections.open");
     expect(opens().map((call) => [call.token, call.response.ok])).toEqual([[fake.appToken, true]]);
+    // The routes listen where they are told (loopback here) on the port serve reports, and there
+    // is no /slack/events: nothing from Slack comes in over HTTP, so no ingress is needed.
+    expect(serve.port).toBeGreaterThan(0);
+    expect((await fetch(`http://127.0.0.1:${serve.port}/healthz`)).status).toBe(200);
+    const events = await fetch(`http://127.0.0.1:${serve.port}/slack/events`, { method: "POST", body: "{}" });
+    expect(events.status).toBe(404);
 
     // 1. The slash command arrives as a slash_commands envelope and is acked within 3 s.
     const command = socket.deliver(
