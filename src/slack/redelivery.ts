@@ -36,6 +36,27 @@ export interface RedeliveryOptions {
   logger: Logger;
   /** How long a delivery is remembered. */
   ttlSeconds: number;
+  /**
+   * How long the claim may take before the request is handled anyway (default 1000 ms): the
+   * check runs before the listener's ack, which Slack wants within 3 s.
+   */
+  claimTimeoutMs?: number;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
 }
 
 /**
@@ -53,9 +74,12 @@ export function dropRedeliveries(options: RedeliveryOptions): Middleware<AnyMidd
     const claim = `slack-delivery:${key}`;
     let first = true;
     try {
-      first = await options.once.claim(claim, options.ttlSeconds);
+      first = await withTimeout(
+        options.once.claim(claim, options.ttlSeconds),
+        options.claimTimeoutMs ?? 1000,
+      );
     } catch (error) {
-      // Redis is down: handling a possible duplicate beats dropping a user's command.
+      // Redis is down or slow: handling a possible duplicate beats dropping a user's command.
       options.logger.warn("cannot check for a Slack redelivery; handling it", { error: errorMessage(error) });
     }
     if (!first) {

@@ -116,4 +116,18 @@ describe("dropRedeliveries", () => {
     await first.done;
     expect(first.handled()).toBe(1);
   });
+
+  it("does not hold the ack behind a Redis that does not answer", async () => {
+    const middleware = dropRedeliveries({
+      once: { claim: () => new Promise<boolean>(() => {}) },
+      logger,
+      ttlSeconds: 60,
+      claimTimeoutMs: 50,
+    });
+    const started = Date.now();
+    const first = run(middleware, command, async () => {});
+    await first.done;
+    expect(first.handled()).toBe(1);
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
 });
