@@ -146,7 +146,8 @@ export class FakeSocketMode {
       envelopeId: randomUUID(),
       type,
       payload,
-      acceptsResponsePayload: options.acceptsResponsePayload ?? type !== "events_api",
+      // As Slack: a slash command's ack may carry the reply; block_actions and events take none.
+      acceptsResponsePayload: options.acceptsResponsePayload ?? type === "slash_commands",
       deliveries: [],
       acks: [],
       late: false,

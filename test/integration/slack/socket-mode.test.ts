@@ -117,6 +117,31 @@ describe("Socket Mode", () => {
     expect(refused).toMatch(/401/);
   });
 
+  it("a command's reply travels in its ack's payload, as the HTTP response body would", async () => {
+    const fake = await new FakeSlack().start();
+    cleanup.push(() => fake.stop());
+    const { slack } = await socketApp(fake, fake.appToken);
+    await slack.start();
+    cleanup.push(() => slack.stop());
+    const help = fake.socket.deliver(
+      "slash_commands",
+      commandPayload({ text: "help", responseUrl: fake.responseUrl() }),
+    );
+    const invalid = fake.socket.deliver(
+      "slash_commands",
+      commandPayload({ text: "Not/A/Namespace", responseUrl: fake.responseUrl() }),
+    );
+    for (const envelope of [help, invalid]) {
+      const ack = await fake.socket.waitForAck(envelope);
+      expect(ack.latencyMs).toBeLessThan(3000);
+      expect(ack.payload?.response_type).toBe("ephemeral");
+    }
+    expect(JSON.stringify(help.acks[0]?.payload)).toContain("/triage");
+    expect(String(invalid.acks[0]?.payload?.text)).toMatch(/namespace/i);
+    // Nothing was posted or started for either.
+    expect(fake.callsOf("chat.postMessage")).toHaveLength(0);
+  });
+
   it("a slash command delivered right before refresh_requested is answered exactly once, after the reconnect if need be", async () => {
     const fake = await new FakeSlack().start();
     cleanup.push(() => fake.stop());
