@@ -2,8 +2,10 @@ import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fakeSlackMethods, type Handler } from "./fake-slack-methods.js";
+import { FakeSocketMode } from "./fake-slack-socket.js";
 import { type FakeMessage, FakeWorkspace, type TranscriptChannel, TsClock } from "./fake-slack-state.js";
 
+export type { EnvelopeAck, EnvelopeType, FakeEnvelope } from "./fake-slack-socket.js";
 export type { FakeEphemeral, FakeMessage, TranscriptChannel } from "./fake-slack-state.js";
 
 /** One Web API call the fake received, with what it answered. */
@@ -29,6 +31,8 @@ export interface FakeSlackOptions {
   teamId?: string;
   /** User groups for usergroups.users.list: group id → member user ids. */
   usergroups?: Record<string, string[]>;
+  /** The xapp- token apps.connections.open accepts (Socket Mode). */
+  appToken?: string;
 }
 
 const JSON_FIELDS = new Set(["blocks", "attachments", "view", "files", "metadata"]);
@@ -39,6 +43,8 @@ const JSON_FIELDS = new Set(["blocks", "attachments", "view", "files", "metadata
  * way Slack does (invalid_blocks, msg_too_long), supports files.uploadV2's three steps with an
  * upload URL on 127.0.0.1, fails on demand (429 with Retry-After, 5xx, platform errors), and
  * records every call. `transcript()` gives channels with their threads for printing.
+ * `apps.connections.open` with the app token hands out a URL of {@link FakeSocketMode} (`socket`),
+ * which speaks Slack's Socket Mode protocol.
  */
 export class FakeSlack {
   readonly calls: FakeSlackCall[] = [];
@@ -47,6 +53,9 @@ export class FakeSlack {
   readonly botUserId: string;
   readonly botId: string;
   readonly teamId: string;
+  readonly appToken: string;
+  /** The Socket Mode endpoint apps.connections.open hands out (started with the fake). */
+  readonly socket = new FakeSocketMode();
   private readonly usergroups: Record<string, string[]>;
   private readonly failures = new Map<string, ScriptedFailure[]>();
   private readonly listeners = new Set<(call: FakeSlackCall) => void>();
@@ -61,6 +70,7 @@ export class FakeSlack {
     this.botId = options.botId ?? "B0TRIAGEBOT";
     this.teamId = options.teamId ?? "T0FAKE";
     this.usergroups = options.usergroups ?? {};
+    this.appToken = options.appToken ?? "xapp-1-A0TRIAGE-1-fake";
     this.handlers = fakeSlackMethods({
       workspace: this.workspace,
       clock: this.clock,
@@ -86,12 +96,14 @@ export class FakeSlack {
     await new Promise<void>((resolve) => this.server?.listen(port, "127.0.0.1", resolve));
     const address = this.server.address() as AddressInfo;
     this.base = `http://127.0.0.1:${address.port}`;
+    await this.socket.start();
     return this;
   }
 
   async stop(): Promise<void> {
     const server = this.server;
     this.server = undefined;
+    await this.socket.stop();
     if (!server) return;
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -146,6 +158,13 @@ export class FakeSlack {
   /** Puts a message into a channel as another integration would (e.g. an Alertmanager alert). */
   inject(message: Omit<FakeMessage, "ts" | "reactions" | "edits">): FakeMessage {
     return this.workspace.add({ ...message, ts: this.clock.next() });
+  }
+
+  /** Like Slack: only the app-level token opens a Socket Mode connection. */
+  private connectionsOpen(token: string | undefined): Record<string, unknown> {
+    if (token === this.appToken) return this.socket.openConnection();
+    if (token === this.token) return { ok: false, error: "not_allowed_token_type" };
+    return { ok: false, error: token ? "invalid_auth" : "not_authed" };
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -217,6 +236,7 @@ export class FakeSlack {
       return { status: failure.status, response: { ok: false, error: "service_unavailable" } };
     }
     if (failure) return { status: 200, response: { ok: false, error: failure.error } };
+    if (method === "apps.connections.open") return { status: 200, response: this.connectionsOpen(token) };
     if (token !== this.token)
       return { status: 200, response: { ok: false, error: token ? "invalid_auth" : "not_authed" } };
     const handler = this.handlers[method];

@@ -10,6 +10,8 @@ import { registerListeners } from "./listeners/index.js";
 import { SlackNotifier } from "./notifier.js";
 import { type PosterOptions, SlackPoster } from "./poster.js";
 import { createReceiver } from "./receiver.js";
+import { dropRedeliveries } from "./redelivery.js";
+import { type RouteServer, startRouteServer } from "./route-server.js";
 import { healthRoutes } from "./routes.js";
 import { createGroupResolver } from "./usergroups.js";
 
@@ -119,8 +121,7 @@ export async function createSlackApp(deps: SlackDeps, options: SlackAppOptions):
       ? {
           socketMode: true,
           appToken: options.appToken,
-          port: options.port ?? 3000,
-          customRoutes: routes,
+          // The routes get their own server (see route-server.ts): Bolt's ignores the host.
           // Socket Mode opens its connection with its own Web API client: point it at the same API.
           installerOptions: { clientOptions: slackClientOptions(options.apiUrl) },
         }
@@ -155,12 +156,14 @@ export async function createSlackApp(deps: SlackDeps, options: SlackAppOptions):
     commandName: options.commandName ?? "/triage",
     eventTtlSeconds: options.eventTtlSeconds ?? 3600,
   };
+  app.use(dropRedeliveries({ once: deps.once, logger, ttlSeconds: listenerDeps.eventTtlSeconds }));
   registerListeners(app, listenerDeps);
   app.error(async (error) => {
     logger.error("unhandled error in a Slack listener", { error: errorMessage(error), code: error.code });
   });
 
   let server: Server | undefined;
+  let routeServer: RouteServer | undefined;
   return {
     app,
     poster,
@@ -168,8 +171,19 @@ export async function createSlackApp(deps: SlackDeps, options: SlackAppOptions):
     bot: identity,
     async start() {
       if (socketMode) {
-        await app.start();
-        return { port: options.port ?? 3000 };
+        // Health first, as with HTTP: the process answers /healthz while the socket connects.
+        routeServer = await startRouteServer(routes, {
+          port: options.port ?? 3000,
+          ...(options.host ? { host: options.host } : {}),
+        });
+        try {
+          await app.start();
+        } catch (error) {
+          await routeServer.close();
+          routeServer = undefined;
+          throw error;
+        }
+        return { port: routeServer.port };
       }
       const listen = options.host
         ? { port: options.port ?? 3000, host: options.host }
@@ -179,6 +193,7 @@ export async function createSlackApp(deps: SlackDeps, options: SlackAppOptions):
     },
     async stop() {
       server?.closeAllConnections();
+      await routeServer?.close();
       await app.stop();
     },
   };

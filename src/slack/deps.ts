@@ -57,6 +57,8 @@ export type FollowUpHandler = (request: {
 export interface OnceGuard {
   /** True the first time `key` is seen within `ttlSeconds`. */
   claim(key: string, ttlSeconds: number): Promise<boolean>;
+  /** Forgets a claim, so the next delivery of `key` is handled (its first one never got through). */
+  release?(key: string): Promise<void>;
 }
 
 /** Everything the Slack app depends on; the default wiring is in src/commands/serve.ts. */

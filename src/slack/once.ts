@@ -17,5 +17,8 @@ export function redisOnceGuard(redis: Redis, prefix = "k8s-triage"): OnceGuard {
       );
       return reply === "OK";
     },
+    async release(key) {
+      await redis.del(`${prefix}:slack:once:${key}`);
+    },
   };
 }
