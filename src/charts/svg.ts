@@ -22,18 +22,33 @@ export interface ChartSvg {
   empty: boolean;
 }
 
-export const DEFAULT_LAYOUT = { width: 800, height: 300, maxSeries: 5 } as const;
+/**
+ * 720×320 CSS px: Slack previews an image at about half its width in a thread, so the fonts are
+ * sized for that preview (13 px ticks read as about 7 px there, 18 px titles as about 9 px).
+ */
+export const DEFAULT_LAYOUT = { width: 720, height: 320, maxSeries: 5 } as const;
 
 /** The family the renderer loads from the bundled font files (see render.ts). */
 export const FONT_FAMILY = "Roboto";
 const PAD = 16;
-const TICK_FONT = 11;
+const TICK_FONT = 13;
+const TITLE_FONT = 18;
+/** Legend rows, baseline to baseline. */
+const ROW = 18;
 /** Average advance of a Roboto glyph per pixel of font size, for laying out text before drawing it. */
 const CHAR_WIDTH = 0.55;
 
-/** Text for SVG: XML-escaped, so labels from the cluster cannot inject markup. */
+/**
+ * Text for SVG: XML-escaped, so labels from the cluster cannot inject markup, and without the
+ * control characters XML 1.0 forbids (one in a label would make the whole SVG unparsable).
+ */
 export function escapeXml(text: string): string {
-  return text.replace(/[<>&"']/g, (char) => `&#${char.charCodeAt(0)};`);
+  return (
+    text
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: removing them is the point.
+      .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, "")
+      .replace(/[<>&"']/g, (char) => `&#${char.charCodeAt(0)};`)
+  );
 }
 
 /** Estimated width of `text` at `size` px. */
@@ -62,7 +77,6 @@ function legend(
   right: number,
   top: number,
 ): { svg: string; height: number } {
-  const rowHeight = 16;
   const parts: string[] = [];
   let x = left;
   let y = top;
@@ -70,11 +84,11 @@ function legend(
     const width = (item.color ? 22 : 0) + textWidth(item.label, TICK_FONT) + 16;
     if (x > left && x + width > right) {
       x = left;
-      y += rowHeight;
+      y += ROW;
     }
     if (item.color) {
       parts.push(
-        `<line x1="${x}" y1="${y - 4}" x2="${x + 16}" y2="${y - 4}" stroke="${item.color}" stroke-width="3" stroke-linecap="round"/>`,
+        `<line x1="${x}" y1="${y - 5}" x2="${x + 16}" y2="${y - 5}" stroke="${item.color}" stroke-width="3" stroke-linecap="round"/>`,
       );
     }
     const labelX = x + (item.color ? 22 : 0);
@@ -83,7 +97,7 @@ function legend(
     );
     x += width;
   }
-  return { svg: parts.join(""), height: items.length > 0 ? y - top + rowHeight : 0 };
+  return { svg: parts.join(""), height: items.length > 0 ? y - top + ROW : 0 };
 }
 
 function path(points: Array<[number, number]>, x: (v: number) => number, y: (v: number) => number): string {
@@ -121,24 +135,29 @@ export function buildChartSvg(chart: MetricChart, options: ChartLayoutOptions = 
   const plotRight = width - PAD;
   // The legend is laid out first so the plot knows how much height is left.
   const probe = legend(items, plotLeft, plotRight, 0);
-  const plotTop = 58;
+  const plotTop = 72;
   // Under the plot: the time labels, then the legend rows (their baselines 16 px apart).
-  const plotBottom = height - PAD - (probe.height > 0 ? 20 + probe.height : 22);
-  const placed = legend(items, plotLeft, plotRight, plotBottom + 22 + 14);
+  const plotBottom = height - PAD - (probe.height > 0 ? 22 + probe.height : 24);
+  const placed = legend(items, plotLeft, plotRight, plotBottom + 40);
   const x = linear([startMs, endMs], [plotLeft, plotRight]);
   const y = linear([scale.min, scale.max], [plotBottom, plotTop]);
 
   const parts: string[] = [];
   parts.push(`<rect width="${width}" height="${height}" fill="#ffffff"/>`);
   parts.push(
-    text(PAD, 26, cut(chart.title, width - 2 * PAD, 15), `font-size="15" font-weight="600" fill="#1d1c1d"`),
+    text(
+      PAD,
+      30,
+      cut(chart.title, width - 2 * PAD, TITLE_FONT),
+      `font-size="${TITLE_FONT}" font-weight="600" fill="#1d1c1d"`,
+    ),
   );
   // The window, in UTC, top right; the query (or nothing) fills the rest of the line.
   const windowLabel = `${utcClock(startMs)}–${utcClock(endMs)} UTC`;
-  parts.push(text(width - PAD, 44, windowLabel, `font-size="${TICK_FONT}" fill="#616061" text-anchor="end"`));
+  parts.push(text(width - PAD, 52, windowLabel, `font-size="${TICK_FONT}" fill="#616061" text-anchor="end"`));
   if (chart.query) {
     const room = width - 2 * PAD - textWidth(windowLabel, TICK_FONT) - 16;
-    parts.push(text(PAD, 44, cut(chart.query, room, TICK_FONT), `font-size="${TICK_FONT}" fill="#616061"`));
+    parts.push(text(PAD, 52, cut(chart.query, room, TICK_FONT), `font-size="${TICK_FONT}" fill="#616061"`));
   }
 
   // Value axis: grid lines and labels.
@@ -173,7 +192,7 @@ export function buildChartSvg(chart: MetricChart, options: ChartLayoutOptions = 
       `<line x1="${at.toFixed(1)}" y1="${plotBottom}" x2="${at.toFixed(1)}" y2="${plotBottom + 4}" stroke="#9a9a9a" stroke-width="1"/>`,
     );
     parts.push(
-      text(labelX, plotBottom + 17, label, `font-size="${TICK_FONT}" fill="#616061" text-anchor="${anchor}"`),
+      text(labelX, plotBottom + 19, label, `font-size="${TICK_FONT}" fill="#616061" text-anchor="${anchor}"`),
     );
   }
 
@@ -190,7 +209,7 @@ export function buildChartSvg(chart: MetricChart, options: ChartLayoutOptions = 
         );
       } else if (run.length > 1) {
         lines.push(
-          `<path d="${path(run, x, y)}" fill="none" stroke="${one.color}" stroke-width="2" stroke-linejoin="round" stroke-linecap="round"/>`,
+          `<path d="${path(run, x, y)}" fill="none" stroke="${one.color}" stroke-width="2.5" stroke-linejoin="round" stroke-linecap="round"/>`,
         );
       }
     }
@@ -204,7 +223,7 @@ export function buildChartSvg(chart: MetricChart, options: ChartLayoutOptions = 
     );
     const label = `${chart.threshold.label} ${formatValue(chart.threshold.value, chart.unit)}`;
     // Above the line unless that would leave the plot; a white halo keeps it readable over lines.
-    const labelY = at - 6 < plotTop + 10 ? at + 15 : at - 6;
+    const labelY = at - 7 < plotTop + 12 ? at + 18 : at - 7;
     parts.push(
       text(
         plotRight - 4,
@@ -221,13 +240,13 @@ export function buildChartSvg(chart: MetricChart, options: ChartLayoutOptions = 
         middle,
         (plotTop + plotBottom) / 2,
         "No data in this window",
-        `font-size="16" font-weight="600" fill="#616061" text-anchor="middle"`,
+        `font-size="${TITLE_FONT}" font-weight="600" fill="#616061" text-anchor="middle"`,
       ),
     );
     parts.push(
       text(
         middle,
-        (plotTop + plotBottom) / 2 + 20,
+        (plotTop + plotBottom) / 2 + 24,
         `${utcClock(startMs)}–${utcClock(endMs)} UTC · the query returned no samples`,
         `font-size="${TICK_FONT}" fill="#9a9a9a" text-anchor="middle"`,
       ),

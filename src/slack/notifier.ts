@@ -34,7 +34,7 @@ export interface SlackNotifierOptions {
   logger?: Logger;
   /** `CLUSTER_NAME`, shown on every message. */
   clusterName?: string;
-  /** Size and density of chart images (default 800×300 @2x). */
+  /** Size and density of chart images (default 720×320 @2x). */
   chartOptions?: RenderChartOptions;
 }
 

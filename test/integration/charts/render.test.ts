@@ -60,17 +60,17 @@ async function render(name: string, chart: MetricChart, scale = 2): Promise<{ by
 }
 
 describe("renderChartPng", () => {
-  it("draws memory against its limit: a 1600×600 PNG with the series line, the red dashed limit and text", async () => {
+  it("draws memory against its limit: a 1440×640 PNG with the series line, the red dashed limit and text", async () => {
     const { bytes, png } = await render("memory-vs-limit", memoryChart());
-    expect(png.width).toBe(1600);
-    expect(png.height).toBe(600);
+    expect(png.width).toBe(1440);
+    expect(png.height).toBe(640);
     expect(bytes.length).toBeGreaterThan(5_000);
     expect(bytes.length).toBeLessThan(CHART_LIMITS.maxBytes);
     expect(countColor(png, SERIES_COLORS[0])).toBeGreaterThan(2_000);
     // A dashed 2 px line over most of the plot's width at 2x: well over a thousand red pixels.
     expect(countColor(png, THRESHOLD_COLOR)).toBeGreaterThan(1_500);
     // The title is real glyphs: dark pixels in its band (a missing font draws nothing).
-    expect(darkInRows(png, 20, 60)).toBeGreaterThan(800);
+    expect(darkInRows(png, 24, 70)).toBeGreaterThan(800);
   });
 
   it("draws a multi-series alert expression with a legend of the five highest and a note for the rest", async () => {
@@ -83,18 +83,27 @@ describe("renderChartPng", () => {
 
   it("renders a 'No data' image for a chart without samples", async () => {
     const { png } = await render("no-data", emptyChart());
-    expect(png.width).toBe(1600);
+    expect(png.width).toBe(1440);
     expect(countColor(png, SERIES_COLORS[0])).toBe(0);
     // The message sits in the middle of the plot.
-    expect(darkInRows(png, 250, 340)).toBeGreaterThan(300);
+    expect(darkInRows(png, 270, 380)).toBeGreaterThan(300);
   });
 
   it("renders at 1x too, and refuses sizes outside the limits with a coded error", async () => {
     const { png } = await render("memory-1x", memoryChart(), 1);
-    expect([png.width, png.height]).toEqual([800, 300]);
+    expect([png.width, png.height]).toEqual([720, 320]);
     await expect(renderChartPng(memoryChart(), { width: 5000 })).rejects.toMatchObject({
       code: "chart.invalid-options",
     });
     await expect(renderChartPng(memoryChart(), { scale: 10 })).rejects.toBeInstanceOf(ChartError);
+  });
+
+  it("draws labels from the cluster with markup and control characters in them", async () => {
+    const chart = memoryChart();
+    chart.title = 'pod <x> & "y"\u0007';
+    const first = chart.series[0];
+    if (first) first.labels = { pod: "a\u0000<b>" };
+    const { png } = await render("hostile-labels", chart);
+    expect(countColor(png, SERIES_COLORS[0])).toBeGreaterThan(2_000);
   });
 });

@@ -1,9 +1,12 @@
 import { randomUUID } from "node:crypto";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import type { Redis } from "ioredis";
 import { PNG } from "pngjs";
 import { afterEach, beforeEach, describe, expect, inject, it } from "vitest";
 import { CHART_LIMITS } from "../../../src/charts/index.js";
 import { defaultPolicy } from "../../../src/config/policy.js";
+import { Transcript } from "../../../src/demo/transcript.js";
 import { FakeSlack } from "../../../src/dev/fake-slack.js";
 import type { FakeMessage } from "../../../src/dev/fake-slack-state.js";
 import type { Investigation } from "../../../src/domain/investigation.js";
@@ -16,6 +19,7 @@ import { sections } from "../../../src/slack/blocks/kit.js";
 import { createSlackClient } from "../../../src/slack/client.js";
 import { SlackNotifier } from "../../../src/slack/notifier.js";
 import { SlackPoster } from "../../../src/slack/poster.js";
+import { transcriptHtml } from "../../../src/transcript-html/index.js";
 import { alertChart, memoryChart } from "../../support/chart-fixtures.js";
 import { rcaReport } from "../../support/slack-fixtures.js";
 
@@ -110,7 +114,7 @@ describe("charts in the thread", () => {
     expect(memory?.name).toMatch(/^chart-1-memory-working-set-analytics-service-analytics-.+\.png$/);
     for (const file of [memory, alert]) {
       const png = PNG.sync.read(file?.bytes ?? Buffer.alloc(0));
-      expect([png.width, png.height]).toEqual([1600, 600]);
+      expect([png.width, png.height]).toEqual([1440, 640]);
       expect(file?.bytes.length).toBeLessThan(CHART_LIMITS.maxBytes);
     }
     expect(withFiles[0]?.text).toContain(`📈 ${memoryChart().title} · ${alertChart().title}`);
@@ -159,5 +163,27 @@ describe("charts in the thread", () => {
     expect(notes).toHaveLength(1);
     expect(notes[0]?.text).toContain(`The chart "${memoryChart().title}" could not be drawn`);
     expect(fake.callsOf("files.getUploadURLExternal")).toHaveLength(0);
+  });
+
+  it("shows the image in the demo transcript and as an <img> of the uploaded bytes in the HTML transcript", async () => {
+    const lines: string[] = [];
+    const transcript = new Transcript((line) => lines.push(line));
+    const detach = transcript.attach(fake);
+    const current = await finish(shortRca());
+    const notifier = new SlackNotifier({ poster: poster(), store, policy: defaultPolicy(), logger: silent });
+    const replies = await run(notifier, current);
+    detach();
+    const image = replies.flatMap((reply) => reply.files ?? []).find((file) => file.filetype === "png");
+    expect(image).toBeDefined();
+    const kb = Math.round((image?.bytes.length ?? 0) / 1024);
+    expect(lines.some((line) => line.includes(`🖼 ${memoryChart().title} (PNG, ${kb} KB)`))).toBe(true);
+
+    const html = transcriptHtml(fake.transcript(), { title: "charts" });
+    const match = /<img src="data:image\/png;base64,([A-Za-z0-9+/=]+)" alt="([^"]*)"/.exec(html);
+    expect(Buffer.from(match?.[1] ?? "", "base64").equals(image?.bytes ?? Buffer.alloc(1))).toBe(true);
+    expect(match?.[2]).toBe(memoryChart().altText);
+    const out = join(process.cwd(), ".artifacts", "charts");
+    mkdirSync(out, { recursive: true });
+    writeFileSync(join(out, "thread.html"), html);
   });
 });

@@ -7,6 +7,7 @@ import {
   THRESHOLD_COLOR,
 } from "../../../src/charts/index.js";
 import { splitAtGaps } from "../../../src/charts/series.js";
+import { escapeXml } from "../../../src/charts/svg.js";
 import { alertChart, emptyChart, memoryChart } from "../../support/chart-fixtures.js";
 
 describe("series selection", () => {
@@ -83,6 +84,7 @@ describe("buildChartSvg", () => {
     const { svg } = buildChartSvg(chart);
     expect(svg).not.toContain("<script>");
     expect(svg).toContain("&#60;script&#62;");
+    expect(escapeXml("pod\u0000-a\u001b")).toBe("pod-a");
   });
 
   it("notes series left out and says 'No data' for an empty chart", () => {
