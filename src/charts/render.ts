@@ -6,8 +6,8 @@ import { buildChartSvg, type ChartLayoutOptions, DEFAULT_LAYOUT, FONT_FAMILY } f
 
 /**
  * A chart could not be drawn. `chart.invalid-options` for a size outside CHART_LIMITS (a caller's
- * mistake, permanent); `chart.render-failed` when the rasterizer failed or the PNG came out over
- * the byte budget. Either way the caller posts the investigation without the picture.
+ * mistake, permanent); `chart.font-missing` when the bundled font is not installed;
+ * `chart.render-failed` when the rasterizer failed or the PNG came out over the byte budget. Either way the caller posts the investigation without the picture.
  */
 export class ChartError extends TriageError {}
 
@@ -33,10 +33,26 @@ const require = createRequire(import.meta.url);
  * Roboto (OFL) from an npm package, so text renders the same on a slim container image with no
  * system fonts; system fonts are not loaded at all, which keeps renders reproducible.
  */
-const FONT_FILES = [
+const FONTS = [
   "@expo-google-fonts/roboto/400Regular/Roboto_400Regular.ttf",
   "@expo-google-fonts/roboto/600SemiBold/Roboto_600SemiBold.ttf",
-].map((file) => require.resolve(file));
+];
+let fontFiles: string[] | undefined;
+
+/** Resolved on first use, so a broken install costs the pictures, not the bot's start. */
+function resolveFonts(): string[] {
+  if (fontFiles) return fontFiles;
+  try {
+    fontFiles = FONTS.map((file) => require.resolve(file));
+    return fontFiles;
+  } catch (error) {
+    throw new ChartError(
+      "chart.font-missing",
+      `The chart font is not installed (${errorMessage(error)}); run npm ci so @expo-google-fonts/roboto is present.`,
+      { cause: error },
+    );
+  }
+}
 
 function checkOptions(width: number, height: number, scale: number): void {
   const ok =
@@ -67,12 +83,13 @@ export async function renderChartPng(chart: MetricChart, options: RenderChartOpt
   const height = options.height ?? DEFAULT_LAYOUT.height;
   const scale = options.scale ?? 2;
   checkOptions(width, height, scale);
+  const fonts = resolveFonts();
   const { svg } = buildChartSvg(chart, { ...options, width, height });
   let png: Buffer;
   try {
     const image = await renderAsync(svg, {
       fitTo: { mode: "width", value: Math.round(width * scale) },
-      font: { loadSystemFonts: false, fontFiles: FONT_FILES, defaultFontFamily: FONT_FAMILY },
+      font: { loadSystemFonts: false, fontFiles: fonts, defaultFontFamily: FONT_FAMILY },
       background: "#ffffff",
     });
     png = Buffer.from(image.asPng());

@@ -3,7 +3,7 @@ import type { SlackMessage } from "../slack/blocks/kit.js";
 import { messageProblems } from "../slack/blocks/validate.js";
 import type { FakeFile, FakeMessage, FakeWorkspace, TsClock } from "./fake-slack-state.js";
 
-/** Slack's limit for one uploaded file: 1 GB. */
+/** Slack's documented limit for one uploaded file, 1 GB (the fake answers file_too_large over it). */
 const MAX_FILE_BYTES = 1024 ** 3;
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
