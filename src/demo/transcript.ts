@@ -159,8 +159,17 @@ export class Transcript {
         break;
       }
       case "files.completeUploadExternal": {
-        const files = Array.isArray(call.response.files) ? (call.response.files as { title?: string }[]) : [];
-        const text = files.map((file) => file.title ?? "file").join(", ");
+        const files = Array.isArray(call.response.files)
+          ? (call.response.files as { title?: string; filetype?: string; size?: number }[])
+          : [];
+        // Images are named as such, with their size: the transcript reader cannot see them.
+        const text = files
+          .map((file) =>
+            file.filetype === "png"
+              ? `🖼 ${file.title ?? "image"} (PNG, ${Math.round((file.size ?? 0) / 1024)} KB)`
+              : (file.title ?? "file"),
+          )
+          .join(", ");
         const threadTs = str(params.thread_ts);
         this.emit({ kind: "file", channel, ...(threadTs ? { threadTs } : {}), text }, [
           `      📎 ${text} (in ${this.labelOf(channel, threadTs)})`,

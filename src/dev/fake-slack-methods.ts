@@ -1,7 +1,11 @@
 import { randomBytes } from "node:crypto";
 import type { SlackMessage } from "../slack/blocks/kit.js";
 import { messageProblems } from "../slack/blocks/validate.js";
-import type { FakeMessage, FakeWorkspace, TsClock } from "./fake-slack-state.js";
+import type { FakeFile, FakeMessage, FakeWorkspace, TsClock } from "./fake-slack-state.js";
+
+/** Slack's documented limit for one uploaded file, 1 GB (the fake answers file_too_large over it). */
+const MAX_FILE_BYTES = 1024 ** 3;
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 /** One fake Web API method: parsed params in, Slack's JSON answer out. */
 export type Handler = (params: Record<string, unknown>) => Record<string, unknown>;
@@ -136,24 +140,35 @@ export function fakeSlackMethods(ctx: FakeSlackContext): Record<string, Handler>
       const length = Number(params.length);
       if (!filename || !Number.isFinite(length) || length <= 0)
         return { ok: false, error: "invalid_arguments" };
+      // Slack's own limit for one file.
+      if (length > MAX_FILE_BYTES) return { ok: false, error: "file_too_large" };
       const fileId = `F${randomBytes(5).toString("hex").toUpperCase()}`;
-      ws.uploads.set(fileId, { filename, length });
+      const altText = str(params.alt_text);
+      ws.uploads.set(fileId, { filename, length, ...(altText ? { altText } : {}) });
       return { ok: true, upload_url: `${ctx.base()}/upload/${fileId}`, file_id: fileId };
     },
     "files.completeUploadExternal": (params) => {
       const files = (Array.isArray(params.files) ? params.files : []) as { id: string; title?: string }[];
       const done = files.map((file) => ({ file, upload: ws.uploads.get(file.id) }));
-      if (done.length === 0 || done.some((entry) => entry.upload?.content === undefined)) {
+      if (done.length === 0 || done.some((entry) => entry.upload?.bytes === undefined)) {
         return { ok: false, error: "file_not_found" };
       }
       const channel = str(params.channel_id);
       const threadTs = str(params.thread_ts);
-      const shared = done.map(({ file, upload }) => ({
-        id: file.id,
-        title: file.title ?? upload?.filename ?? file.id,
-        name: upload?.filename ?? file.id,
-        content: upload?.content ?? "",
-      }));
+      const shared: FakeFile[] = done.map(({ file, upload }) => {
+        const bytes = upload?.bytes ?? Buffer.alloc(0);
+        const png = bytes.subarray(0, 8).equals(PNG_SIGNATURE);
+        return {
+          id: file.id,
+          title: file.title ?? upload?.filename ?? file.id,
+          name: upload?.filename ?? file.id,
+          content: upload?.content ?? "",
+          bytes,
+          filetype: png ? "png" : "text",
+          mimetype: png ? "image/png" : "text/plain",
+          ...(upload?.altText ? { altText: upload.altText } : {}),
+        };
+      });
       if (channel) {
         ws.add({
           channel,
@@ -165,7 +180,17 @@ export function fakeSlackMethods(ctx: FakeSlackContext): Record<string, Handler>
           files: shared,
         });
       }
-      return { ok: true, files: shared.map(({ id, title, name }) => ({ id, title, name })) };
+      return {
+        ok: true,
+        files: shared.map(({ id, title, name, filetype, mimetype, bytes }) => ({
+          id,
+          title,
+          name,
+          filetype,
+          mimetype,
+          size: bytes.length,
+        })),
+      };
     },
   };
 }

@@ -14,10 +14,35 @@ export interface FakeMessage {
   text: string;
   blocks?: unknown[];
   attachments?: unknown[];
-  files?: { id: string; title: string; name: string; content: string }[];
+  files?: FakeFile[];
   reactions: string[];
   /** Every text the message had, oldest first (chat.update appends). */
   edits: string[];
+}
+
+/** A file shared in a message: its text, or its bytes when binary (an image), as Slack keeps it. */
+export interface FakeFile {
+  id: string;
+  title: string;
+  name: string;
+  /** The upload as UTF-8 text (meaningful for text files). */
+  content: string;
+  /** The uploaded bytes, exactly. */
+  bytes: Buffer;
+  /** Detected from the bytes, as Slack does: "png" for a PNG signature, else "text". */
+  filetype: "png" | "text";
+  mimetype: string;
+  /** The alt text given to files.getUploadURLExternal, read to screen readers. */
+  altText?: string;
+}
+
+/** An upload between files.getUploadURLExternal and files.completeUploadExternal. */
+export interface FakeUpload {
+  filename: string;
+  length: number;
+  altText?: string;
+  content?: string;
+  bytes?: Buffer;
 }
 
 /** An ephemeral message (only `user` saw it). */
@@ -51,7 +76,7 @@ export class FakeWorkspace {
   readonly messages: FakeMessage[] = [];
   readonly ephemerals: FakeEphemeral[] = [];
   readonly homeViews = new Map<string, unknown>();
-  readonly uploads = new Map<string, { filename: string; length: number; content?: string }>();
+  readonly uploads = new Map<string, FakeUpload>();
 
   find(channel: string, ts: string): FakeMessage | undefined {
     return this.messages.find((message) => message.channel === channel && message.ts === ts);

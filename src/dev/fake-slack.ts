@@ -177,7 +177,8 @@ export class FakeSlack {
         res.writeHead(404).end();
         return;
       }
-      upload.content = await uploadedText(req, body);
+      upload.bytes = await uploadedBytes(req, body);
+      upload.content = upload.bytes.toString("utf8");
       res.writeHead(200, { "content-type": "text/plain" }).end(`OK - ${body.length}`);
       return;
     }
@@ -273,13 +274,13 @@ function parseParams(contentType: string | undefined, body: Buffer): Record<stri
   return params;
 }
 
-/** The file text of an upload (multipart/form-data as the web client sends it, or a raw body). */
-async function uploadedText(req: IncomingMessage, body: Buffer): Promise<string> {
+/** The bytes of an upload (multipart/form-data as the web client sends it, or a raw body). */
+async function uploadedBytes(req: IncomingMessage, body: Buffer): Promise<Buffer> {
   const type = req.headers["content-type"] ?? "";
-  if (!type.includes("multipart/form-data")) return body.toString("utf8");
+  if (!type.includes("multipart/form-data")) return body;
   const form = await new Response(body, { headers: { "content-type": type } }).formData();
   for (const value of form.values()) {
-    if (typeof value !== "string") return await value.text();
+    if (typeof value !== "string") return Buffer.from(await value.arrayBuffer());
   }
-  return "";
+  return Buffer.alloc(0);
 }

@@ -1,3 +1,4 @@
+import type { RenderChartOptions } from "../charts/index.js";
 import { anyGlob } from "../config/glob.js";
 import type { Policy } from "../config/policy.js";
 import type {
@@ -18,6 +19,7 @@ import { evidenceFile, type RcaRenderOptions, rcaMessage } from "./blocks/rca.js
 import { statusMessage } from "./blocks/status.js";
 import { planThread, type ThreadPlan } from "./blocks/thread.js";
 import type { SlackStore } from "./deps.js";
+import { postFilesReply } from "./files-reply.js";
 import { escapeMrkdwn } from "./mrkdwn.js";
 import type { SlackPoster } from "./poster.js";
 
@@ -32,6 +34,8 @@ export interface SlackNotifierOptions {
   logger?: Logger;
   /** `CLUSTER_NAME`, shown on every message. */
   clusterName?: string;
+  /** Size and density of chart images (default 720×320 @2x). */
+  chartOptions?: RenderChartOptions;
 }
 
 /** Reactions on an alert message: picked up, and how it ended. */
@@ -54,6 +58,7 @@ export class SlackNotifier implements InvestigationNotifier {
   private readonly clock: () => Date;
   private readonly logger: Logger;
   private readonly context: RenderContext;
+  private readonly chartOptions: RenderChartOptions;
   /** Threads this process created, in case a caller passes a record read before we stored it. */
   private readonly threads = new Map<string, ReadyThread>();
 
@@ -64,6 +69,7 @@ export class SlackNotifier implements InvestigationNotifier {
     this.clock = options.clock ?? (() => new Date());
     this.logger = options.logger ?? createLogger({ component: "slack-notifier" });
     this.context = options.clusterName ? { clusterName: options.clusterName } : {};
+    this.chartOptions = options.chartOptions ?? {};
   }
 
   /** How the RCA reply renders: cluster, the policy's real validation windows, fixes left without a card. */
@@ -108,7 +114,7 @@ export class SlackNotifier implements InvestigationNotifier {
         break;
     }
     if (update.type === "status" && analysisDone(investigation.status)) {
-      await this.postEvidence(investigation, thread);
+      await this.postFiles(investigation, thread);
     }
     if (!created && (update.type === "status" || update.type === "execution" || update.type === "failed")) {
       await this.poster.update(thread.channel, thread.statusTs, statusMessage(investigation, this.context));
@@ -217,21 +223,29 @@ export class SlackNotifier implements InvestigationNotifier {
     await this.postOnce(investigation, "rca", thread, [rcaMessage(investigation, this.rcaOptions(plan))]);
   }
 
-  /** The evidence file, after the cards so the buttons stay near the top of the thread. */
-  private async postEvidence(investigation: Investigation, thread: ReadyThread): Promise<void> {
+  /** The files reply (evidence file and charts in one upload), after the cards so the buttons stay on top. */
+  private async postFiles(investigation: Investigation, thread: ReadyThread): Promise<void> {
     const plan = this.plan(investigation, thread);
     const key = step("rca-evidence");
-    if (!investigation.rca || !plan.attachEvidence || (await this.store.wasNotified(investigation.id, key)))
+    if (!investigation.rca || !plan.filesReply || (await this.store.wasNotified(investigation.id, key)))
       return;
-    await this.poster.uploadText({
-      channel: thread.channel,
-      threadTs: thread.threadTs,
-      filename: `evidence-${investigation.id}.txt`,
-      title: `Evidence · ${this.context.clusterName ?? "default"} · ${investigation.trigger.namespace}`,
-      content: evidenceFile(investigation, this.rcaOptions(plan)),
-      comment:
-        "Every affected object, every quote with its source, the commands, and each fix's exact change.",
-    });
+    await postFilesReply(
+      { poster: this.poster, logger: this.logger, chartOptions: this.chartOptions, context: this.context },
+      {
+        investigation,
+        thread,
+        charts: (investigation.charts ?? []).slice(0, plan.charts),
+        ...(plan.attachEvidence
+          ? {
+              evidence: {
+                filename: `evidence-${investigation.id}.txt`,
+                title: `Evidence · ${this.context.clusterName ?? "default"} · ${investigation.trigger.namespace}`,
+                content: evidenceFile(investigation, this.rcaOptions(plan)),
+              },
+            }
+          : {}),
+      },
+    );
     await this.store.markNotified(investigation.id, key);
   }
 

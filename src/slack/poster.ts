@@ -37,6 +37,11 @@ export interface PosterOptions {
   metrics?: MetricsRecorder;
 }
 
+/** One file of a multi-file upload: a text file, or an image with the alt text a screen reader reads. */
+export type UploadFile =
+  | { filename: string; title: string; content: string }
+  | { filename: string; title: string; bytes: Buffer; altText: string };
+
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -202,6 +207,32 @@ export class SlackPoster {
         filename: args.filename,
         title: args.title,
         content: args.content,
+        ...(args.comment ? { initial_comment: args.comment } : {}),
+      }),
+    );
+  }
+
+  /**
+   * files.uploadV2 of several files as one message in a thread (Slack shares every file of one
+   * completeUploadExternal call together): text files by content, images by bytes with alt text,
+   * which Slack takes on files.getUploadURLExternal and reads to screen readers.
+   */
+  async uploadFiles(args: {
+    channel: string;
+    threadTs: string;
+    files: UploadFile[];
+    comment?: string;
+  }): Promise<void> {
+    const uploads = args.files.map((file) =>
+      "bytes" in file
+        ? { file: file.bytes, filename: file.filename, title: file.title, alt_text: file.altText }
+        : { content: file.content, filename: file.filename, title: file.title },
+    );
+    await this.call("files.uploadV2", args.channel, () =>
+      this.client.filesUploadV2({
+        channel_id: args.channel,
+        thread_ts: args.threadTs,
+        file_uploads: uploads,
         ...(args.comment ? { initial_comment: args.comment } : {}),
       }),
     );

@@ -41,6 +41,8 @@ blockquote{margin:4px 0;padding-left:10px;border-left:4px solid #ddd;color:#4542
 .mention{color:#1264a3;background:#e8f5fa;border-radius:3px;padding:0 2px}
 .file{border:1px solid #ddd;border-radius:8px;padding:8px 12px;display:inline-block;margin-top:4px}
 .edited{color:#616061;font-size:12px}
+.image{margin:4px 0}.image img{display:block;max-width:100%;height:auto;border:1px solid #ddd;border-radius:8px}
+.image figcaption{color:#616061;font-size:12px}
 `;
 
 /**
@@ -49,6 +51,15 @@ blockquote{margin:4px 0;padding-left:10px;border-left:4px solid #ddd;color:#4542
  */
 const MEASURE = `addEventListener("load",()=>{for(const t of document.querySelectorAll(".thread")){const top=t.getBoundingClientRect().top;for(const e of t.querySelectorAll(".msg,.text,.field,.btn")){const r=e.getBoundingClientRect();e.setAttribute("data-y0",String(Math.round(r.top-top)));e.setAttribute("data-y1",String(Math.round(r.bottom-top)));}}});`;
 
+/** A shared file: an image inline (its uploaded bytes, with its alt text), anything else as a chip. */
+function fileHtml(file: NonNullable<Message["files"]>[number]): string {
+  if (file.filetype === "png" && file.bytes.length > 0) {
+    const alt = escapeHtml(file.altText ?? file.title);
+    return `<figure class="image"><img src="data:image/png;base64,${file.bytes.toString("base64")}" alt="${alt}" width="540"><figcaption>${escapeHtml(file.title)}</figcaption></figure>`;
+  }
+  return `<div class="file">📄 <b>${escapeHtml(file.title)}</b> <small>${escapeHtml(file.name)}</small></div>`;
+}
+
 function messageHtml(message: Message, options: HtmlOptions, role: "parent" | "reply"): string {
   const who = message.botId
     ? "k8s-triage"
@@ -56,12 +67,7 @@ function messageHtml(message: Message, options: HtmlOptions, role: "parent" | "r
   const blocks = message.blocks?.length
     ? message.blocks.map(blockToHtml).join("")
     : `<div class="block section"><div class="text">${mrkdwnToHtml(message.text)}</div></div>`;
-  const files = (message.files ?? [])
-    .map(
-      (file) =>
-        `<div class="file">📄 <b>${escapeHtml(file.title)}</b> <small>${escapeHtml(file.name)}</small></div>`,
-    )
-    .join("");
+  const files = (message.files ?? []).map(fileHtml).join("");
   const edited = message.edits.length > 1 ? ' <span class="edited">(edited)</span>' : "";
   return `<div class="msg" data-role="${role}" data-ts="${escapeHtml(message.ts)}"><div class="avatar">${escapeHtml(who.slice(0, 1).toUpperCase())}</div><div class="body"><div class="who">${escapeHtml(who)}<small>${escapeHtml(message.ts)}</small>${edited}</div>${blocks}${files}</div></div>`;
 }

@@ -6,7 +6,10 @@
 export const THREAD_BUDGET = {
   /** No message the bot builds has more blocks than this (Slack allows 50). */
   maxBlocksPerMessage: 15,
-  /** Replies in the thread before anyone approves anything: the RCA, the cards, the evidence file. */
+  /**
+   * Replies in the thread before anyone approves anything: the RCA, the cards, and one files reply
+   * (the evidence file and the charts together).
+   */
   maxRepliesBeforeApproval: 4,
   /** The RCA reply must land within this long after `/triage` on the demo (measured by npm run demo). */
   rcaWithinMs: 2000,
@@ -17,6 +20,8 @@ export const THREAD_BUDGET = {
    * the full text is in the evidence file.
    */
   causeLineChars: 80,
+  /** Chart images in the files reply (the alerting series, memory against its limit). */
+  maxCharts: 2,
   /** The first screen: the thread's top this many pixels tall at 800 px width (checked in Chromium). */
   firstScreenPx: 900,
 } as const;

@@ -174,7 +174,7 @@ function checkThread(investigation: Investigation): void {
   // At most four replies before any approval, in either kind of thread.
   for (const statusReply of [false, true]) {
     const plan = planThread(investigation, statusReply);
-    const replies = (statusReply ? 1 : 0) + 1 + plan.cards.length + (plan.attachEvidence ? 1 : 0);
+    const replies = (statusReply ? 1 : 0) + 1 + plan.cards.length + (plan.filesReply ? 1 : 0);
     expect(replies).toBeLessThanOrEqual(THREAD_BUDGET.maxRepliesBeforeApproval);
   }
 
