@@ -150,6 +150,7 @@ export function defaultPipelineDeps(
             policy,
             signal,
             config: agentConfig,
+            ...(prometheus ? { prometheus } : {}),
             // Only a process that holds the writer identity can dry-run at proposal time; under the
             // chart the analysis worker has the reader identity alone, which a dry run (a write
             // request) would fail with 403 and drop every proposal. The executor dry-runs at approval.
