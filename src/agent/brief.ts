@@ -57,6 +57,10 @@ export function triageDigest(triage: TriageResult): string {
     for (const p of triage.remediations) lines.push(`- [${p.id}] risk ${p.risk}: ${quote(p.change)}`);
   }
   if (triage.healthy.length) lines.push(`healthy (checked): ${refs(triage.healthy)}`);
+  if (triage.metrics?.length) {
+    lines.push("metrics (Prometheus):");
+    for (const m of triage.metrics) lines.push(`- ${quote(m)}`);
+  }
   if (triage.gaps.length) {
     lines.push("could not read:");
     for (const g of triage.gaps)

@@ -7,6 +7,7 @@ import type { TriageResult } from "../domain/types.js";
 import { errorMessage } from "../errors.js";
 import type { ClusterReader } from "../k8s/reader.js";
 import { log as rootLog } from "../log.js";
+import type { PrometheusClient } from "../prometheus/index.js";
 import { investigationBrief } from "./brief.js";
 import { offerable, withChanges } from "./changes.js";
 import type { AgentConfig } from "./config.js";
@@ -31,6 +32,8 @@ export interface InvestigateInput {
   dryRun?: (proposal: RemediationProposal) => Promise<{ ok: boolean; message: string }>;
   signal?: AbortSignal;
   config?: Partial<AgentConfig>;
+  /** Offered to the model as the bounded `prometheus_query` tool when set. */
+  prometheus?: PrometheusClient;
 }
 
 /** The `submit_rca` tool: the schema plus the check that evidence cites real calls. */
@@ -69,7 +72,7 @@ async function investigate(input: InvestigateInput): Promise<RcaReport> {
       config,
       system: loadPrompt("system"),
       firstUser: secrets.scrub(investigationBrief(input.triage, { ...input.trigger, namespace })),
-      tools: investigationTools(),
+      tools: investigationTools({ prometheus: input.prometheus !== undefined }),
       final: SUBMIT_RCA,
       context: {
         reader: input.reader,
@@ -78,6 +81,7 @@ async function investigate(input: InvestigateInput): Promise<RcaReport> {
         signal,
         secrets,
         ...(input.dryRun ? { dryRun: input.dryRun } : {}),
+        ...(input.prometheus ? { prometheus: input.prometheus } : {}),
       },
       maxIterations: config.maxIterations,
       log,

@@ -71,6 +71,19 @@ export const envSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,62}$/, "1-63 letters, digits, '_', '.', ':', '-'")
     .default("default"),
+  /** Prometheus (or a compatible API) for PromQL evidence; off when unset. */
+  PROMETHEUS_URL: optionalString,
+  PROMETHEUS_BEARER_TOKEN: optionalString,
+  PROMETHEUS_USERNAME: optionalString,
+  PROMETHEUS_PASSWORD: optionalString,
+  /** PEM CA bundle for an https PROMETHEUS_URL. */
+  PROMETHEUS_CA_FILE: optionalString,
+  PROMETHEUS_INSECURE_SKIP_VERIFY: z
+    .enum(["true", "false", "1", "0"])
+    .optional()
+    .transform((value) => value === "true" || value === "1"),
+  /** Per-query timeout (capped at 30 s). */
+  PROMETHEUS_TIMEOUT_SECONDS: z.coerce.number().positive().max(30).default(10),
 });
 
 /** The process environment, parsed once. */

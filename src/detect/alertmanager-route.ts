@@ -5,6 +5,7 @@ import { anyGlob } from "../config/glob.js";
 import type { Policy } from "../config/policy.js";
 import { errorMessage } from "../errors.js";
 import type { Logger } from "../log.js";
+import { alertExpression } from "../prometheus/index.js";
 import { type AlertMessage, alertMessage } from "./alert-blocks.js";
 import type { AlertGroupOutcome, AlertQueue } from "./alert-queue.js";
 import { type AlertGroup, alertmanagerPayloadSchema, groupAlerts } from "./alertmanager.js";
@@ -119,6 +120,7 @@ export async function handleAlertGroup(
   }
   const firstStart = group.alerts.map((alert) => alert.startsAt).sort()[0] ?? at.toISOString();
   const firing = group.alerts.find((alert) => alert.status === "firing");
+  const expression = alertExpression(firing?.generatorURL);
   const { investigation, joined } = await deps.submit({
     source: "alertmanager",
     namespace: group.namespace,
@@ -130,6 +132,7 @@ export async function handleAlertGroup(
     signal: {
       type: "Warning",
       ...(firing?.labels.alertname ? { alertname: firing.labels.alertname } : {}),
+      ...(expression ? { expression } : {}),
       ...(group.summary ? { message: group.summary } : {}),
     },
   });

@@ -39,7 +39,15 @@ export interface Trigger {
   /** Per-route notification choices for detected incidents (default: notify both). */
   notify?: { onStart: boolean; onComplete: boolean };
   /** The alert or event that caused this trigger, for automatic-mode policy matching. */
-  signal?: { type?: string; reason?: string; kind?: string; message?: string; alertname?: string };
+  signal?: {
+    type?: string;
+    reason?: string;
+    kind?: string;
+    message?: string;
+    alertname?: string;
+    /** The firing alert's PromQL expression (from its generatorURL), re-evaluated when Prometheus is configured. */
+    expression?: string;
+  };
 }
 
 export type InvestigationStatus =

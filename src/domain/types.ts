@@ -16,6 +16,7 @@ import type {
   StorageClass,
   Workload,
 } from "./kube.js";
+import type { PrometheusSnapshot } from "./prometheus.js";
 
 /** Names one Kubernetes object. `namespace` is "" for cluster-scoped kinds (Node, StorageClass…). */
 export interface ResourceRef {
@@ -101,6 +102,8 @@ export interface Snapshot {
   gaps: CollectionGap[];
   /** API requests the collection made (for the "requests do not grow with pods" guarantee). */
   requestCount?: number;
+  /** What Prometheus answered (PROMETHEUS_URL set); read by the engine as plain data. */
+  prometheus?: PrometheusSnapshot;
 }
 
 /** The snapshot list fields, for code that iterates kinds generically. */
@@ -217,6 +220,8 @@ export interface TriageResult {
   /** Every change the snapshot shows in the hour before collection, oldest first. */
   changes?: Change[];
   stats: { pods: number; events: number; apiRequests?: number; durationMs?: number };
+  /** What Prometheus showed (the alert's expression re-evaluated, container numbers, failed queries). */
+  metrics?: string[];
 }
 
 import type { RemediationProposal } from "./actions.js";

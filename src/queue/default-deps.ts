@@ -12,6 +12,7 @@ import { createClusterReader } from "../k8s/kube-reader.js";
 import { loadKubeConfig } from "../k8s/kubeconfig.js";
 import type { Logger } from "../log.js";
 import type { MetricsRecorder } from "../metrics/registry.js";
+import { prometheusFromEnv, withPrometheus } from "../prometheus/index.js";
 import type { AuditSink, Clock } from "../remediation/audit.js";
 import { createExecutor } from "../remediation/executor.js";
 import { runRemediation } from "../remediation/run.js";
@@ -105,6 +106,8 @@ export function defaultPipelineDeps(
           clusterName: env.CLUSTER_NAME,
         })
       : logNotifier(runtime.logger);
+  // Read-only PromQL evidence when PROMETHEUS_URL is set (bounded queries; faults become evidence).
+  const prometheus = prometheusFromEnv(env);
   const answer = modelFollowUp(env, policy, runtime.logger.child({ component: "follow-up" }), reader);
 
   const auditSink =
@@ -120,19 +123,22 @@ export function defaultPipelineDeps(
     };
 
   return {
-    collect: (trigger, signal) =>
-      collectSnapshot(
-        reader,
-        trigger.namespace === "*" ? { allNamespaces: true } : { namespace: trigger.namespace },
-        {
-          signal,
-          source: {
-            type: "live",
-            server: reader.server,
-            ...(reader.context ? { context: reader.context } : {}),
+    collect: withPrometheus(
+      (trigger, signal) =>
+        collectSnapshot(
+          reader,
+          trigger.namespace === "*" ? { allNamespaces: true } : { namespace: trigger.namespace },
+          {
+            signal,
+            source: {
+              type: "live",
+              server: reader.server,
+              ...(reader.context ? { context: reader.context } : {}),
+            },
           },
-        },
-      ),
+        ),
+      prometheus,
+    ),
     triage: (snapshot, { namespace }) => triage(snapshot, namespace === "*" ? {} : { namespace }),
     analyzeUsesModel: Boolean(agentConfig.apiKey),
     analyze: async ({ triage: result, trigger, signal }) =>
@@ -144,6 +150,7 @@ export function defaultPipelineDeps(
             policy,
             signal,
             config: agentConfig,
+            ...(prometheus ? { prometheus } : {}),
             // Only a process that holds the writer identity can dry-run at proposal time; under the
             // chart the analysis worker has the reader identity alone, which a dry run (a write
             // request) would fail with 403 and drop every proposal. The executor dry-runs at approval.
@@ -199,6 +206,7 @@ export function defaultPipelineDeps(
     clock: () => new Date(),
     close: async () => {
       reader.close();
+      await prometheus?.close();
       await notifications?.close();
     },
   };

@@ -99,6 +99,9 @@ async function runPhases(
     observePhase(ctx, "triage", triageStarted);
     investigation = await store.update(investigation.id, (current) => {
       current.triage = triage;
+      // Prometheus's charts (the alert's series, memory vs limit) go to the thread with the result.
+      const charts = snapshot.prometheus?.charts ?? [];
+      if (charts.length > 0) current.charts = [...(current.charts ?? []), ...charts];
       current.updatedAt = deps.clock().toISOString();
       return current;
     });

@@ -9,6 +9,7 @@ import { supersededWarnings } from "./history.js";
 import { inputGaps } from "./input-gaps.js";
 import { linkDependencies } from "./link.js";
 import { refKey } from "./owners.js";
+import { prometheusEvidence } from "./prometheus.js";
 import { proposeRemediations } from "./proposals/index.js";
 import { rankFindings } from "./ranking.js";
 import { severityOf } from "./severity.js";
@@ -90,6 +91,8 @@ export function triage(snapshot: Snapshot, options: TriageOptions = {}): TriageR
   const gaps = [...snapshot.gaps, ...inputGaps(snapshot)];
   const findings = dropFallbacks(runChecks(ctx, gaps));
   linkDependencies(findings);
+  const prometheus = prometheusEvidence(snapshot.prometheus, findings);
+  gaps.push(...prometheus.gaps);
   attachChanges(ctx, findings);
   const ranked = rankFindings(ctx, findings);
   const radius = blastRadius(ctx, ranked, controlPlane);
@@ -115,6 +118,7 @@ export function triage(snapshot: Snapshot, options: TriageOptions = {}): TriageR
     gaps,
     ...(history.length > 0 ? { history } : {}),
     ...recentChanges(ctx),
+    ...(prometheus.metrics.length > 0 ? { metrics: prometheus.metrics } : {}),
     stats: {
       pods: inScope(snapshot.pods),
       events: inScope(snapshot.events),

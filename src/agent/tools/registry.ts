@@ -3,6 +3,7 @@ import { anyGlob } from "../../config/glob.js";
 import type { Policy } from "../../config/policy.js";
 import type { RemediationProposal } from "../../domain/actions.js";
 import type { ClusterReader } from "../../k8s/reader.js";
+import type { PrometheusClient } from "../../prometheus/index.js";
 import type { SecretRegistry } from "../secrets.js";
 import { advertisedSchema } from "./schema.js";
 
@@ -16,6 +17,8 @@ export interface ToolContext {
   dryRun?: (proposal: RemediationProposal) => Promise<{ ok: boolean; message: string }>;
   /** Env values seen so far; tools register what they read, the loop scrubs them from results. */
   secrets?: SecretRegistry;
+  /** The bounded PromQL client, when PROMETHEUS_URL is set (the `prometheus_query` tool needs it). */
+  prometheus?: PrometheusClient;
 }
 
 /** A tool failure the model should see (bad input, not found, outside scope): never a crash. */
