@@ -16,6 +16,7 @@ import type {
   StorageClass,
   Workload,
 } from "./kube.js";
+import type { MetricsServerStatus, NodeMetrics, PodMetrics, UsagePeak } from "./metrics.js";
 
 /** Names one Kubernetes object. `namespace` is "" for cluster-scoped kinds (Node, StorageClass…). */
 export interface ResourceRef {
@@ -98,6 +99,14 @@ export interface Snapshot {
   /** Flux HelmReleases (helm.toolkit.fluxcd.io/v2), all namespaces, when served. */
   fluxHelmReleases: KubeObject[];
   logs: PodLog[];
+  /** `metrics.k8s.io/v1beta1` PodMetrics in scope, when the cluster serves the metrics API. */
+  podMetrics?: PodMetrics[];
+  /** `metrics.k8s.io/v1beta1` NodeMetrics, when served. */
+  nodeMetrics?: NodeMetrics[];
+  /** Whether metrics-server answered (absent: not asked, e.g. a focused read). */
+  metricsServer?: MetricsServerStatus;
+  /** Peak usage from a source with history (Prometheus), when one was read. */
+  usagePeaks?: UsagePeak[];
   gaps: CollectionGap[];
   /** API requests the collection made (for the "requests do not grow with pods" guarantee). */
   requestCount?: number;
