@@ -225,6 +225,8 @@ export interface TriageResult {
   history?: string[];
   /** Every change the snapshot shows in the hour before collection, oldest first. */
   changes?: Change[];
+  /** Whether usage numbers came from metrics-server (or why there are none), when it was asked. */
+  metricsServer?: MetricsServerStatus;
   stats: { pods: number; events: number; apiRequests?: number; durationMs?: number };
 }
 

@@ -14,6 +14,7 @@ import { rankFindings } from "./ranking.js";
 import { severityOf } from "./severity.js";
 import { headline, healthyWorkloads } from "./summary.js";
 import { classifySymptoms } from "./symptoms.js";
+import { addUsageEvidence } from "./usage-evidence.js";
 
 export { actionRisk } from "../domain/risk.js";
 export { CHECKS } from "./checks/index.js";
@@ -89,6 +90,7 @@ export function triage(snapshot: Snapshot, options: TriageOptions = {}): TriageR
   const controlPlane = parseReadyz(snapshot.readyz);
   const gaps = [...snapshot.gaps, ...inputGaps(snapshot)];
   const findings = dropFallbacks(runChecks(ctx, gaps));
+  addUsageEvidence(ctx, findings);
   linkDependencies(findings);
   attachChanges(ctx, findings);
   const ranked = rankFindings(ctx, findings);
@@ -115,6 +117,7 @@ export function triage(snapshot: Snapshot, options: TriageOptions = {}): TriageR
     gaps,
     ...(history.length > 0 ? { history } : {}),
     ...recentChanges(ctx),
+    ...(snapshot.metricsServer ? { metricsServer: snapshot.metricsServer } : {}),
     stats: {
       pods: inScope(snapshot.pods),
       events: inScope(snapshot.events),
