@@ -76,6 +76,9 @@ export function readerRules(): PolicyRule[] {
     verbs: kind.metadataOnly ? ["list"] : verbsFor(kind.group, kind.plural),
   }));
   entries.push({ group: "", resource: "pods/log", verbs: ["get"] });
+  // Usage from metrics-server (PodMetrics, NodeMetrics): list for the snapshot, get for the tools.
+  for (const resource of ["pods", "nodes"])
+    entries.push({ group: "metrics.k8s.io", resource, verbs: READ_VERBS });
   return [
     ...byGroup(entries),
     { nonResourceURLs: ["/readyz", "/readyz/*", "/livez", "/version"], verbs: ["get"] },

@@ -1,3 +1,5 @@
+import type { ObjectMeta } from "./kube.js";
+
 /**
  * Metric data an investigation carries: what metrics-server and Prometheus answered, reduced to
  * plain data so the triage engine, the Slack blocks and the chart renderer stay pure.
@@ -29,4 +31,59 @@ export interface MetricChart {
   window: { startMs: number; endMs: number };
   /** Alt text a screen reader reads (and Slack shows when the image cannot load). */
   altText: string;
+}
+
+/** `metrics.k8s.io/v1beta1` usage of one container: cpu in cores (`"4183316n"`), memory as the working set (`"125432Ki"`). */
+export interface ContainerMetrics {
+  name: string;
+  usage: { cpu?: string; memory?: string; [resource: string]: string | undefined };
+}
+
+/** A `metrics.k8s.io/v1beta1` PodMetrics, as metrics-server serves it and `kubectl get podmetrics -o yaml` prints it. */
+export interface PodMetrics {
+  apiVersion?: string;
+  kind?: string;
+  metadata: ObjectMeta;
+  /** End of the sampling window, RFC 3339. */
+  timestamp: string;
+  /** Window length, a Go duration (`"15s"`, `"20.052s"`). */
+  window: string;
+  containers: ContainerMetrics[];
+  [key: string]: unknown;
+}
+
+/** A `metrics.k8s.io/v1beta1` NodeMetrics. */
+export interface NodeMetrics {
+  apiVersion?: string;
+  kind?: string;
+  metadata: ObjectMeta;
+  timestamp: string;
+  window: string;
+  usage: { cpu?: string; memory?: string; [resource: string]: string | undefined };
+  [key: string]: unknown;
+}
+
+/** Whether the cluster's metrics API answered, in words for the evidence. */
+export interface MetricsServerStatus {
+  available: boolean;
+  /** `metrics.k8s.io/v1beta1 answered: 12 pods, 3 nodes`, or why not (`metrics-server not available: HTTP 404`). */
+  message: string;
+}
+
+/**
+ * A container's peak usage over a longer window than metrics-server's, from a source that keeps
+ * history (Prometheus' `max_over_time(container_memory_working_set_bytes[…])`). The hook through
+ * which such data sizes set-resources proposals: whoever reads Prometheus fills
+ * `Snapshot.usagePeaks`, the triage takes the highest evidence it has.
+ */
+export interface UsagePeak {
+  namespace: string;
+  pod: string;
+  container: string;
+  memoryBytes?: number;
+  cpuCores?: number;
+  /** `prometheus`, or another named source. */
+  source: string;
+  /** The window the peak covers, e.g. `1h`. */
+  window?: string;
 }

@@ -17,6 +17,7 @@ import type {
   Workload,
 } from "./kube.js";
 import type { PrometheusSnapshot } from "./prometheus.js";
+import type { MetricsServerStatus, NodeMetrics, PodMetrics, UsagePeak } from "./metrics.js";
 
 /** Names one Kubernetes object. `namespace` is "" for cluster-scoped kinds (Node, StorageClass…). */
 export interface ResourceRef {
@@ -99,6 +100,14 @@ export interface Snapshot {
   /** Flux HelmReleases (helm.toolkit.fluxcd.io/v2), all namespaces, when served. */
   fluxHelmReleases: KubeObject[];
   logs: PodLog[];
+  /** `metrics.k8s.io/v1beta1` PodMetrics in scope, when the cluster serves the metrics API. */
+  podMetrics?: PodMetrics[];
+  /** `metrics.k8s.io/v1beta1` NodeMetrics, when served. */
+  nodeMetrics?: NodeMetrics[];
+  /** Whether metrics-server answered (absent: not asked, e.g. a focused read). */
+  metricsServer?: MetricsServerStatus;
+  /** Peak usage from a source with history (Prometheus), when one was read. */
+  usagePeaks?: UsagePeak[];
   gaps: CollectionGap[];
   /** API requests the collection made (for the "requests do not grow with pods" guarantee). */
   requestCount?: number;
@@ -219,6 +228,8 @@ export interface TriageResult {
   history?: string[];
   /** Every change the snapshot shows in the hour before collection, oldest first. */
   changes?: Change[];
+  /** Whether usage numbers came from metrics-server (or why there are none), when it was asked. */
+  metricsServer?: MetricsServerStatus;
   stats: { pods: number; events: number; apiRequests?: number; durationMs?: number };
   /** What Prometheus showed (the alert's expression re-evaluated, container numbers, failed queries). */
   metrics?: string[];

@@ -4,6 +4,7 @@ import type { CollectionGap, PodLog, Snapshot } from "../domain/types.js";
 import { ClusterError, errorMessage } from "../errors.js";
 import { selectLogTargets } from "./failing-containers.js";
 import { collectedKinds } from "./kinds.js";
+import { readMetrics } from "./metrics-api.js";
 import { runBounded } from "./pool.js";
 import type { ClusterReader } from "./reader.js";
 
@@ -161,6 +162,16 @@ export async function collectSnapshot(
         if (kind.optional && error instanceof ClusterError && error.code === "NOT_FOUND") return;
         snapshot.gaps.push(toGap(error, kind.plural, "list", listNamespace));
       }
+    });
+  }
+  if (!options.kinds) {
+    // Usage from metrics-server, when the cluster serves it; its absence is said, never a failure.
+    tasks.push(async () => {
+      const read = await readMetrics(reader, namespace, signal);
+      if (read.podMetrics) snapshot.podMetrics = read.podMetrics;
+      if (read.nodeMetrics) snapshot.nodeMetrics = read.nodeMetrics;
+      snapshot.metricsServer = read.status;
+      if (read.error) snapshot.gaps.push(toGap(read.error, "metrics.k8s.io", "read", namespace));
     });
   }
   await runBounded(tasks, options.concurrency ?? 6);

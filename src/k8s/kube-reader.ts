@@ -4,6 +4,7 @@ import { ClusterError, errorMessage } from "../errors.js";
 import { type HttpResponse, ReadOnlyHttp } from "./http.js";
 import { apiVersionOf, type KindEntry, kindInfo, resourcePath } from "./kinds.js";
 import { KnownSecrets } from "./known-secrets.js";
+import { metricsPath, normalizeMetrics } from "./metrics-api.js";
 import type { ClusterReader, ListOptions, LogOptions, WatchEvent } from "./reader.js";
 import { REDACTED, redactObjectInPlace, redactText } from "./redact.js";
 
@@ -207,6 +208,22 @@ class KubeReader implements KubeClusterReader {
     if (response.status === 404) return undefined;
     if (response.status !== 200) throw statusError(response, `get ${plural}/${name}`);
     return normalize(parseJson<KubeObject>(response, `get ${plural}/${name}`), info, this.secrets);
+  }
+
+  async metrics(
+    resource: "pods" | "nodes",
+    options: { namespace?: string; signal?: AbortSignal } = {},
+  ): Promise<KubeObject[]> {
+    const what = `list ${resource}.metrics.k8s.io${options.namespace ? ` in ${options.namespace}` : ""}`;
+    // metrics-server answers a whole list at once (it keeps only the latest scrape): no pages.
+    const response = this.remember(
+      await this.http.get(
+        metricsPath(resource, options.namespace),
+        options.signal ? { signal: options.signal } : {},
+      ),
+    );
+    if (response.status !== 200) throw statusError(response, what);
+    return normalizeMetrics(parseJson<{ items?: KubeObject[] | null }>(response, what).items ?? [], resource);
   }
 
   async podLog(namespace: string, pod: string, options: LogOptions = {}): Promise<string> {

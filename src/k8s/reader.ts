@@ -64,6 +64,15 @@ export interface ClusterReader {
     options: { namespace?: string; resourceVersion?: string; fieldSelector?: string; signal?: AbortSignal },
     onEvent: (event: WatchEvent) => void,
   ): Promise<void>;
+  /**
+   * `metrics.k8s.io/v1beta1` PodMetrics (`pods`, in one namespace or all) or NodeMetrics
+   * (`nodes`), as metrics-server serves them. Optional: a reader without it, or a cluster without
+   * metrics-server (404, or 503 from an unavailable APIService), means "no usage data".
+   */
+  metrics?(
+    resource: "pods" | "nodes",
+    options?: { namespace?: string; signal?: AbortSignal },
+  ): Promise<KubeObject[]>;
   /** Number of API requests sent so far. */
   readonly requestCount: number;
   /**

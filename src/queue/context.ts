@@ -48,7 +48,12 @@ export async function notifyOnce(
 }
 
 /** Publishes a phase change everywhere it is watched: audit, pub/sub, and the status message. */
-export async function announceStatus(ctx: PipelineContext, investigation: Investigation): Promise<void> {
+export async function announceStatus(
+  ctx: PipelineContext,
+  investigation: Investigation,
+  /** The notification's once-key; default `status:<status>` (a phase re-entered later needs its own). */
+  step = `status:${investigation.status}`,
+): Promise<void> {
   const last = investigation.timeline[investigation.timeline.length - 1];
   const event = {
     investigationId: investigation.id,
@@ -57,7 +62,7 @@ export async function announceStatus(ctx: PipelineContext, investigation: Invest
     ...(last?.note ? { note: last.note } : {}),
   };
   await publishProgress(ctx.redis, event, ctx.prefix);
-  await notifyOnce(ctx, investigation, `status:${investigation.status}`, { type: "status" });
+  await notifyOnce(ctx, investigation, step, { type: "status" });
 }
 
 /**
@@ -68,7 +73,13 @@ export async function enterPhase(
   ctx: PipelineContext,
   id: string,
   status: InvestigationStatus,
-  options: { note?: string; patch?: (record: Investigation) => void; quiet?: boolean } = {},
+  options: {
+    note?: string;
+    patch?: (record: Investigation) => void;
+    quiet?: boolean;
+    /** Notification once-key (see {@link announceStatus}). */
+    step?: string;
+  } = {},
 ): Promise<Investigation> {
   const before = await ctx.store.require(id);
   const investigation = await ctx.store.transition(id, status, ctx.deps.clock(), options);
@@ -80,7 +91,7 @@ export async function enterPhase(
       data: { from: before.status, to: status, ...(options.note ? { note: options.note } : {}) },
     });
   }
-  if (!options.quiet) await announceStatus(ctx, investigation);
+  if (!options.quiet) await announceStatus(ctx, investigation, options.step);
   return investigation;
 }
 

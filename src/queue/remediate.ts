@@ -1,5 +1,6 @@
 import { type Job, UnrecoverableError } from "bullmq";
 import type { ExecutionOutcome, Investigation, ProposalRecord } from "../domain/investigation.js";
+import { statusAfterValidatedFix } from "../domain/resolution.js";
 import { errorMessage, RemediationRefused } from "../errors.js";
 import { enterPhase, failInvestigation, notifyOnce, type PipelineContext } from "./context.js";
 import { remediateJobSchema } from "./jobs.js";
@@ -69,6 +70,8 @@ export async function processRemediation(
     id,
     "executing",
     `${proposalId} (${mode}, by ${approvedBy})`,
+    // Per fix: a second fix of a multi-cause incident enters "executing" again.
+    `status:executing:${proposalId}`,
   );
   const record = executing.proposals.find(
     (candidate) => candidate.proposal.id === proposalId,
@@ -97,10 +100,11 @@ async function moveInvestigation(
   id: string,
   status: Investigation["status"],
   note: string,
+  step?: string,
 ): Promise<Investigation> {
   const current = await ctx.store.require(id);
   if (isFinal(current.status) || current.status === status) return current;
-  return enterPhase(ctx, id, status, { note });
+  return enterPhase(ctx, id, status, { note, ...(step ? { step } : {}) });
 }
 
 /** Stores the outcome, audits execution and validation, sets the final status, notifies. */
@@ -141,16 +145,26 @@ async function finish(
   const action = updated.proposals.find((candidate) => candidate.proposal.id === proposalId)?.proposal.action;
   ctx.metrics?.inc("remediations", { action: action ?? "unknown", outcome: state });
 
-  const resolved =
+  const fixed =
     outcome.status === "succeeded" &&
     !outcome.rolledBack &&
     (!outcome.validation || outcome.validation.verdict === "resolved");
-  if (outcome.validation) await moveInvestigation(ctx, id, "validating", proposalId);
-  if (resolved) {
+  if (outcome.validation) {
+    await moveInvestigation(ctx, id, "validating", proposalId, `status:validating:${proposalId}`);
+  }
+  if (fixed) {
+    // One validated fix resolves the incident only when it was the last open root cause: the
+    // others (another workload's image, a missing Secret) are still failing.
     const before = await ctx.store.require(id);
-    const after = await moveInvestigation(ctx, id, "resolved", proposalId);
-    if (before.status !== "resolved" && after.status === "resolved") {
-      ctx.metrics?.inc("investigations", { trigger: after.trigger.source, outcome: "resolved" });
+    const next = statusAfterValidatedFix(before);
+    if (next) {
+      // A phase entered again (proposed after the first fix) needs its own notification key, or
+      // the parent would keep saying what it said before the fix.
+      const step = next === "resolved" ? undefined : `status:${next}:after:${proposalId}`;
+      const after = await moveInvestigation(ctx, id, next, proposalId, step);
+      if (before.status !== "resolved" && after.status === "resolved") {
+        ctx.metrics?.inc("investigations", { trigger: after.trigger.source, outcome: "resolved" });
+      }
     }
   } else {
     const reason = outcome.validation

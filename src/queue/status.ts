@@ -12,8 +12,10 @@ const NEXT: Record<InvestigationStatus, readonly InvestigationStatus[]> = {
   // "executing" straight from "proposed" is automatic mode (the policy approved it).
   proposed: ["approved", "denied", "executing", "completed", "failed"],
   approved: ["executing", "failed"],
-  executing: ["validating", "resolved", "failed"],
-  validating: ["resolved", "failed"],
+  // Back to "proposed" (other fixes wait) or "completed" (none left to approve) after a validated
+  // fix that left other root causes open: only the last one resolves the investigation.
+  executing: ["validating", "resolved", "proposed", "completed", "failed"],
+  validating: ["resolved", "proposed", "completed", "failed"],
   completed: [],
   denied: [],
   resolved: [],

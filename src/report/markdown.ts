@@ -146,6 +146,7 @@ export function renderMarkdown(result: TriageResult, options: MarkdownOptions = 
       `- **Evidence files:** ${code(options.evidenceDir)} (snapshot.yaml re-analysable with ${code(`k8s-triage triage --from-file ${options.evidenceDir}/snapshot.yaml`)})`,
     );
   }
+  if (result.metricsServer) out.push(`- **Usage:** ${escapeMarkdown(result.metricsServer.message)}`);
   for (const gap of result.gaps) out.push(`- **Not readable:** ${escapeMarkdown(gap.message)}`);
   return `${out.join("\n").trimEnd()}\n`;
 }

@@ -150,6 +150,7 @@ export function renderText(result: TriageResult, options: TextOptions = {}): str
     out.push(p.yellow("Could not read:"));
     for (const gap of result.gaps) out.push(`  - ${gap.message}`);
   }
+  if (result.metricsServer) out.push(p.dim(`Usage: ${result.metricsServer.message}.`));
   out.push(p.dim(`Looked at ${statsText(result)}.`));
   return `${out.join("\n")}\n`;
 }

@@ -154,6 +154,13 @@ export async function startSimCluster(options: SimClusterOptions = {}): Promise<
     store: readyStore,
     clock,
     health,
+    // A modelled cluster runs metrics-server; a recorded one serves the metrics it captured, if any.
+    metricsSource: () =>
+      reconciler
+        ? "model"
+        : readyStore.bucketNames().some((bucket) => bucket === "PodMetrics" || bucket === "NodeMetrics")
+          ? "recorded"
+          : undefined,
     reconcile: () => {
       try {
         reconcile();

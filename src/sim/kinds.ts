@@ -26,6 +26,11 @@ export interface KindSpec {
   fieldLabels?: string[];
   /** A create-only review resource answered on the spot and never stored (access reviews). */
   review?: boolean;
+  /**
+   * A `metrics.k8s.io` resource (get/list only): computed by the simulated metrics-server when the
+   * model runs, else the PodMetrics/NodeMetrics a state file recorded; not served without either.
+   */
+  metrics?: boolean;
 }
 
 const ALL_VERBS = ["create", "delete", "get", "list", "patch", "update", "watch"];
@@ -178,6 +183,9 @@ export const KINDS: readonly KindSpec[] = [
   kind("authorization.k8s.io/v1", "selfsubjectaccessreviews", "SelfSubjectAccessReview", "cluster", {
     review: true,
   }),
+  // What metrics-server serves through its APIService (see metrics-server.ts).
+  kind("metrics.k8s.io/v1beta1", "nodes", "NodeMetrics", "cluster", { metrics: true }),
+  kind("metrics.k8s.io/v1beta1", "pods", "PodMetrics", "namespaced", { metrics: true }),
 ];
 
 /** "apps/v1" or "v1". */
@@ -188,6 +196,7 @@ export function groupVersion(spec: Pick<KindSpec, "group" | "version">): string 
 /** Verbs discovery advertises for a kind. */
 export function kindVerbs(spec: KindSpec): string[] {
   if (spec.review) return ["create"];
+  if (spec.metrics) return ["get", "list"];
   return spec.viewOf ? READ_VERBS : ALL_VERBS;
 }
 
@@ -223,10 +232,12 @@ export function kindForObject(
 }
 
 /** The API groups with their versions, in discovery order. */
-export function apiGroups(): { name: string; versions: string[] }[] {
+export function apiGroups(
+  served: (spec: KindSpec) => boolean = () => true,
+): { name: string; versions: string[] }[] {
   const groups = new Map<string, string[]>();
   for (const spec of KINDS) {
-    if (!spec.group) continue;
+    if (!spec.group || !served(spec)) continue;
     const versions = groups.get(spec.group) ?? [];
     if (!versions.includes(spec.version)) versions.push(spec.version);
     groups.set(spec.group, versions);

@@ -132,7 +132,11 @@ export function createSimServer(options: SimServerOptions): { server: Server; cl
       if (!route) throw pathNotFound();
       if (route.type !== "resource") {
         if (method !== "GET") throw methodNotAllowed();
-        const document = discoveryDocument(route, request.headers.host ?? "127.0.0.1");
+        const document = discoveryDocument(
+          route,
+          request.headers.host ?? "127.0.0.1",
+          context.metricsSource?.() !== undefined,
+        );
         if (!document) throw pathNotFound();
         record.verb = "get";
         finish(200);

@@ -15,6 +15,7 @@ import { rankFindings } from "./ranking.js";
 import { severityOf } from "./severity.js";
 import { headline, healthyWorkloads } from "./summary.js";
 import { classifySymptoms } from "./symptoms.js";
+import { addUsageEvidence } from "./usage-evidence.js";
 
 export { actionRisk } from "../domain/risk.js";
 export { CHECKS } from "./checks/index.js";
@@ -90,6 +91,7 @@ export function triage(snapshot: Snapshot, options: TriageOptions = {}): TriageR
   const controlPlane = parseReadyz(snapshot.readyz);
   const gaps = [...snapshot.gaps, ...inputGaps(snapshot)];
   const findings = dropFallbacks(runChecks(ctx, gaps));
+  addUsageEvidence(ctx, findings);
   linkDependencies(findings);
   const prometheus = prometheusEvidence(snapshot.prometheus, findings);
   gaps.push(...prometheus.gaps);
@@ -119,6 +121,7 @@ export function triage(snapshot: Snapshot, options: TriageOptions = {}): TriageR
     ...(history.length > 0 ? { history } : {}),
     ...recentChanges(ctx),
     ...(prometheus.metrics.length > 0 ? { metrics: prometheus.metrics } : {}),
+    ...(snapshot.metricsServer ? { metricsServer: snapshot.metricsServer } : {}),
     stats: {
       pods: inScope(snapshot.pods),
       events: inScope(snapshot.events),

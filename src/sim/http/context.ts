@@ -11,6 +11,11 @@ export interface SimContext {
   clock: SimClock;
   /** Runs the model (kubelet/scheduler/controllers) after a persisted change. */
   reconcile(): void;
+  /**
+   * Where `metrics.k8s.io` answers come from: the simulated metrics-server (`model`), the
+   * PodMetrics/NodeMetrics a state file recorded (`recorded`), or nowhere (not served: 404).
+   */
+  metricsSource?(): "model" | "recorded" | undefined;
   /** Bodies of /readyz?verbose and /livez?verbose from the state file, when given. */
   health: { readyz?: string; livez?: string };
 }

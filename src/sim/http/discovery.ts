@@ -67,7 +67,11 @@ function groupEntry(name: string, versions: string[]): Record<string, unknown> {
 export function discoveryDocument(
   route: DiscoveryRoute,
   serverAddress: string,
+  /** Whether metrics.k8s.io is served (an aggregated API that exists only with metrics-server). */
+  metricsServed = false,
 ): Record<string, unknown> | undefined {
+  const served = (spec: KindSpec) => metricsServed || !spec.metrics;
+  const groups = () => apiGroups(served);
   switch (route.type) {
     case "core-versions":
       return {
@@ -79,17 +83,17 @@ export function discoveryDocument(
       return {
         kind: "APIGroupList",
         apiVersion: "v1",
-        groups: apiGroups().map((group) => groupEntry(group.name, group.versions)),
+        groups: groups().map((group) => groupEntry(group.name, group.versions)),
       };
     case "group": {
-      const group = apiGroups().find((candidate) => candidate.name === route.group);
+      const group = groups().find((candidate) => candidate.name === route.group);
       return group
         ? { kind: "APIGroup", apiVersion: "v1", ...groupEntry(group.name, group.versions) }
         : undefined;
     }
     case "resources": {
       const wanted = route.group ? `${route.group}/${route.version}` : route.version;
-      const specs = KINDS.filter((spec) => groupVersion(spec) === wanted);
+      const specs = KINDS.filter((spec) => groupVersion(spec) === wanted && served(spec));
       if (specs.length === 0) return undefined;
       return {
         kind: "APIResourceList",

@@ -3,6 +3,7 @@ import { badRequest, forbidden, methodNotAllowed, pathNotFound } from "../status
 import { type Reply, type ResourceRequest, type SimContext, STREAMED } from "./context.js";
 import { listObjects } from "./list.js";
 import { getLog } from "./logs.js";
+import { metricsReply } from "./metrics.js";
 import { createObject, deleteObject, getObject, patchObject, updateObject } from "./resources.js";
 import { accessReview } from "./review.js";
 import type { ResourceRoute } from "./route.js";
@@ -66,8 +67,10 @@ export async function dispatchResource(
     ...(route.namespace !== undefined ? { namespace: route.namespace } : {}),
     ...(route.name !== undefined ? { name: route.name } : {}),
   };
+  if (spec.metrics && context.metricsSource?.() === undefined) throw pathNotFound();
   if (!isAllowed(identity, { ...access, form: request.form }))
     throw forbidden({ user: identity.name, ...access });
+  if (spec.metrics) return metricsReply(context, request, verb);
   if (request.query.dryRun !== undefined && request.query.dryRun !== "All") {
     throw badRequest(`dryRun: Unsupported value: "${request.query.dryRun}": supported values: "All"`);
   }

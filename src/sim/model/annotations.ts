@@ -10,6 +10,7 @@ import { parseQuantity } from "./util/quantity.js";
  */
 export const ANNOTATIONS = {
   memoryUsage: "memory-usage",
+  cpuUsage: "cpu-usage",
   exitCode: "exit-code",
   terminationReason: "termination-reason",
   runSeconds: "run-seconds",

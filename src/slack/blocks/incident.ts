@@ -1,5 +1,6 @@
 import type { Investigation, ProposalRecord } from "../../domain/investigation.js";
 import type { RcaRootCause } from "../../domain/rca.js";
+import { rootCauseKey } from "../../domain/resolution.js";
 import type { ResourceRef, RootCause, Severity } from "../../domain/types.js";
 
 /**
@@ -25,8 +26,7 @@ export function incidentSeverity(investigation: Investigation): Severity | undef
 
 /** The stable id the triage gives a root cause, as proposals reference it. */
 export function causeId(cause: Pick<RcaRootCause, "category" | "resource">): string {
-  const ref = cause.resource;
-  return `${cause.category}:${ref.kind}/${ref.namespace}/${ref.name}`;
+  return rootCauseKey(cause);
 }
 
 /** The ranked root causes as the reader sees them (RCA first, triage when no RCA yet). */

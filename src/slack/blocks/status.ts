@@ -1,13 +1,19 @@
 import type { Investigation } from "../../domain/investigation.js";
+import type { RcaRootCause } from "../../domain/rca.js";
+import { progressText, type ResolutionProgress, resolutionProgress } from "../../domain/resolution.js";
 import { escapeMrkdwn, mentionUser, slackDate } from "../mrkdwn.js";
 import { analysisDone, phaseText, STATUS_SYMBOL, severityBadge } from "./format.js";
 import {
+  actionFor,
+  causeId,
   clusterOf,
+  firstSentence,
   impactText,
   incidentSeverity,
   type RenderContext,
   rankedCauses,
   recommendedAction,
+  shortRef,
   topCauseSentence,
 } from "./incident.js";
 import { type Block, contexts, type SlackMessage, sections } from "./kit.js";
@@ -33,34 +39,43 @@ function durationText(investigation: Investigation): string | undefined {
 }
 
 /** What the fixes that were validated did, for the resolved headline. */
-function fixedBy(investigation: Investigation): string {
-  const fixes = investigation.proposals
-    .filter((record) => record.outcome?.validation?.verdict === "resolved")
-    .map(
-      (record) =>
-        `${record.proposal.action} on ${record.proposal.target.kind} ${record.proposal.target.name}`,
-    );
+function fixedBy(progress: ResolutionProgress): string {
+  const fixes = progress.validatedFixes;
   return fixes.length > 0 ? `${fixes.join("; ")} applied and validated` : "validated";
 }
 
+/** The highest-ranked cause the progress still counts as open. */
+function firstOpenCause(
+  investigation: Investigation,
+  progress: ResolutionProgress,
+): RcaRootCause | undefined {
+  const open = new Set(progress.open.map((cause) => cause.id));
+  return rankedCauses(investigation).find((cause) => open.has(causeId(cause)));
+}
+
 /** The status line of a finished analysis: where the incident is now, in words. */
-function statusLine(investigation: Investigation): string {
+function statusLine(investigation: Investigation, progress: ResolutionProgress): string {
   const symbol = STATUS_SYMBOL[investigation.status];
+  // Some root causes fixed, others not: say both, whatever phase the remaining fixes are in.
+  const partial = progressText(progress);
+  const soFar = partial ? `\n🟢 ${escapeMrkdwn(partial)}` : "";
   switch (investigation.status) {
     case "resolved":
-      return `${symbol} Resolved — ${escapeMrkdwn(fixedBy(investigation))}`;
+      return `${symbol} Resolved — ${escapeMrkdwn(fixedBy(progress))}`;
     case "failed":
-      return `${symbol} Not resolved: ${escapeMrkdwn(investigation.error ?? "unknown error")}`;
+      return `${symbol} Not resolved: ${escapeMrkdwn(investigation.error ?? "unknown error")}${soFar}`;
     case "completed":
-      return `${symbol} Analysis done — no automatic fix; follow the steps in the thread`;
+      return partial
+        ? `${symbol} Partly fixed — the rest needs the manual steps in the thread${soFar}`
+        : `${symbol} Analysis done — no automatic fix; follow the steps in the thread`;
     case "proposed": {
       const pending = investigation.proposals.filter((record) => record.state === "pending").length;
       if (pending === 0 && investigation.proposals.some((record) => record.state === "expired"))
-        return "⌛ No decision: the fixes expired; run /triage again for fresh ones";
-      return `${symbol} Waiting for approval (${pending} fix${pending === 1 ? "" : "es"} in the thread)`;
+        return `⌛ No decision: the fixes expired; run /triage again for fresh ones${soFar}`;
+      return `${symbol} Waiting for approval (${pending} fix${pending === 1 ? "" : "es"} in the thread)${soFar}`;
     }
     default:
-      return `${symbol} ${phaseText(investigation.status)}`;
+      return `${symbol} ${phaseText(investigation.status)}${soFar}`;
   }
 }
 
@@ -93,11 +108,16 @@ export function statusMessage(investigation: Investigation, context: RenderConte
     text = `[${clusterOf(context)}] Investigating ${namespace}… (${phaseText(investigation.status)})`;
   } else {
     const severity = incidentSeverity(investigation);
+    const progress = resolutionProgress(investigation);
     const resolved = investigation.status === "resolved";
-    const cause = top
-      ? `*${resolved ? "Was" : "Root cause"}:* ${escapeMrkdwn(top)}`
+    // Once some causes are fixed, the parent leads with the first one still open (and its action).
+    const openTop =
+      progress.fixed.length > 0 && !resolved ? firstOpenCause(investigation, progress) : undefined;
+    const shown = openTop ? `${shortRef(openTop.resource)}: ${firstSentence(openTop.summary, 130)}` : top;
+    const cause = shown
+      ? `*${resolved ? "Was" : progress.fixed.length > 0 ? "Still open" : "Root cause"}:* ${escapeMrkdwn(shown)}`
       : "*No root cause found:* nothing is failing here.";
-    const action = recommendedAction(investigation);
+    const action = openTop ? actionFor(investigation, openTop) : recommendedAction(investigation);
     const lines = [`${lead}${severityBadge(severity)} · ${where}`, cause];
     if (!resolved && action) lines.push(`*Do now:* ${escapeMrkdwn(action)}`);
     blocks = [
@@ -106,7 +126,7 @@ export function statusMessage(investigation: Investigation, context: RenderConte
         type: "section",
         fields: [
           { type: "mrkdwn", text: `*Impact*\n${escapeMrkdwn(impactText(investigation))}` },
-          { type: "mrkdwn", text: `*Status*\n${statusLine(investigation)}` },
+          { type: "mrkdwn", text: `*Status*\n${statusLine(investigation, progress)}` },
         ],
       },
     ];
@@ -115,7 +135,12 @@ export function statusMessage(investigation: Investigation, context: RenderConte
     notes.push(
       `${causes} root cause${causes === 1 ? "" : "s"} · ${investigation.proposals.length} fix${investigation.proposals.length === 1 ? "" : "es"} proposed${duration ? ` · ${duration} so far` : ""}`,
     );
-    const head = resolved ? `✅ resolved — ${fixedBy(investigation)}` : (top ?? "no root cause found");
+    const partial = progressText(progress);
+    const head = resolved
+      ? `✅ resolved — ${fixedBy(progress)}`
+      : partial
+        ? `${progress.fixed.length} of ${progress.causes.length} root causes fixed (${progress.fixed.map((c) => c.fixedBy).join("; ")} validated) · still open: ${shown ?? "?"}`
+        : (top ?? "no root cause found");
     text = `${severity ?? ""} [${clusterOf(context)}] ${namespace}: ${head}`.trim();
   }
   if (investigation.trigger.text && !alert) notes.push(`“${escapeMrkdwn(investigation.trigger.text)}”`);

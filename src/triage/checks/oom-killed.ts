@@ -1,7 +1,7 @@
 import type { TriageContext } from "../context.js";
 import { type Finding, kubectl, makeFinding } from "../finding.js";
 import { containerErrorQuotes } from "../logs.js";
-import { raisedMemoryLimit } from "../proposals/set-resources.js";
+import { sizeMemoryLimit } from "../proposals/memory-sizing.js";
 import { parseQuantity } from "../quantity.js";
 import { availabilityOf, findContainer, templateSpec } from "../workloads.js";
 import { byWorkload, inspectCommands, issuesOf, label, viewsOf } from "./common.js";
@@ -23,7 +23,8 @@ export function checkOomKilled(ctx: TriageContext): Finding[] {
     const request = container?.resources?.requests?.memory;
     const limitQuote = `container ${containerName} resources: limits.memory ${limit ?? "<none>"}, requests.memory ${request ?? "<none>"}`;
     const logs = views.flatMap((v) => containerErrorQuotes(ctx.logs(v.pod), containerName, 2)).slice(0, 2);
-    const raised = raisedMemoryLimit(limit);
+    const sizing = sizeMemoryLimit(ctx, w, containerName, limit);
+    const raised = sizing?.limit;
     // The new limit applies to every replica the workload runs (surge pods of a rollout aside).
     const replicas = Math.max(1, availabilityOf(w.kind, group.owner.workloadObject)?.desired ?? views.length);
     const extra = ((parseQuantity(raised) ?? 0) - (parseQuantity(limit) ?? 0)) * replicas;
@@ -37,6 +38,7 @@ export function checkOomKilled(ctx: TriageContext): Finding[] {
       evidence: [
         ...group.items.map((item) => item.value.quote),
         limitQuote,
+        ...(sizing ? [...sizing.evidence, `proposed limit ${sizing.limit}: ${sizing.basis}`] : []),
         ...logs,
         ...(shortfall ? [shortfall.line] : []),
       ],

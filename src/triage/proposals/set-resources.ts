@@ -5,23 +5,9 @@ import { formatMemory, parseQuantity } from "../quantity.js";
 import { objectKey } from "../snapshot-index.js";
 import { findContainer, templateSpec } from "../workloads.js";
 import { containerPath, finalize } from "./build.js";
+import { MAX_MEMORY_LIMIT_BYTES, sizeMemoryLimit } from "./memory-sizing.js";
 
-/** Never propose a memory limit above this: past it, more memory is a capacity decision for a human. */
-export const MAX_MEMORY_LIMIT_BYTES = 8 * 2 ** 30;
-
-/**
- * The raised limit for an OOMKilled container: twice the current limit, capped at 4x and at
- * MAX_MEMORY_LIMIT_BYTES; undefined when it cannot grow (already at the cap, or no limit to grow).
- */
-export function raisedMemoryLimit(current: string | undefined): string | undefined {
-  const bytes = parseQuantity(current);
-  if (bytes === undefined || bytes <= 0) return undefined;
-  const raised = Math.min(bytes * 2, bytes * 4, MAX_MEMORY_LIMIT_BYTES);
-  if (raised <= bytes) return undefined;
-  const text = formatMemory(raised);
-  const parsed = parseQuantity(text) ?? 0;
-  return parsed > MAX_MEMORY_LIMIT_BYTES ? undefined : text;
-}
+export { MAX_MEMORY_LIMIT_BYTES, raisedMemoryLimit } from "./memory-sizing.js";
 
 /** set-resources raising one container's memory limit (requests only if they would exceed it). */
 export function proposeRaiseMemory(
@@ -36,7 +22,8 @@ export function proposeRaiseMemory(
   const init = spec?.initContainers?.some((i) => i.name === container) === true;
   const limit = c?.resources?.limits?.memory;
   const request = c?.resources?.requests?.memory;
-  const raised = raisedMemoryLimit(limit);
+  const sizing = sizeMemoryLimit(ctx, workload, container, limit);
+  const raised = sizing?.limit;
   if (!object || !limit || !raised || init) return [];
   const path = containerPath(container);
   const requestBytes = parseQuantity(request);
@@ -56,7 +43,7 @@ export function proposeRaiseMemory(
       },
     },
     rootCauseId,
-    summary: `Raise ${workload.name} container ${container}'s memory limit from ${limit} to ${raised} (2x, capped at ${formatMemory(MAX_MEMORY_LIMIT_BYTES)}); rolls its pods. Make sure the nodes have that much memory to give.`,
+    summary: `Raise ${workload.name} container ${container}'s memory limit from ${limit} to ${raised} (${sizing.basis}; at most 4x and ${formatMemory(MAX_MEMORY_LIMIT_BYTES)}); rolls its pods. Make sure the nodes have that much memory to give.`,
     change: changes.join("; "),
     preconditions: {
       ...(object.metadata.resourceVersion ? { resourceVersion: object.metadata.resourceVersion } : {}),

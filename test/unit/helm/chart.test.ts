@@ -125,6 +125,8 @@ describe("Helm chart", () => {
         "/secrets:list",
         ...["apps/controllerrevisions", "argoproj.io/applications", "helm.toolkit.fluxcd.io/helmreleases"]
           .concat(["kustomize.toolkit.fluxcd.io/kustomizations"])
+          // #19: usage from metrics-server, read-only.
+          .concat(["metrics.k8s.io/nodes", "metrics.k8s.io/pods"])
           .flatMap((key) => ["get", "list"].map((verb) => `${key}:${verb}`)),
       ].sort(),
     );

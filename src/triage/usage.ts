@@ -1,0 +1,99 @@
+import type { KubeObject } from "../domain/kube.js";
+import type { NodeMetrics, PodMetrics } from "../domain/metrics.js";
+import type { ResourceRef } from "../domain/types.js";
+import { podsOf, type TriageContext } from "./context.js";
+import { formatMemory, parseQuantity } from "./quantity.js";
+import { objectKey } from "./snapshot-index.js";
+
+/**
+ * What the snapshot says a container or node uses, from the best sources it holds: metrics-server
+ * (the working set now), a history source's peak (Prometheus, `Snapshot.usagePeaks`), and the
+ * need a scenario declares. Pure; every number carries the line that says where it came from.
+ */
+
+/** One measurement of a container's memory, with its source in words. */
+export interface MemoryEvidence {
+  bytes: number;
+  source: "metrics-server" | "declared" | string;
+  /** `analytics-service-7f…/analytics-service working set 124Mi (metrics-server, 15s window at 14:30:00Z)`. */
+  line: string;
+}
+
+/** The annotation with which a simulated scenario declares a container's real memory need. */
+const DECLARED_MEMORY = "triage.sim/memory-usage";
+
+function podMetricsOf(ctx: TriageContext): PodMetrics[] {
+  return ctx.snapshot.podMetrics ?? [];
+}
+
+/** The PodMetrics of one pod, when metrics-server reported it. */
+export function podMetricsFor(ctx: TriageContext, namespace: string, pod: string): PodMetrics | undefined {
+  return podMetricsOf(ctx).find(
+    (metrics) => metrics.metadata.namespace === namespace && metrics.metadata.name === pod,
+  );
+}
+
+/** The NodeMetrics of one node, when reported. */
+export function nodeMetricsFor(ctx: TriageContext, node: string): NodeMetrics | undefined {
+  return (ctx.snapshot.nodeMetrics ?? []).find((metrics) => metrics.metadata.name === node);
+}
+
+/** The workload's pod-template annotations (where a scenario declares usage). */
+function templateAnnotations(object: KubeObject | undefined): Record<string, string> {
+  const spec = object?.spec as
+    | { template?: { metadata?: { annotations?: Record<string, string> } } }
+    | undefined;
+  return spec?.template?.metadata?.annotations ?? object?.metadata.annotations ?? {};
+}
+
+/**
+ * Every memory measurement of `container` in `workload`'s pods, highest first: metrics-server's
+ * working set per pod, the history peaks (Prometheus), and a declared need.
+ */
+export function memoryEvidence(
+  ctx: TriageContext,
+  workload: ResourceRef,
+  container: string,
+): MemoryEvidence[] {
+  const evidence: MemoryEvidence[] = [];
+  const pods = podsOf(ctx, workload).map((view) => view.pod.metadata.name ?? "");
+  for (const pod of pods) {
+    const metrics = podMetricsFor(ctx, workload.namespace, pod);
+    const usage = metrics?.containers.find((c) => c.name === container)?.usage.memory;
+    const bytes = parseQuantity(usage);
+    if (metrics && bytes !== undefined) {
+      evidence.push({
+        bytes,
+        source: "metrics-server",
+        line: `${pod}/${container} working set ${formatMemory(bytes)} (metrics-server, ${metrics.window} window at ${metrics.timestamp})`,
+      });
+    }
+  }
+  for (const peak of ctx.snapshot.usagePeaks ?? []) {
+    if (peak.namespace !== workload.namespace || peak.container !== container || !pods.includes(peak.pod))
+      continue;
+    if (peak.memoryBytes === undefined) continue;
+    evidence.push({
+      bytes: peak.memoryBytes,
+      source: peak.source,
+      line: `${peak.pod}/${container} peak ${formatMemory(peak.memoryBytes)} (${peak.source}${peak.window ? `, last ${peak.window}` : ""})`,
+    });
+  }
+  const object = ctx.index.byKey.get(objectKey(workload.kind, workload.namespace, workload.name));
+  const annotations = templateAnnotations(object);
+  const declaredText = annotations[`${DECLARED_MEMORY}.${container}`] ?? annotations[DECLARED_MEMORY];
+  const declared = parseQuantity(declaredText);
+  if (declared !== undefined) {
+    evidence.push({
+      bytes: declared,
+      source: "declared",
+      line: `${container} needs ${declaredText} (declared by the scenario's ${DECLARED_MEMORY} annotation)`,
+    });
+  }
+  return evidence.sort((a, b) => b.bytes - a.bytes);
+}
+
+/** Percent with no decimals, for evidence lines. */
+export function percentOf(part: number, whole: number): number {
+  return whole > 0 ? Math.round((part / whole) * 100) : 0;
+}
