@@ -43,12 +43,17 @@ async function usedMemory(redis: Redis): Promise<number> {
   return Number(/^used_memory:(\d+)/m.exec(info)?.[1] ?? Number.NaN);
 }
 
-/** The size of the run: full (20 × 1,000) or `--quick`. */
-export function clusterBenchSize(quick: boolean): {
+/** How big a run is. */
+export interface ClusterBenchSize {
   clusters: number;
+  /** The burst. */
   investigations: number;
+  /** Triggers submitted one at a time after the burst (unloaded latency). */
   samples: number;
-} {
+}
+
+/** The size of the run: full (20 × 1,000) or `--quick`. */
+export function clusterBenchSize(quick: boolean): ClusterBenchSize {
   return quick
     ? { clusters: 20, investigations: 200, samples: 40 }
     : { clusters: 20, investigations: 1000, samples: 100 };
@@ -64,8 +69,11 @@ interface ClusterRig {
   producer: Producer;
 }
 
-async function runClusters(context: BenchContext): Promise<BenchSectionResult> {
-  const size = clusterBenchSize(context.quick);
+/** Runs the section at `size` (default: by `context.quick`). */
+export async function runClusters(
+  context: BenchContext,
+  size: ClusterBenchSize = clusterBenchSize(context.quick),
+): Promise<BenchSectionResult> {
   const concurrency = 4;
   const redisHandle = await ensureRedis({ log: (line) => context.progress(line) });
   const base = `bench-clusters-${Date.now().toString(36)}`;
@@ -76,6 +84,9 @@ async function runClusters(context: BenchContext): Promise<BenchSectionResult> {
     allNamespaces: false,
   });
   const posted = new Map<string, number>();
+  /** Trigger namespace (unique per trigger) → the cluster it was submitted to / collected by. */
+  const submittedTo = new Map<string, string>();
+  const collectedBy = new Map<string, string>();
   const waiters = new Map<string, () => void>();
   const redis = createProducerConnection(redisHandle.url, "bench-central");
   await waitReady(redis);
@@ -88,10 +99,10 @@ async function runClusters(context: BenchContext): Promise<BenchSectionResult> {
       const prefix = scopePrefix(base, cluster);
       const notifications = new Queue(QUEUE_NAMES.notifications, { connection: redis, prefix });
       const agentDeps: PipelineDeps = {
-        collect: async (trigger) => ({
-          ...snapshot,
-          scope: { namespace: trigger.namespace, allNamespaces: false },
-        }),
+        collect: async (trigger) => {
+          collectedBy.set(trigger.namespace, cluster);
+          return { ...snapshot, scope: { namespace: trigger.namespace, allNamespaces: false } };
+        },
         // Every trigger names its own namespace (no dedup joins); all are prod-api's incident.
         triage: (snap) => triage(snap, { namespace: "prod-api" }),
         analyze: async ({ triage: result }) => rcaFromTriage(result, "bench: no model"),
@@ -160,6 +171,7 @@ async function runClusters(context: BenchContext): Promise<BenchSectionResult> {
     await Promise.all(
       Array.from({ length: size.investigations }, async (_, i) => {
         const rig = rigOf(i);
+        submittedTo.set(`burst-${i}`, rig.cluster);
         const at = performance.now();
         const { investigation } = await rig.producer.submitTrigger(triggerOf(`burst-${i}`));
         submitted.set(investigation.id, at);
@@ -180,6 +192,7 @@ async function runClusters(context: BenchContext): Promise<BenchSectionResult> {
     context.progress(`clusters: ${size.samples} triggers one at a time, rotating over the clusters`);
     const unloaded: number[] = [];
     for (let i = 0; i < size.samples; i++) {
+      submittedTo.set(`latency-${i}`, rigOf(i).cluster);
       const at = performance.now();
       const { investigation } = await rigOf(i).producer.submitTrigger(triggerOf(`latency-${i}`));
       if (!posted.has(investigation.id))
@@ -189,16 +202,10 @@ async function runClusters(context: BenchContext): Promise<BenchSectionResult> {
     unloaded.sort((a, b) => a - b);
     const perMinute = (size.investigations / seconds) * 60;
     const bytesPerInvestigation = (after - before) / size.investigations;
-    const agentsSeen = new Set(
-      (
-        await Promise.all(
-          rigs.map(
-            async (rig) => ((await rig.producer.investigations.getJobCounts("completed")).completed ?? 0) > 0,
-          ),
-        )
-      ).map((took, i) => (took ? rigs[i]?.cluster : undefined)),
+    const agentsSeen = new Set(collectedBy.values());
+    const misrouted = [...submittedTo].filter(
+      ([namespace, cluster]) => collectedBy.get(namespace) !== cluster,
     );
-    agentsSeen.delete(undefined);
     return {
       columns: ["case", "clusters", "investigations", "inv/min", "p50 ms", "p99 ms", "Redis bytes/inv"],
       rows: [
@@ -246,8 +253,9 @@ async function runClusters(context: BenchContext): Promise<BenchSectionResult> {
           ok:
             failed === 0 &&
             posted.size === size.investigations + size.samples &&
+            misrouted.length === 0 &&
             agentsSeen.size === size.clusters,
-          detail: `${posted.size} threads, ${failed} failed, ${agentsSeen.size} of ${size.clusters} agents took work`,
+          detail: `${posted.size} threads, ${failed} failed, ${misrouted.length} collected by another cluster's agent, ${agentsSeen.size} of ${size.clusters} agents took work`,
         },
       ],
     };
