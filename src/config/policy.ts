@@ -6,6 +6,8 @@ import { ConfigError } from "../errors.js";
 
 const risk = z.enum(["low", "medium", "high"]);
 const globs = z.array(z.string().min(1)).min(1);
+/** Cluster globs (`["eu-*"]`) scoping a rule to some clusters; absent = every cluster. */
+const clusterGlobs = globs.optional();
 
 /** Event/alert selector in the spirit of a RemediationPolicy; every given field must match. */
 export const selectorSchema = z
@@ -43,6 +45,7 @@ export const policySchema = z
             channel: z.string().min(1),
             notifyOnStart: z.boolean().default(true),
             notifyOnComplete: z.boolean().default(true),
+            clusters: clusterGlobs,
           })
           .strict(),
       )
@@ -55,6 +58,7 @@ export const policySchema = z
             channels: z.array(z.string().min(1)).optional(),
             users: z.array(z.string().min(1)).default([]),
             groups: z.array(z.string().min(1)).default([]),
+            clusters: clusterGlobs,
           })
           .strict(),
       )
@@ -107,6 +111,40 @@ export const policySchema = z
             channel: z.string().min(1).optional(),
             eventsPerMinute: z.number().int().positive().optional(),
             cooldownMinutes: z.number().nonnegative().optional(),
+            clusters: clusterGlobs,
+          })
+          .strict(),
+      )
+      .default([]),
+    /** The cluster a channel's `/triage` goes to when the command names none (many clusters). */
+    channels: z
+      .array(z.object({ channel: z.string().min(1), cluster: z.string().min(1) }).strict())
+      .default([]),
+    /**
+     * Per-cluster overrides, first match wins: the namespaces triage may run in and the
+     * remediation limits (merged over the top-level ones) of the clusters matching `clusters`.
+     */
+    clusterPolicies: z
+      .array(
+        z
+          .object({
+            clusters: globs,
+            namespaces: globs.optional(),
+            remediation: z
+              .object({
+                allowedActions: z.array(z.union([z.literal("*"), z.enum(ACTION_TYPES)])).optional(),
+                maxRisk: risk.optional(),
+                distinctApproverFor: z.array(risk).optional(),
+                approvalTtlMinutes: z
+                  .number()
+                  .int()
+                  .positive()
+                  .max(24 * 60)
+                  .optional(),
+                autoRollback: z.boolean().optional(),
+              })
+              .strict()
+              .optional(),
           })
           .strict(),
       )

@@ -27,6 +27,11 @@ export interface SlackThread {
 export interface Trigger {
   source: TriggerSource;
   namespace: string;
+  /**
+   * The cluster to investigate (its agent takes the job); absent = the install's own cluster
+   * (`default` for an all-in-one install).
+   */
+  cluster?: string;
   /** The workload an alert or event names, when known. */
   target?: ResourceRef;
   text?: string;
@@ -142,7 +147,9 @@ export type InvestigationUpdate =
   | { type: "rca" }
   | { type: "proposal"; proposalId: string }
   | { type: "execution"; proposalId: string }
-  | { type: "failed"; error: string };
+  | { type: "failed"; error: string }
+  /** A reply in the thread, e.g. an agent's answer to an @mention follow-up question. */
+  | { type: "reply"; channel: string; threadTs: string; text: string };
 
 /**
  * Tells humans about an investigation. Implemented by the Slack poster and by terminal/no-op

@@ -193,12 +193,16 @@ export interface RootCause {
   commands: string[];
   /** Changes in the window before the first failure that explain this cause, newest first. */
   changes?: CauseChange[];
+  /** The cluster this cause was found in, once an install serves several (the agent's name). */
+  cluster?: string;
 }
 
 /** The deterministic triage of one scope. Also the `--format json` output. */
 export interface TriageResult {
   /** The namespace triaged, or "*" for all namespaces. */
   namespace: string;
+  /** The cluster triaged, when known (a cluster agent's name). */
+  cluster?: string;
   collectedAt: string;
   controlPlane: { status: ControlPlaneStatus; failing?: string[] };
   blastRadius: BlastRadius;

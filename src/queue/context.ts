@@ -29,6 +29,11 @@ export interface PipelineContext {
   logger: Logger;
   /** Counters and phase durations (kept in Redis, shown by serve's /metrics); none when absent. */
   metrics?: MetricsRecorder;
+  /**
+   * The cluster this worker is the agent of (its scope is `prefix`); absent = the default cluster.
+   * The executor refuses remediation jobs of any other cluster.
+   */
+  cluster?: string;
 }
 
 /**

@@ -186,13 +186,23 @@ export function defaultPipelineDeps(
         policy,
         investigation,
       ),
-    ...(poster
+    // A cluster agent without a Slack token answers through the notifications queue (central posts).
+    ...(poster || notifications
       ? {
           followUp: async ({ investigation, question, userId, channel, threadTs }) => {
             const text = answer
               ? ((await answer({ investigation, question, userId, channel, threadTs })) ?? "")
               : "Follow-up questions need the model (ANTHROPIC_API_KEY is not set on the workers). Say “re-investigate” to run the triage again.";
-            await poster.post(channel, { text, blocks: sections(escapeMrkdwn(text)) }, threadTs);
+            if (notifications) {
+              await notifier.notify(investigation, {
+                type: "reply",
+                channel,
+                threadTs,
+                text: text || "I have no answer to that.",
+              });
+              return;
+            }
+            await poster?.post(channel, { text, blocks: sections(escapeMrkdwn(text)) }, threadTs);
           },
         }
       : {}),

@@ -3,6 +3,7 @@ import { anyGlob } from "../config/glob.js";
 import { namespaceName } from "../domain/actions.js";
 import type { Investigation } from "../domain/investigation.js";
 import type { RcaReport } from "../domain/rca.js";
+import type { TriageResult } from "../domain/types.js";
 import { errorMessage, InputError, TriageError } from "../errors.js";
 import {
   announceStatus,
@@ -95,7 +96,7 @@ async function runPhases(
     const collectStarted = performance.now();
     const snapshot = await deps.collect(investigation.trigger, signal);
     const triageStarted = observePhase(ctx, "collect", collectStarted);
-    const triage = deps.triage(snapshot, { namespace });
+    const triage = withCluster(deps.triage(snapshot, { namespace }), ctx.cluster);
     observePhase(ctx, "triage", triageStarted);
     investigation = await store.update(investigation.id, (current) => {
       current.triage = triage;
@@ -210,4 +211,10 @@ async function startAutomatic(ctx: PipelineContext, investigation: Investigation
     });
   }
   return current;
+}
+
+/** Names the agent's cluster on the triage and each root cause (the triage JSON's `cluster`). */
+function withCluster(triage: TriageResult, cluster: string | undefined): TriageResult {
+  if (!cluster) return triage;
+  return { ...triage, cluster, rootCauses: triage.rootCauses.map((cause) => ({ ...cause, cluster })) };
 }

@@ -23,6 +23,11 @@ export const remediateJobSchema = z
     proposalId: z.string().min(1).max(512),
     approvedBy: z.string().min(1).max(128),
     mode: z.enum(["manual", "automatic"]),
+    /**
+     * The cluster the approval was given for. The executor refuses (and audits) a job whose
+     * cluster is not its own, so an approval for eu-1 can only ever execute on eu-1.
+     */
+    cluster: z.string().min(1).max(63).optional(),
   })
   .strict();
 export type RemediateJob = z.infer<typeof remediateJobSchema>;
@@ -47,6 +52,14 @@ export const notifyJobSchema = z
       z.object({ type: z.enum(["status", "triage", "rca"]) }).strict(),
       z.object({ type: z.enum(["proposal", "execution"]), proposalId: z.string().min(1).max(512) }).strict(),
       z.object({ type: z.literal("failed"), error: z.string().max(10_000) }).strict(),
+      z
+        .object({
+          type: z.literal("reply"),
+          channel: z.string().min(1).max(64),
+          threadTs: z.string().min(1).max(64),
+          text: z.string().min(1).max(40_000),
+        })
+        .strict(),
     ]),
   })
   .strict();

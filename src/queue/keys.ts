@@ -41,6 +41,8 @@ export interface Keys {
   auditFor(investigationId: string): string;
   progressChannel: string;
   rateLimit(name: string): string;
+  /** Hash of the scope's cluster agents: agent id → heartbeat (JSON), see src/cluster. */
+  agents: string;
 }
 
 /** Key builders for `prefix` (default {@link DEFAULT_PREFIX}). */
@@ -58,5 +60,6 @@ export function keys(prefix: string = DEFAULT_PREFIX): Keys {
     auditFor: (investigationId) => `${prefix}:audit:${investigationId}`,
     progressChannel: `${prefix}:progress`,
     rateLimit: (name) => `${prefix}:ratelimit:${name}`,
+    agents: `${prefix}:agents`,
   };
 }

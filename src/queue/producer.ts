@@ -31,6 +31,11 @@ export interface ProducerOptions {
   logger?: Logger;
   /** Counts denied proposals (k8s_triage_remediations_total, outcome denied). */
   metrics?: MetricsRecorder;
+  /**
+   * The cluster whose scope `prefix` is (see scope.ts): stamped on every remediation job so the
+   * executor can refuse one meant for another cluster. Absent = the default cluster.
+   */
+  cluster?: string;
 }
 
 /** What happened to a submitted trigger. */
@@ -66,6 +71,8 @@ export class Producer {
   private readonly logger: Logger;
   private readonly retry: RetryOptions;
   private readonly metrics: MetricsRecorder | undefined;
+  /** The cluster this producer's queues belong to, when not the default one. */
+  readonly cluster: string | undefined;
 
   constructor(options: ProducerOptions) {
     const prefix = options.prefix ?? DEFAULT_PREFIX;
@@ -81,6 +88,7 @@ export class Producer {
     this.logger = (options.logger ?? defaultLog).child({ component: "producer" });
     this.retry = options.retry ?? DEFAULT_RETRY;
     this.metrics = options.metrics;
+    this.cluster = options.cluster;
   }
 
   /** Starts an investigation for the trigger, or joins the one already running for its workload. */
@@ -119,7 +127,9 @@ export class Producer {
 
   /** Adds the remediate job for an approved proposal (idempotent per investigation and proposal). */
   async enqueueRemediation(job: RemediateJob): Promise<void> {
-    const data = remediateJobSchema.parse(job);
+    const data = remediateJobSchema.parse(
+      this.cluster ? { ...job, cluster: job.cluster ?? this.cluster } : job,
+    );
     await this.guard("enqueue remediation", () =>
       this.remediations.add(JOB_NAMES.remediate, data, {
         ...jobOptions({ attempts: 3, backoffMs: this.retry.backoffMs }),

@@ -2,7 +2,8 @@ import { type Job, UnrecoverableError } from "bullmq";
 import type { ExecutionOutcome, Investigation, ProposalRecord } from "../domain/investigation.js";
 import { errorMessage, RemediationRefused } from "../errors.js";
 import { enterPhase, failInvestigation, notifyOnce, type PipelineContext } from "./context.js";
-import { remediateJobSchema } from "./jobs.js";
+import { type RemediateJob, remediateJobSchema } from "./jobs.js";
+import { DEFAULT_CLUSTER } from "./scope.js";
 import { isFinal } from "./status.js";
 
 /** What a remediate job returns. */
@@ -33,8 +34,37 @@ export async function processRemediation(
     );
   }
   const { investigationId: id, proposalId, approvedBy, mode } = parsed.data;
+  const own = ctx.cluster ?? DEFAULT_CLUSTER;
+  const jobCluster = parsed.data.cluster ?? DEFAULT_CLUSTER;
+  if (jobCluster !== own) {
+    await refuseForeign(
+      ctx,
+      parsed.data,
+      "wrong-cluster",
+      `the job is for cluster ${jobCluster}, this executor is cluster ${own}'s`,
+    );
+  }
   const found = await ctx.store.get(id);
   const initial = found?.proposals.find((record) => record.proposal.id === proposalId);
+  if (!found || !initial) {
+    // On a queue of its own cluster, a job naming a proposal its store does not hold is either
+    // expired or forged (another cluster's proposal): audited, never executed.
+    await refuseForeign(
+      ctx,
+      parsed.data,
+      "unknown-proposal",
+      `proposal ${proposalId} of ${id} is unknown or expired in cluster ${own}`,
+    );
+  }
+  const recordCluster = found?.trigger.cluster ?? DEFAULT_CLUSTER;
+  if (found && recordCluster !== own) {
+    await refuseForeign(
+      ctx,
+      parsed.data,
+      "wrong-cluster",
+      `investigation ${id} belongs to cluster ${recordCluster}, this executor is cluster ${own}'s`,
+    );
+  }
   if (!found || !initial)
     throw new UnrecoverableError(`proposal ${proposalId} of ${id} is unknown or expired`);
   if (DONE_STATES.has(initial.state)) {
@@ -159,4 +189,34 @@ async function finish(
     await failInvestigation(ctx, id, new Error(reason));
   }
   return state;
+}
+
+/**
+ * Refuses a remediation job this executor must not run: audited in its own scope (kind refusal,
+ * with the job's claims), counted, and failed without retry. Nothing is read from or written to
+ * the cluster, and the investigation it names is left alone (it may not even be this cluster's).
+ */
+async function refuseForeign(
+  ctx: PipelineContext,
+  job: RemediateJob,
+  reason: "wrong-cluster" | "unknown-proposal",
+  detail: string,
+): Promise<never> {
+  await ctx.audit.append({
+    kind: "refusal",
+    investigationId: job.investigationId,
+    at: ctx.deps.clock().toISOString(),
+    actor: job.approvedBy,
+    data: {
+      decision: "execute",
+      reason,
+      detail,
+      proposalId: job.proposalId,
+      jobCluster: job.cluster ?? DEFAULT_CLUSTER,
+      executorCluster: ctx.cluster ?? DEFAULT_CLUSTER,
+    },
+  });
+  ctx.metrics?.inc("remediations", { action: "unknown", outcome: "refused" });
+  ctx.logger.warn("refused a remediation job", { reason, detail, investigationId: job.investigationId });
+  throw new UnrecoverableError(`remediation refused (${reason}): ${detail}`);
 }

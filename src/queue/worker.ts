@@ -43,6 +43,11 @@ export interface PipelineWorkerOptions {
   logger?: Logger;
   /** Where counters and phase durations go (default: Redis under the prefix, as serve's /metrics reads). */
   metrics?: MetricsRecorder;
+  /**
+   * The cluster whose agent this is (`prefix` must be its scope, see scope.ts): triage results
+   * name it, remediation jobs carry it, and jobs of another cluster are refused. Absent = default.
+   */
+  cluster?: string;
 }
 
 /** What a deps factory gets from the starting worker. */
@@ -95,12 +100,15 @@ export async function startPipelineWorkers(options: PipelineWorkerOptions): Prom
     prefix,
     logger,
     metrics,
+    ...(options.cluster ? { cluster: options.cluster } : {}),
     modelLimiter: createRateLimiter(redis, {
       key: keys(prefix).rateLimit("model"),
       perMinute: options.modelCallsPerMinute ?? 30,
     }),
     async enqueueRemediation(job: RemediateJob) {
-      const data = remediateJobSchema.parse(job);
+      const data = remediateJobSchema.parse(
+        options.cluster ? { ...job, cluster: job.cluster ?? options.cluster } : job,
+      );
       await remediationQueue.add(JOB_NAMES.remediate, data, {
         jobId: remediationJobId(data.investigationId, data.proposalId),
         attempts: 3,

@@ -73,4 +73,39 @@ export interface SlackDeps {
   followUp?: FollowUpHandler;
   /** `CLUSTER_NAME`, shown on every message (default "default"). */
   clusterName?: string;
+  /**
+   * Many clusters behind this app (src/cluster `ClusterRouter` satisfies it): which cluster a
+   * request goes to, and the policy as that cluster sees it. Absent: one cluster, as before.
+   */
+  clusters?: ClusterRouting;
+}
+
+/** One registered cluster agent, as `/triage status` lists it. */
+export interface AgentStatus {
+  cluster: string;
+  id: string;
+  host: string;
+  roles: string[];
+  version: string;
+  lastSeen: string;
+  health: "online" | "late" | "stopped";
+  namespaces?: number;
+}
+
+/** Routing of Slack requests to clusters (see SlackDeps.clusters). */
+export interface ClusterRouting {
+  /**
+   * The cluster for a namespace asked for in `channel` (`cluster` when the user named one), or a
+   * refusal in words (unknown cluster, ambiguous namespace, agent offline): nothing is enqueued.
+   */
+  route(request: {
+    namespace: string;
+    cluster?: string;
+    channel?: string;
+    commandName?: string;
+  }): Promise<{ ok: true; cluster: string } | { ok: false; problem: string; reason: string }>;
+  /** The policy as `cluster` sees it (cluster-scoped approvers, namespaces, limits). */
+  policyFor(cluster: string): Policy;
+  /** Every registered agent and its health. */
+  agents(): Promise<AgentStatus[]>;
 }

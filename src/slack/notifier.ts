@@ -66,11 +66,16 @@ export class SlackNotifier implements InvestigationNotifier {
     this.context = options.clusterName ? { clusterName: options.clusterName } : {};
   }
 
+  /** The investigation's own cluster when it names one (many clusters), else the configured one. */
+  private contextFor(investigation: Investigation): RenderContext {
+    return investigation.trigger.cluster ? { clusterName: investigation.trigger.cluster } : this.context;
+  }
+
   /** How the RCA reply renders: cluster, the policy's real validation windows, fixes left without a card. */
-  private rcaOptions(plan: ThreadPlan): RcaRenderOptions {
+  private rcaOptions(plan: ThreadPlan, investigation: Investigation): RcaRenderOptions {
     const { validationTimeoutSeconds, settleSeconds } = this.policy.remediation;
     return {
-      ...this.context,
+      ...this.contextFor(investigation),
       validation: { timeoutSeconds: validationTimeoutSeconds, settleSeconds },
       uncarded: plan.uncarded,
     };
@@ -81,6 +86,15 @@ export class SlackNotifier implements InvestigationNotifier {
   }
 
   async notify(investigation: Investigation, update: InvestigationUpdate): Promise<void> {
+    if (update.type === "reply") {
+      // An agent's answer (no Slack token there): posted as is, in the thread it was asked in.
+      await this.poster.post(
+        update.channel,
+        { text: update.text, blocks: sections(escapeMrkdwn(update.text)) },
+        update.threadTs,
+      );
+      return;
+    }
     const ensured = await this.ensureThread(investigation);
     if (!ensured) {
       this.logger.debug("no Slack destination for investigation", { investigationId: investigation.id });
@@ -111,7 +125,11 @@ export class SlackNotifier implements InvestigationNotifier {
       await this.postEvidence(investigation, thread);
     }
     if (!created && (update.type === "status" || update.type === "execution" || update.type === "failed")) {
-      await this.poster.update(thread.channel, thread.statusTs, statusMessage(investigation, this.context));
+      await this.poster.update(
+        thread.channel,
+        thread.statusTs,
+        statusMessage(investigation, this.contextFor(investigation)),
+      );
     }
     if (update.type === "status" || update.type === "execution" || update.type === "failed") {
       await this.refreshCards(investigation, thread);
@@ -149,12 +167,16 @@ export class SlackNotifier implements InvestigationNotifier {
     if (thread?.threadTs && investigation.trigger.source === "alertmanager") {
       // The bot posted this alert itself: it becomes the answer-first summary, updated in place.
       ready = { channel: thread.channel, threadTs: thread.threadTs, statusTs: thread.threadTs };
-      await this.poster.update(ready.channel, ready.statusTs, statusMessage(investigation, this.context));
+      await this.poster.update(
+        ready.channel,
+        ready.statusTs,
+        statusMessage(investigation, this.contextFor(investigation)),
+      );
     } else if (thread?.threadTs) {
       // An alert's thread: our status message is the first reply.
       const posted = await this.poster.post(
         thread.channel,
-        statusMessage(investigation, this.context),
+        statusMessage(investigation, this.contextFor(investigation)),
         thread.threadTs,
       );
       ready = { channel: thread.channel, threadTs: thread.threadTs, statusTs: posted.ts };
@@ -171,7 +193,10 @@ export class SlackNotifier implements InvestigationNotifier {
         if (!done && !notify.onStart) return undefined;
         if (done && !notify.onComplete) return undefined;
       }
-      const posted = await this.poster.post(channel, statusMessage(investigation, this.context));
+      const posted = await this.poster.post(
+        channel,
+        statusMessage(investigation, this.contextFor(investigation)),
+      );
       ready = { channel: posted.channel, threadTs: posted.ts, statusTs: posted.ts };
     }
     await this.store.update(investigation.id, (current) => {
@@ -214,7 +239,9 @@ export class SlackNotifier implements InvestigationNotifier {
   private async postRca(investigation: Investigation, thread: ReadyThread): Promise<void> {
     if (!investigation.rca) return;
     const plan = this.plan(investigation, thread);
-    await this.postOnce(investigation, "rca", thread, [rcaMessage(investigation, this.rcaOptions(plan))]);
+    await this.postOnce(investigation, "rca", thread, [
+      rcaMessage(investigation, this.rcaOptions(plan, investigation)),
+    ]);
   }
 
   /** The evidence file, after the cards so the buttons stay near the top of the thread. */
@@ -227,8 +254,8 @@ export class SlackNotifier implements InvestigationNotifier {
       channel: thread.channel,
       threadTs: thread.threadTs,
       filename: `evidence-${investigation.id}.txt`,
-      title: `Evidence · ${this.context.clusterName ?? "default"} · ${investigation.trigger.namespace}`,
-      content: evidenceFile(investigation, this.rcaOptions(plan)),
+      title: `Evidence · ${this.contextFor(investigation).clusterName ?? "default"} · ${investigation.trigger.namespace}`,
+      content: evidenceFile(investigation, this.rcaOptions(plan, investigation)),
       comment:
         "Every affected object, every quote with its source, the commands, and each fix's exact change.",
     });
@@ -264,7 +291,7 @@ export class SlackNotifier implements InvestigationNotifier {
         await this.store.markNotified(investigation.id, fileKey);
       }
     }
-    const [card] = proposalMessages(record, position, this.clock(), this.context);
+    const [card] = proposalMessages(record, position, this.clock(), this.contextFor(investigation));
     if (!card) return;
     const posted = await this.poster.post(thread.channel, card, thread.threadTs);
     thread.cards = { ...thread.cards, [proposalId]: posted.ts };
@@ -301,7 +328,7 @@ export class SlackNotifier implements InvestigationNotifier {
         record,
         { index, total: investigation.proposals.length },
         this.clock(),
-        this.context,
+        this.contextFor(investigation),
       );
       if (card) await this.poster.update(thread.channel, ts, card);
       await this.store.markNotified(investigation.id, key);
@@ -321,7 +348,7 @@ export class SlackNotifier implements InvestigationNotifier {
       investigation,
       `execution:${proposalId}:${phase}`,
       thread,
-      executionMessages(record, this.context),
+      executionMessages(record, this.contextFor(investigation)),
     );
   }
 

@@ -2,6 +2,7 @@ import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } 
 import type { Investigation, ProposalRecord } from "../../../domain/investigation.js";
 import { errorMessage } from "../../../errors.js";
 import { placeMismatch } from "../../../queue/decisions.js";
+import { DEFAULT_CLUSTER } from "../../../queue/scope.js";
 import { isWellFormedToken } from "../../../queue/tokens.js";
 import { type SlackMessage, sections } from "../../blocks/kit.js";
 import { proposalMessages } from "../../blocks/proposal.js";
@@ -45,7 +46,11 @@ async function rerender(
     record,
     { index: Math.max(0, index), total: investigation.proposals.length },
     deps.clock(),
-    deps.clusterName ? { clusterName: deps.clusterName } : {},
+    investigation.trigger.cluster
+      ? { clusterName: investigation.trigger.cluster }
+      : deps.clusterName
+        ? { clusterName: deps.clusterName }
+        : {},
   );
   const last = messages[messages.length - 1];
   // The buttons sit on the last part of a split proposal, which is the message that was clicked.
@@ -121,7 +126,10 @@ export function decisionHandler(deps: ListenerDeps, decision: Decision) {
       }
       const proposal = found.proposal.proposal;
       const groups = await deps.groups.groupsOf(user);
-      const allowed = deps.authorize(deps.policy, {
+      // Approvers may be scoped per cluster: the policy as the proposal's own cluster sees it.
+      const cluster = found.investigation.trigger.cluster;
+      const policy = deps.clusters ? deps.clusters.policyFor(cluster ?? DEFAULT_CLUSTER) : deps.policy;
+      const allowed = deps.authorize(policy, {
         userId: user,
         userGroups: groups,
         channel,

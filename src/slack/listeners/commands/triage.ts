@@ -1,6 +1,8 @@
 import type { App, RespondArguments, SlashCommand } from "@slack/bolt";
+import { anyGlob } from "../../../config/glob.js";
 import type { Trigger } from "../../../domain/investigation.js";
 import { errorMessage, TriageError } from "../../../errors.js";
+import { DEFAULT_CLUSTER } from "../../../queue/scope.js";
 import {
   helpMessage,
   joinedMessage,
@@ -26,7 +28,8 @@ type Respond = (message: RespondArguments) => Promise<unknown>;
  */
 export function register(app: App, deps: ListenerDeps): void {
   app.command(deps.commandName, async ({ command, ack, respond }) => {
-    const parsed = parseTriageCommand(command.text, deps.policy);
+    // With many clusters the namespace is checked against the chosen cluster's policy below.
+    const parsed = parseTriageCommand(command.text, deps.clusters ? { namespaces: ["*"] } : deps.policy);
     switch (parsed.kind) {
       case "help":
         await ack({ response_type: "ephemeral", ...helpMessage(deps.commandName) });
@@ -38,14 +41,78 @@ export function register(app: App, deps: ListenerDeps): void {
         await ack();
         await replyStatus(deps, respond);
         return;
-      case "investigate":
+      case "investigate": {
         await ack();
         // Let the acks of requests already waiting go out before this one's Slack and Redis work.
         await new Promise<void>((resolve) => setImmediate(resolve));
-        await startInvestigation(deps, command, respond, parsed.namespace, parsed.text);
+        const cluster = await routeCommand(deps, command, respond, parsed);
+        if (cluster === null) return;
+        await startInvestigation(deps, command, respond, parsed.namespace, parsed.text, cluster);
         return;
+      }
     }
   });
+}
+
+/**
+ * The cluster of a `/triage` (undefined: one cluster, as before), or null when the request was
+ * refused with an ephemeral answer (unknown cluster, ambiguous namespace, agent offline, or a
+ * namespace the chosen cluster's policy excludes): nothing is posted or enqueued then.
+ */
+async function routeCommand(
+  deps: ListenerDeps,
+  command: SlashCommand,
+  respond: Respond,
+  parsed: { namespace: string; cluster?: string },
+): Promise<string | undefined | null> {
+  if (!deps.clusters) {
+    if (parsed.cluster === undefined || parsed.cluster === (deps.clusterName ?? DEFAULT_CLUSTER))
+      return undefined;
+    await respond({
+      response_type: "ephemeral",
+      ...usageError(
+        `Unknown cluster ${parsed.cluster}. Known clusters: ${deps.clusterName ?? DEFAULT_CLUSTER}. Nothing was started.`,
+        deps.commandName,
+      ),
+    });
+    return null;
+  }
+  try {
+    const routed = await deps.clusters.route({
+      namespace: parsed.namespace,
+      ...(parsed.cluster !== undefined ? { cluster: parsed.cluster } : {}),
+      channel: command.channel_id,
+      commandName: deps.commandName,
+    });
+    if (!routed.ok) {
+      deps.logger.info("triage not routed", {
+        namespace: parsed.namespace,
+        reason: routed.reason,
+        user: command.user_id,
+      });
+      await respond({ response_type: "ephemeral", ...usageError(routed.problem, deps.commandName) });
+      return null;
+    }
+    const allowed = deps.clusters.policyFor(routed.cluster).namespaces;
+    if (!anyGlob(allowed, parsed.namespace)) {
+      await respond({
+        response_type: "ephemeral",
+        ...usageError(
+          `Triage is not allowed in namespace ${parsed.namespace} of cluster ${routed.cluster} by policy (allowed: ${allowed.join(", ")}).`,
+          deps.commandName,
+        ),
+      });
+      return null;
+    }
+    return routed.cluster;
+  } catch (error) {
+    deps.logger.error("cannot route triage", { error: errorMessage(error) });
+    await respond({
+      response_type: "ephemeral",
+      text: `Could not tell which cluster to investigate: ${errorMessage(error)}. Nothing was started.`,
+    });
+    return null;
+  }
 }
 
 async function replyStatus(deps: ListenerDeps, respond: Respond): Promise<void> {
@@ -72,25 +139,30 @@ async function startInvestigation(
   respond: Respond,
   namespace: string,
   text: string | undefined,
+  cluster: string | undefined,
 ): Promise<void> {
   const receivedAt = deps.clock().toISOString();
   const channel = command.channel_id;
-  const placeholder = statusMessage({
-    id: "pending",
-    trigger: {
-      source: "slash-command",
-      namespace,
-      requestedBy: command.user_id,
-      receivedAt,
-      ...(text ? { text } : {}),
+  const placeholder = statusMessage(
+    {
+      id: "pending",
+      trigger: {
+        source: "slash-command",
+        namespace,
+        ...(cluster && cluster !== DEFAULT_CLUSTER ? { cluster } : {}),
+        requestedBy: command.user_id,
+        receivedAt,
+        ...(text ? { text } : {}),
+      },
+      joined: [],
+      status: "queued",
+      timeline: [],
+      createdAt: receivedAt,
+      updatedAt: receivedAt,
+      proposals: [],
     },
-    joined: [],
-    status: "queued",
-    timeline: [],
-    createdAt: receivedAt,
-    updatedAt: receivedAt,
-    proposals: [],
-  });
+    deps.clusterName ? { clusterName: deps.clusterName } : {},
+  );
   let parent: { ts: string; channel: string };
   try {
     parent = await deps.poster.post(channel, placeholder);
@@ -102,6 +174,7 @@ async function startInvestigation(
   const trigger: Trigger = {
     source: "slash-command",
     namespace,
+    ...(cluster ? { cluster } : {}),
     requestedBy: command.user_id,
     slack: { channel: parent.channel, threadTs: parent.ts, statusTs: parent.ts },
     dedupKey: `slack-command:${command.trigger_id}`,
