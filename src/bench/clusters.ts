@@ -1,28 +1,14 @@
 import { performance } from "node:perf_hooks";
-import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
-import { rcaFromTriage } from "../agent/fallback.js";
-import { defaultPolicy } from "../config/policy.js";
 import { ensureRedis } from "../dev/local-redis.js";
-import type { Investigation, InvestigationUpdate } from "../domain/investigation.js";
-import type { Snapshot } from "../domain/types.js";
-import { snapshotFromState } from "../k8s/from-file.js";
 import { createProducerConnection, waitReady } from "../queue/connection.js";
-import type { PipelineDeps } from "../queue/deps.js";
-import { queueNotifier } from "../queue/follow-ups.js";
-import { QUEUE_NAMES } from "../queue/keys.js";
-import { Producer } from "../queue/producer.js";
-import { scopePrefix } from "../queue/scope.js";
-import { type PipelineWorkers, startPipelineWorkers } from "../queue/worker.js";
-import { parseStateFile } from "../sim/index.js";
-import { loadScenarioText } from "../sim/scenarios/index.js";
-import { triage } from "../triage/index.js";
+import { type ClusterRig, rigClusterName, startClusterRig } from "./cluster-rig.js";
 import type { BenchContext, BenchSection, BenchSectionResult } from "./types.js";
 
 /**
  * Many clusters on one Redis: 20 cluster agents (one each, its own scope of keys and queues, as
- * `worker --cluster NAME` runs them) and one central role. Central submits every trigger to its
- * cluster's scope; the cluster's agent collects (a recorded prod-api-outage snapshot, no API
+ * `worker --cluster NAME` runs them) and one central role. Central submits every trigger through its one-producer view over
+ * every scope (as serve does, with the trigger's cluster); the cluster's agent collects (a recorded prod-api-outage snapshot, no API
  * server round trips), triages, writes the deterministic RCA and hands each update to its
  * notifications queue (NOTIFY_VIA=queue, no Slack token); central's notifier for that scope
  * takes it — the moment it would post the thread's reply. Measured: throughput of a burst,
@@ -59,16 +45,6 @@ export function clusterBenchSize(quick: boolean): ClusterBenchSize {
     : { clusters: 20, investigations: 1000, samples: 100 };
 }
 
-/** One cluster: its agent's workers and central's producer and notifier for its scope. */
-interface ClusterRig {
-  cluster: string;
-  prefix: string;
-  agent: PipelineWorkers;
-  notifier: PipelineWorkers;
-  notifications: Queue;
-  producer: Producer;
-}
-
 /** Runs the section at `size` (default: by `context.quick`). */
 export async function runClusters(
   context: BenchContext,
@@ -77,107 +53,45 @@ export async function runClusters(
   const concurrency = 4;
   const redisHandle = await ensureRedis({ log: (line) => context.progress(line) });
   const base = `bench-clusters-${Date.now().toString(36)}`;
-  // A real incident's snapshot, so records (triage, RCA, proposals) have their real size.
-  const state = parseStateFile(loadScenarioText("prod-api-outage"), "prod-api-outage");
-  const snapshot: Snapshot = await snapshotFromState(state, {
-    namespace: "prod-api",
-    allNamespaces: false,
-  });
-  const posted = new Map<string, number>();
-  /** Trigger namespace (unique per trigger) → the cluster it was submitted to / collected by. */
   const submittedTo = new Map<string, string>();
-  const collectedBy = new Map<string, string>();
-  const waiters = new Map<string, () => void>();
   const redis = createProducerConnection(redisHandle.url, "bench-central");
   await waitReady(redis);
-  const rigs: ClusterRig[] = [];
-  const policy = defaultPolicy();
+  let rig: ClusterRig | undefined;
   try {
     context.progress(`clusters: ${size.clusters} agents on one Redis, concurrency ${concurrency} each`);
-    for (let i = 0; i < size.clusters; i++) {
-      const cluster = `c${String(i + 1).padStart(2, "0")}`;
-      const prefix = scopePrefix(base, cluster);
-      const notifications = new Queue(QUEUE_NAMES.notifications, { connection: redis, prefix });
-      const agentDeps: PipelineDeps = {
-        collect: async (trigger) => {
-          collectedBy.set(trigger.namespace, cluster);
-          return { ...snapshot, scope: { namespace: trigger.namespace, allNamespaces: false } };
-        },
-        // Every trigger names its own namespace (no dedup joins); all are prod-api's incident.
-        triage: (snap) => triage(snap, { namespace: "prod-api" }),
-        analyze: async ({ triage: result }) => rcaFromTriage(result, "bench: no model"),
-        remediate: async () => ({ status: "refused", message: "bench" }),
-        notifier: queueNotifier(notifications),
-        clock: () => new Date(),
-      };
-      const agent = await startPipelineWorkers({
-        redisUrl: redisHandle.url,
-        prefix,
-        policy,
-        deps: agentDeps,
-        concurrency,
-        retentionHours: 1,
-        queues: ["investigations", "remediations"],
-      });
-      // Central's notifier for this scope: where the thread reply would be posted to Slack.
-      const notifier = await startPipelineWorkers({
-        redisUrl: redisHandle.url,
-        prefix,
-        policy,
-        deps: {
-          ...agentDeps,
-          notifier: {
-            async notify(investigation: Investigation, update: InvestigationUpdate) {
-              if (update.type !== "triage" || posted.has(investigation.id)) return;
-              posted.set(investigation.id, performance.now());
-              waiters.get(investigation.id)?.();
-            },
-          },
-        },
-        concurrency,
-        retentionHours: 1,
-        queues: ["notifications"],
-      });
-      rigs.push({
-        cluster,
-        prefix,
-        agent,
-        notifier,
-        notifications,
-        producer: new Producer({ redis, prefix, retentionHours: 1 }),
-      });
-    }
-
+    rig = await startClusterRig({
+      redis,
+      redisUrl: redisHandle.url,
+      basePrefix: base,
+      clusters: size.clusters,
+      concurrency,
+    });
+    const { producer, posted, collectedBy } = rig;
+    const registered = await rig.directory.registry.discover();
     // After the agents are up: the difference is what the investigations themselves keep.
     const before = await usedMemory(redis);
-    const rigOf = (index: number) => rigs[index % rigs.length] as ClusterRig;
-    const triggerOf = (namespace: string) => ({
+    const clusterOf = (index: number) => rigClusterName(index % size.clusters);
+    const triggerOf = (namespace: string, cluster: string) => ({
       source: "cli" as const,
       namespace,
+      cluster,
       receivedAt: new Date().toISOString(),
     });
-    const completed = async () => {
-      let done = 0;
-      for (const rig of rigs) {
-        const counts = await rig.producer.investigations.getJobCounts("completed", "failed");
-        done += (counts.completed ?? 0) + (counts.failed ?? 0);
-      }
-      return done;
-    };
 
     context.progress(`clusters: ${size.investigations} investigations across ${size.clusters} clusters`);
     const submitted = new Map<string, number>();
     const start = performance.now();
     await Promise.all(
       Array.from({ length: size.investigations }, async (_, i) => {
-        const rig = rigOf(i);
-        submittedTo.set(`burst-${i}`, rig.cluster);
+        const cluster = clusterOf(i);
+        submittedTo.set(`burst-${i}`, cluster);
         const at = performance.now();
-        const { investigation } = await rig.producer.submitTrigger(triggerOf(`burst-${i}`));
+        const { investigation } = await producer.submitTrigger(triggerOf(`burst-${i}`, cluster));
         submitted.set(investigation.id, at);
       }),
     );
-    while (posted.size < size.investigations || (await completed()) < size.investigations) {
+    const started = rig;
+    while (posted.size < size.investigations || (await started.finished()).done < size.investigations) {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     const seconds = (performance.now() - start) / 1000;
@@ -185,20 +99,17 @@ export async function runClusters(
     const burstLatencies = [...submitted]
       .map(([id, at]) => (posted.get(id) as number) - at)
       .sort((a, b) => a - b);
-    const failed = (
-      await Promise.all(rigs.map((rig) => rig.producer.investigations.getJobCounts("failed")))
-    ).reduce((sum, counts) => sum + (counts.failed ?? 0), 0);
 
     context.progress(`clusters: ${size.samples} triggers one at a time, rotating over the clusters`);
     const unloaded: number[] = [];
     for (let i = 0; i < size.samples; i++) {
-      submittedTo.set(`latency-${i}`, rigOf(i).cluster);
+      const cluster = clusterOf(i);
+      submittedTo.set(`latency-${i}`, cluster);
       const at = performance.now();
-      const { investigation } = await rigOf(i).producer.submitTrigger(triggerOf(`latency-${i}`));
-      if (!posted.has(investigation.id))
-        await new Promise<void>((resolve) => waiters.set(investigation.id, resolve));
-      unloaded.push((posted.get(investigation.id) as number) - at);
+      const { investigation } = await producer.submitTrigger(triggerOf(`latency-${i}`, cluster));
+      unloaded.push((await rig.threadOf(investigation.id)) - at);
     }
+    const { failed } = await rig.finished();
     unloaded.sort((a, b) => a - b);
     const perMinute = (size.investigations / seconds) * 60;
     const bytesPerInvestigation = (after - before) / size.investigations;
@@ -251,24 +162,17 @@ export async function runClusters(
         {
           name: "every investigation completed once, on its own cluster's agent",
           ok:
+            registered.length === size.clusters &&
             failed === 0 &&
             posted.size === size.investigations + size.samples &&
             misrouted.length === 0 &&
             agentsSeen.size === size.clusters,
-          detail: `${posted.size} threads, ${failed} failed, ${misrouted.length} collected by another cluster's agent, ${agentsSeen.size} of ${size.clusters} agents took work`,
+          detail: `${registered.length} agents registered, ${posted.size} threads, ${failed} failed, ${misrouted.length} collected by another cluster's agent, ${agentsSeen.size} of ${size.clusters} agents took work`,
         },
       ],
     };
   } finally {
-    for (const rig of rigs) {
-      await rig.agent.close(10_000);
-      await rig.notifier.close(10_000);
-      await rig.producer.investigations.obliterate({ force: true }).catch(() => undefined);
-      await rig.producer.remediations.obliterate({ force: true }).catch(() => undefined);
-      await rig.notifications.obliterate({ force: true }).catch(() => undefined);
-      await rig.notifications.close();
-      await rig.producer.close();
-    }
+    await rig?.close();
     await deleteKeys(redis, `${base}:*`).catch(() => undefined);
     await redis.quit();
     await redisHandle.stop();

@@ -10,7 +10,7 @@ describe("bench clusters (many cluster agents on one Redis)", () => {
     );
     expect(result.checks?.[0]).toMatchObject({ ok: true });
     expect(result.checks?.[0]?.detail).toContain(
-      "36 threads, 0 failed, 0 collected by another cluster's agent, 3 of 3",
+      "3 agents registered, 36 threads, 0 failed, 0 collected by another cluster's agent, 3 of 3",
     );
     const figures = result.figures as {
       investigationsPerMinute: number;
