@@ -2,6 +2,7 @@ import { writeFile } from "node:fs/promises";
 import { type Env, parseEnv } from "../config/env.js";
 import type { LogLevel } from "../log.js";
 import { transcriptHtml } from "../transcript-html/index.js";
+import { DEMO_CLUSTERS } from "./agents.js";
 import { type DemoRun, runDemoScript } from "./script.js";
 import { type DemoStack, startDemoStack } from "./stack.js";
 import { type DemoSummary, renderSummary, summarize } from "./summary.js";
@@ -50,8 +51,10 @@ export function engineDescription(
 }
 
 /**
- * The offline end-to-end walkthrough: starts everything on loopback, runs the script (slash
- * command, Alertmanager alert, refused and authorized approval, validation), prints the Slack
+ * The offline end-to-end walkthrough: starts everything on loopback (two simulated clusters with
+ * their agents behind one serve), runs the script (slash command on #ops' default cluster, the
+ * same namespace with --cluster on the other, an Alertmanager alert routed by its cluster label,
+ * refused and authorized approval on the right cluster only, validation), prints the Slack
  * transcript as it happens and a summary, and stops everything it started.
  */
 export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
@@ -78,12 +81,17 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   process.once("SIGTERM", interrupted);
   try {
     if (live) {
-      write(`  · simulated cluster (prod-api-outage + a-team-missing-pvc) at ${stack.sim.url}`);
+      for (const cluster of stack.clusters) {
+        const spec = DEMO_CLUSTERS.find((candidate) => candidate.name === cluster.name);
+        write(
+          `  · cluster ${cluster.name}: simulated API server (${spec?.scenarios.join(" + ")}) at ${cluster.sim.url}; its agent reads as '${cluster.name}/reader', writes only as '${cluster.name}/executor', holds no Slack token`,
+        );
+      }
       write(`  · Redis at ${stack.redis.url}${stack.redis.started ? " (started for the demo)" : ""}`);
       write(
         `  · Slack app (Bolt HTTP receiver) at ${stack.serveUrl}/slack/events; fake Slack Web API at ${stack.fake.url}`,
       );
-      write("  · worker: analysis as identity 'reader', remediation as identity 'executor'\n");
+      write("  · one Slack app: serve routes each request to its cluster's agent and posts their updates\n");
     }
     const stopFollowing = transcript.attach(stack.fake);
     const run = await runDemoScript(stack, transcript);
@@ -92,7 +100,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     const summary = summarize(
       run,
       engine,
-      stack.sim.requests,
+      stack.clusters.map((cluster) => ({ cluster: cluster.name, requests: cluster.sim.requests })),
       exposition,
       transcript.elapsedMs(),
       transcript.events,

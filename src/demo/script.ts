@@ -1,7 +1,9 @@
+import { investigationCluster } from "../cluster/index.js";
 import type { FakeMessage } from "../dev/fake-slack.js";
 import type { Investigation } from "../domain/investigation.js";
 import { TriageError } from "../errors.js";
 import { APPROVE_ACTION_ID } from "../slack/blocks/proposal.js";
+import { HOME_CLUSTER } from "./agents.js";
 import { DEMO_SLACK, type DemoStack } from "./stack.js";
 import type { Transcript } from "./transcript.js";
 
@@ -15,7 +17,14 @@ export interface PhaseTimes {
 
 /** What the script saw, for the summary. */
 export interface DemoRun {
-  incidents: { namespace: string; trigger: string; investigation: Investigation; phases: PhaseTimes }[];
+  incidents: {
+    namespace: string;
+    /** The cluster it was routed to (and investigated on, by that cluster's agent). */
+    cluster: string;
+    trigger: string;
+    investigation: Investigation;
+    phases: PhaseTimes;
+  }[];
   /** The proposal that was approved and executed. */
   approved?: { proposalId: string; approver: string; refusedFirst: string };
 }
@@ -33,32 +42,42 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
   }
 }
 
-/** The newest investigation of a namespace. */
-async function investigationOf(stack: DemoStack, namespace: string): Promise<Investigation | undefined> {
-  const recent = await stack.serve.producer.store.recent(20);
-  return recent.find((candidate) => candidate.trigger.namespace === namespace);
+/** The newest investigation of a namespace on a cluster. */
+async function investigationOf(
+  stack: DemoStack,
+  namespace: string,
+  cluster: string,
+): Promise<Investigation | undefined> {
+  const recent = await stack.store.recent(20);
+  return recent.find(
+    (candidate) => candidate.trigger.namespace === namespace && investigationCluster(candidate) === cluster,
+  );
 }
 
 /** Waits until the analysis is done and its last update (the final status) was posted. */
-async function analyzed(stack: DemoStack, namespace: string): Promise<Investigation> {
-  const store = stack.serve.producer.store;
-  return until(`the analysis of ${namespace}`, async () => {
-    const found = await investigationOf(stack, namespace);
+async function analyzed(stack: DemoStack, namespace: string, cluster: string): Promise<Investigation> {
+  const store = stack.store;
+  return until(`the analysis of ${cluster}/${namespace}`, async () => {
+    const found = await investigationOf(stack, namespace, cluster);
     if (!found || !ANALYSIS_DONE.has(found.status)) return undefined;
     const step = found.status === "failed" ? "failed" : `status:${found.status}`;
     return (await store.wasNotified(found.id, step)) ? found : undefined;
   });
 }
 
-/** The first message of a channel the bot posted (the slash command's thread parent). */
-function firstMessage(stack: DemoStack, channel: string): FakeMessage | undefined {
-  return stack.fake.workspace.messages.find((message) => message.channel === channel && !message.threadTs);
+/** The `n`-th top-level message the bot posted in a channel (a slash command's thread parent). */
+function parentMessage(stack: DemoStack, channel: string, n = 0): FakeMessage | undefined {
+  return stack.fake.workspace.messages.filter((message) => message.channel === channel && !message.threadTs)[
+    n
+  ];
 }
 
 /** An Alertmanager v4 webhook payload for a-team's database, as kube-prometheus would send it. */
 function alertPayload(startsAt: string): Record<string, unknown> {
   const labels = {
     alertname: "KubeDeploymentReplicasMismatch",
+    // kube-prometheus' external label: which cluster's Prometheus fired (the route follows it).
+    cluster: HOME_CLUSTER,
     namespace: "a-team",
     deployment: "postgres-db",
     severity: "warning",
@@ -87,14 +106,25 @@ function alertPayload(startsAt: string): Record<string, unknown> {
   };
 }
 
-/** (a) A signed `/triage prod-api` from Alice in #ops; the worker investigates, the thread fills. */
-async function slashCommand(stack: DemoStack, transcript: Transcript): Promise<DemoRun["incidents"][number]> {
+/**
+ * (a) A signed `/triage prod-api` from Alice in #ops, routed to #ops' default cluster (eu-1);
+ * (b) the same namespace on the other cluster, `/triage prod-api --cluster us-1`: each cluster's
+ * agent investigates its own prod-api, each in its own thread.
+ */
+async function slashCommand(
+  stack: DemoStack,
+  transcript: Transcript,
+  cluster: string | undefined,
+  parentIndex: number,
+): Promise<DemoRun["incidents"][number]> {
+  const text = cluster ? `prod-api --cluster ${cluster}` : "prod-api";
+  const routedTo = cluster ?? HOME_CLUSTER;
   transcript.step(
-    `<@${DEMO_SLACK.approver}> types \`/triage prod-api\` in ${DEMO_SLACK.opsChannel} (a signed slash command to ${stack.serveUrl}/slack/events)`,
+    `<@${DEMO_SLACK.approver}> types \`/triage ${text}\` in ${DEMO_SLACK.opsChannel} (a signed slash command to ${stack.serveUrl}/slack/events; ${cluster ? "the cluster it names" : `${DEMO_SLACK.opsChannel}'s default cluster`}: ${routedTo})`,
   );
   const sent = transcript.elapsedMs();
   const response = await stack.slack.command({
-    text: "prod-api",
+    text,
     user: DEMO_SLACK.approver,
     channel: DEMO_SLACK.opsChannel,
     responseUrl: stack.fake.responseUrl(),
@@ -105,21 +135,27 @@ async function slashCommand(stack: DemoStack, transcript: Transcript): Promise<D
       `the Bolt receiver answered the slash command with ${response.status}`,
     );
   }
-  await until("the thread's parent message", async () => firstMessage(stack, DEMO_SLACK.opsChannel));
+  await until("the thread's parent message", async () =>
+    parentMessage(stack, DEMO_SLACK.opsChannel, parentIndex),
+  );
   const visible = transcript.elapsedMs();
-  const investigation = await analyzed(stack, "prod-api");
+  const investigation = await analyzed(stack, "prod-api", routedTo);
   return {
     namespace: "prod-api",
-    trigger: "/triage slash command",
+    cluster: routedTo,
+    trigger: cluster ? `/triage --cluster ${cluster}` : "/triage slash command",
     investigation,
     phases: { detect: [sent, visible], analyze: [visible, transcript.elapsedMs()] },
   };
 }
 
-/** (b) Alertmanager fires for a-team: the serve process posts the alert and investigates in its thread. */
+/**
+ * (c) Alertmanager fires for a-team with `cluster: eu-1`: serve posts the alert and routes its
+ * investigation by that label to eu-1's agent, in the alert's thread.
+ */
 async function alert(stack: DemoStack, transcript: Transcript): Promise<DemoRun["incidents"][number]> {
   transcript.step(
-    `Alertmanager fires KubeDeploymentReplicasMismatch for a-team/postgres-db (POST ${stack.serveUrl}/alertmanager with the bearer token)`,
+    `Alertmanager fires KubeDeploymentReplicasMismatch for a-team/postgres-db with label cluster=${HOME_CLUSTER} (POST ${stack.serveUrl}/alertmanager with the bearer token)`,
   );
   const sent = transcript.elapsedMs();
   const response = await fetch(`${stack.serveUrl}/alertmanager`, {
@@ -138,9 +174,10 @@ async function alert(stack: DemoStack, transcript: Transcript): Promise<DemoRun[
     );
   }
   const visible = transcript.elapsedMs();
-  const investigation = await analyzed(stack, "a-team");
+  const investigation = await analyzed(stack, "a-team", HOME_CLUSTER);
   return {
     namespace: "a-team",
+    cluster: HOME_CLUSTER,
     trigger: "Alertmanager webhook",
     investigation,
     phases: { detect: [sent, visible], analyze: [visible, transcript.elapsedMs()] },
@@ -161,7 +198,10 @@ export function buttonValue(message: FakeMessage, actionId: string = APPROVE_ACT
   return found;
 }
 
-/** (c) A bystander's click is refused; Alice approves create-pvc; the executor applies; validation resolves. */
+/**
+ * (d) A bystander's click is refused; Alice approves create-pvc; eu-1's executor applies it on
+ * eu-1 (and only there); validation resolves.
+ */
 async function approve(
   stack: DemoStack,
   transcript: Transcript,
@@ -200,11 +240,13 @@ async function approve(
   await until("the refusal", async () =>
     stack.fake.workspace.ephemerals.find((ephemeral) => ephemeral.user === DEMO_SLACK.bystander),
   );
-  transcript.step(`<@${DEMO_SLACK.approver}> (an approver for a-team) clicks [Approve] on create-pvc`);
+  transcript.step(
+    `<@${DEMO_SLACK.approver}> (an approver for a-team) clicks [Approve] on create-pvc (an approval for ${incident.cluster}: only ${incident.cluster}'s executor may run it)`,
+  );
   const clicked = transcript.elapsedMs();
   const clickedWall = Date.now();
   await click(DEMO_SLACK.approver);
-  const store = stack.serve.producer.store;
+  const store = stack.store;
   const id = incident.investigation.id;
   const final = await until(
     "the validation verdict",
@@ -231,10 +273,12 @@ async function approve(
   };
 }
 
-/** Runs the three acts of the demo against a started stack. */
+/** Runs the acts of the demo against a started stack. */
 export async function runDemoScript(stack: DemoStack, transcript: Transcript): Promise<DemoRun> {
-  const prodApi = await slashCommand(stack, transcript);
+  const prodApi = await slashCommand(stack, transcript, undefined, 0);
+  const other = stack.clusters.find((cluster) => cluster.name !== HOME_CLUSTER)?.name as string;
+  const otherProdApi = await slashCommand(stack, transcript, other, 1);
   const aTeam = await alert(stack, transcript);
   const approved = await approve(stack, transcript, aTeam);
-  return { incidents: [prodApi, aTeam], ...(approved ? { approved } : {}) };
+  return { incidents: [prodApi, otherProdApi, aTeam], ...(approved ? { approved } : {}) };
 }

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Redis } from "ioredis";
 import { replayScript } from "../agent/eval/replay.js";
+import { ClusterDirectory, MultiClusterStore } from "../cluster/index.js";
 import { type Env, parseEnv } from "../config/env.js";
 import { loadPolicy, type Policy } from "../config/policy.js";
 import { type FakeAnthropic, startFakeAnthropic } from "../dev/fake-anthropic.js";
@@ -11,11 +12,10 @@ import { FakeSlack } from "../dev/fake-slack.js";
 import { ensureRedis, type LocalRedis } from "../dev/local-redis.js";
 import { SlackSender } from "../dev/slack-requests.js";
 import { createLogger, type Logger, type LogLevel } from "../log.js";
-import { defaultPipelineDeps } from "../queue/default-deps.js";
-import { type PipelineWorkers, startPipelineWorkers } from "../queue/worker.js";
+import type { PipelineWorkers } from "../queue/worker.js";
 import { type ServeApp, startServeApp } from "../server/serve-app.js";
-import { type SimCluster, startSimCluster } from "../sim/index.js";
-import { combinedScenarioState, DEMO_SCENARIOS } from "./cluster.js";
+import type { SimCluster } from "../sim/index.js";
+import { DEMO_CLUSTERS, type DemoCluster, HOME_CLUSTER, startDemoClusters } from "./agents.js";
 
 /** The demo's Slack people and channels (ids as Slack would spell them). */
 export const DEMO_SLACK = {
@@ -28,12 +28,15 @@ export const DEMO_SLACK = {
 
 /**
  * The policy the demo runs with, written to a temp file and loaded like TRIAGE_POLICY_FILE:
- * alerts for a-team go to the incident channel, Alice may approve in a-team and prod-*, and a
- * short settle window keeps validation quick on the simulated clock.
+ * alerts for a-team go to the incident channel, Alice may approve in a-team and prod-*, #ops'
+ * `/triage` goes to eu-1 unless the command names a cluster, and a short settle window keeps
+ * validation quick on the simulated clock.
  */
 export const DEMO_POLICY = `# k8s-triage demo policy
 namespaces: ["*"]
 incidentChannels: ["${DEMO_SLACK.incidentChannel}"]
+channels:
+  - {channel: "${DEMO_SLACK.opsChannel}", cluster: "${HOME_CLUSTER}"}
 routes:
   - {namespaces: ["a-team"], channel: "${DEMO_SLACK.incidentChannel}", notifyOnStart: true, notifyOnComplete: true}
 approvers:
@@ -49,10 +52,17 @@ remediation:
 /** Everything the demo runs, all on loopback. */
 export interface DemoStack {
   redis: LocalRedis;
+  /** Every simulated cluster and its agent, in {@link DEMO_CLUSTERS} order. */
+  clusters: DemoCluster[];
+  /** The home cluster's (eu-1) simulated API server: where the a-team fix is applied. */
   sim: SimCluster;
   fake: FakeSlack;
+  /** The central role: Slack, the webhook, routing; it holds no cluster credentials. */
   serve: ServeApp;
+  /** The home cluster's agent's workers. */
   workers: PipelineWorkers;
+  /** Every cluster's investigation records as one store (what the script waits on). */
+  store: MultiClusterStore;
   env: Env;
   policy: Policy;
   /** Signs requests to the Bolt receiver as Slack would. */
@@ -99,7 +109,7 @@ async function deleteKeys(redis: Redis, pattern: string): Promise<void> {
   } while (cursor !== "0");
 }
 
-/** Starts Redis, the simulated cluster, the fake Slack Web API, the serve role and a worker. */
+/** Starts Redis, the simulated clusters and their agents, the fake Slack Web API and the serve role. */
 export async function startDemoStack(options: DemoStackOptions = {}): Promise<DemoStack> {
   const note = options.note ?? (() => {});
   const logger: Logger = createLogger({ role: "demo" }, undefined, options.logLevel ?? "warn");
@@ -122,15 +132,6 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
     cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
     const redis = await ensureRedis({ log: note });
     cleanup.push(() => redis.stop());
-    const sim = await startSimCluster({
-      state: combinedScenarioState(DEMO_SCENARIOS.map((s) => s.scenario)),
-    });
-    cleanup.push(() => sim.close());
-    // Two identities, as in the Helm chart: analysis reads as `reader`, only the executor writes.
-    const readerConfig = join(dir, "reader.kubeconfig");
-    const executorConfig = join(dir, "executor.kubeconfig");
-    await sim.writeKubeconfig(readerConfig, "reader");
-    await sim.writeKubeconfig(executorConfig, "executor");
     const policyFile = join(dir, "policy.yaml");
     writeFileSync(policyFile, DEMO_POLICY);
     const policy = loadPolicy(policyFile);
@@ -151,8 +152,7 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
       REDIS_URL: redis.url,
       // A fresh prefix: a shared REDIS_URL never mixes the demo with anything else.
       QUEUE_PREFIX: `k8s-triage-demo-${randomBytes(4).toString("hex")}`,
-      KUBECONFIG: readerConfig,
-      EXECUTOR_KUBECONFIG: executorConfig,
+      CLUSTERS: DEMO_CLUSTERS.map((cluster) => cluster.name).join(","),
       TRIAGE_POLICY_FILE: policyFile,
       ALERTMANAGER_WEBHOOK_TOKEN: randomBytes(16).toString("hex"),
       ...Object.fromEntries(
@@ -161,25 +161,27 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
       ...(model ? { ANTHROPIC_API_KEY: "replay-model", ANTHROPIC_BASE_URL: model.url } : {}),
     });
 
-    const workers = await startPipelineWorkers({
-      redisUrl: redis.url,
-      prefix: env.QUEUE_PREFIX,
+    const clusters = await startDemoClusters({
+      dir,
+      central: env,
       policy,
-      deps: (runtime) =>
-        defaultPipelineDeps(env, policy, runtime, {
-          remediationClock: { now: () => sim.clock.nowMs() },
-          remediationSleep: simulatedSleep(sim),
-        }),
-      concurrency: 2,
-      retentionHours: 1,
-      logger: logger.child({ role: "worker" }),
+      logger,
+      sleepFor: simulatedSleep,
+      onClose: (step) => cleanup.push(step),
     });
+    const home = clusters[0] as DemoCluster;
     const prefix = env.QUEUE_PREFIX;
     cleanup.push(async () => {
       // On a shared REDIS_URL, leave nothing behind (a redis-server we started just goes away).
-      if (!redis.started) await deleteKeys(workers.redis, `${prefix}:*`).catch(() => undefined);
-      await workers.close(5000);
+      if (!redis.started) await deleteKeys(home.agent.workers.redis, `${prefix}:*`).catch(() => undefined);
     });
+    const directory = new ClusterDirectory({
+      redis: home.agent.workers.redis,
+      basePrefix: prefix,
+      retentionHours: 1,
+      configured: clusters.map((cluster) => cluster.name),
+    });
+    cleanup.push(() => directory.close());
     const serve = await startServeApp({
       env,
       policy,
@@ -191,10 +193,12 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
     const serveUrl = `http://127.0.0.1:${serve.port}`;
     return {
       redis,
-      sim,
+      clusters,
+      sim: home.sim,
       fake,
       serve,
-      workers,
+      workers: home.agent.workers,
+      store: new MultiClusterStore(directory),
       env,
       policy,
       slack: new SlackSender(`${serveUrl}/slack/events`, signingSecret),

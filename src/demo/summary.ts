@@ -7,6 +7,8 @@ import type { TranscriptEvent } from "./transcript.js";
 export interface PhaseSummary {
   phase: keyof PhaseTimes;
   namespace: string;
+  /** The cluster the incident was routed to. */
+  cluster: string;
   durationMs: number;
   detail: string;
 }
@@ -15,10 +17,14 @@ export interface PhaseSummary {
 export interface DemoSummary {
   engine: string;
   phases: PhaseSummary[];
-  /** Requests the simulated API server answered, by identity: reads, dry runs, writes. */
+  /**
+   * Requests each cluster's simulated API server answered, by `cluster/identity` (eu-1/reader,
+   * us-1/executor, …): reads, dry runs, writes.
+   */
   requests: Record<string, { reads: number; dryRuns: number; writes: number }>;
   /** Selected lines of GET /metrics on the serve process at the end. */
   metrics: string[];
+  /** By `cluster/namespace`. */
   finalStatus: Record<string, string>;
   totalMs: number;
   /** The /triage thread against THREAD_BUDGET: time to the RCA reply, replies before any approval. */
@@ -44,16 +50,26 @@ export function measureThread(events: readonly TranscriptEvent[]): DemoSummary["
   };
 }
 
-function requestCounts(requests: readonly RecordedRequest[]): DemoSummary["requests"] {
+/** Each cluster's simulated API server's request log. */
+export type ClusterRequests = readonly { cluster: string; requests: readonly RecordedRequest[] }[];
+
+function requestCounts(clusters: ClusterRequests): DemoSummary["requests"] {
   const counts: DemoSummary["requests"] = {};
-  for (const request of requests) {
-    const entry = counts[request.identity] ?? { reads: 0, dryRuns: 0, writes: 0 };
-    counts[request.identity] = entry;
-    if (!isMutating(request)) entry.reads += 1;
-    else if (request.dryRun) entry.dryRuns += 1;
-    else entry.writes += 1;
+  for (const { cluster, requests } of clusters) {
+    // Both roles of every cluster are listed, so "no write on us-1" is a visible 0, not a gap.
+    for (const identity of ["reader", "executor"])
+      counts[`${cluster}/${identity}`] = { reads: 0, dryRuns: 0, writes: 0 };
+    for (const request of requests) countRequest(counts, `${cluster}/${request.identity}`, request);
   }
   return counts;
+}
+
+function countRequest(counts: DemoSummary["requests"], key: string, request: RecordedRequest): void {
+  const entry = counts[key] ?? { reads: 0, dryRuns: 0, writes: 0 };
+  counts[key] = entry;
+  if (!isMutating(request)) entry.reads += 1;
+  else if (request.dryRun) entry.dryRuns += 1;
+  else entry.writes += 1;
 }
 
 const METRIC_LINES = [
@@ -80,17 +96,17 @@ function phaseDetail(run: DemoRun, phase: keyof PhaseTimes, index: number): stri
   const { investigation } = incident;
   switch (phase) {
     case "detect":
-      return `${incident.trigger} → investigation ${investigation.id} queued, thread opened`;
+      return `${incident.trigger} → routed to ${incident.cluster}: investigation ${investigation.id} queued for its agent, thread opened`;
     case "analyze": {
       const causes = investigation.rca?.rootCauses.length ?? investigation.triage?.rootCauses.length ?? 0;
-      return `read-only snapshot + triage + RCA: ${causes} root cause${causes === 1 ? "" : "s"}, ${investigation.proposals.length} proposal${investigation.proposals.length === 1 ? "" : "s"} with Approve/Deny`;
+      return `${incident.cluster}'s agent: read-only snapshot + triage + RCA: ${causes} root cause${causes === 1 ? "" : "s"}, ${investigation.proposals.length} proposal${investigation.proposals.length === 1 ? "" : "s"} with Approve/Deny`;
     }
     case "remediate":
-      return `${run.approved?.proposalId} approved by ${run.approved?.approver} (${run.approved?.refusedFirst} refused first): drift check, server-side dry run, apply as the executor`;
+      return `${run.approved?.proposalId} approved by ${run.approved?.approver} (${run.approved?.refusedFirst} refused first): drift check, server-side dry run, apply as ${incident.cluster}'s executor`;
     case "validate": {
       const record = investigation.proposals.find((p) => p.proposal.id === run.approved?.proposalId);
       const verdict = record?.outcome?.validation?.verdict ?? "no verdict";
-      return `${verdict} on the simulated clock (pods Ready, settle window held) → status ${investigation.status}`;
+      return `${verdict} on ${incident.cluster}'s simulated clock (pods Ready, settle window held) → status ${investigation.status}`;
     }
   }
 }
@@ -99,7 +115,7 @@ function phaseDetail(run: DemoRun, phase: keyof PhaseTimes, index: number): stri
 export function summarize(
   run: DemoRun,
   engine: string,
-  requests: readonly RecordedRequest[],
+  requests: ClusterRequests,
   exposition: string,
   totalMs: number,
   events: readonly TranscriptEvent[] = [],
@@ -113,6 +129,7 @@ export function summarize(
       phases.push({
         phase,
         namespace: incident.namespace,
+        cluster: incident.cluster,
         durationMs: Math.max(0, span[1] - span[0]),
         detail: phaseDetail(run, phase, index),
       });
@@ -123,7 +140,9 @@ export function summarize(
     phases,
     requests: requestCounts(requests),
     metrics: metricHighlights(exposition),
-    finalStatus: Object.fromEntries(run.incidents.map((i) => [i.namespace, i.investigation.status])),
+    finalStatus: Object.fromEntries(
+      run.incidents.map((i) => [`${i.cluster}/${i.namespace}`, i.investigation.status]),
+    ),
     totalMs,
     ...(thread ? { thread } : {}),
   };
@@ -145,10 +164,10 @@ export function renderSummary(summary: DemoSummary): string {
       `thread: the RCA reply landed ${seconds(t.rcaMs)} after /triage (budget ${seconds(t.rcaBudgetMs)}); ${t.replies} replies before any approval (budget ${t.repliesBudget})`,
     );
   }
-  lines.push("", "Simulated API server, requests by identity:");
+  lines.push("", "Simulated API servers, requests by cluster/identity:");
   for (const [identity, count] of Object.entries(summary.requests)) {
     lines.push(
-      `  ${identity.padEnd(9)} ${count.reads} reads, ${count.dryRuns} dry-run writes, ${count.writes} writes`,
+      `  ${identity.padEnd(14)} ${count.reads} reads, ${count.dryRuns} dry-run writes, ${count.writes} writes`,
     );
   }
   lines.push(
@@ -157,7 +176,7 @@ export function renderSummary(summary: DemoSummary): string {
     ...summary.metrics.map((line) => `  ${line}`),
   );
   const final = Object.entries(summary.finalStatus)
-    .map(([namespace, status]) => `${namespace} ${status}`)
+    .map(([where, status]) => `${where} ${status}`)
     .join(", ");
   lines.push("", `Final: ${final}. Total ${seconds(summary.totalMs)}.`);
   return `${lines.join("\n")}\n`;

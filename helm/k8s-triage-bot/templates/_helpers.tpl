@@ -43,6 +43,83 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- printf "%s-executor" (include "k8s-triage-bot.fullname" .) -}}
 {{- end -}}
 
+{{/* The install mode: all-in-one (the default, every role of one cluster), central or agent. */}}
+{{- define "k8s-triage-bot.mode" -}}
+{{- .Values.mode | default "all-in-one" -}}
+{{- end -}}
+
+{{/* "true" when this mode runs the Slack-facing roles (serve; central also the notifier). */}}
+{{- define "k8s-triage-bot.runsSlack" -}}
+{{- if ne (include "k8s-triage-bot.mode" .) "agent" -}}
+true
+{{- end -}}
+{{- end -}}
+
+{{/* "true" when this mode reads (and, through the executor, writes) the cluster it runs in. */}}
+{{- define "k8s-triage-bot.readsCluster" -}}
+{{- if ne (include "k8s-triage-bot.mode" .) "central" -}}
+true
+{{- end -}}
+{{- end -}}
+
+{{/*
+The roles (Deployments) of this mode, as a JSON list, in the order every per-role template renders
+them: all-in-one serve, worker, executor, watcher; central serve, notifier; agent worker,
+executor, watcher (executor and watcher when enabled).
+*/}}
+{{- define "k8s-triage-bot.roles" -}}
+{{- $mode := include "k8s-triage-bot.mode" . -}}
+{{- $roles := list -}}
+{{- if include "k8s-triage-bot.runsSlack" . }}{{ $roles = append $roles "serve" }}{{ end -}}
+{{- if eq $mode "central" }}{{ $roles = append $roles "notifier" }}{{ end -}}
+{{- if include "k8s-triage-bot.readsCluster" . -}}
+{{- $roles = append $roles "worker" -}}
+{{- if .Values.executor.enabled }}{{ $roles = append $roles "executor" }}{{ end -}}
+{{- if .Values.watcher.enabled }}{{ $roles = append $roles "watcher" }}{{ end -}}
+{{- end -}}
+{{- toJson $roles -}}
+{{- end -}}
+
+{{/* The cluster name of this install (CLUSTER_NAME): required for an agent, optional otherwise. */}}
+{{- define "k8s-triage-bot.clusterName" -}}
+{{- $name := .Values.cluster.name | default "" -}}
+{{- if and (eq (include "k8s-triage-bot.mode" .) "agent") (not $name) -}}
+{{- fail "mode agent needs cluster.name: the name this cluster has in Slack (e.g. --set cluster.name=eu-1), the same name its agents register under" -}}
+{{- end -}}
+{{- $name -}}
+{{- end -}}
+
+{{/*
+Combinations that cannot work, refused with what to change (called once, by templates/validate.yaml).
+*/}}
+{{- define "k8s-triage-bot.validate" -}}
+{{- $mode := include "k8s-triage-bot.mode" . -}}
+{{- $s := .Values.secrets -}}
+{{- $name := include "k8s-triage-bot.clusterName" . -}}
+{{- if and $name (not (regexMatch "^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$" $name)) -}}
+{{- fail (printf "cluster.name %q must be a DNS label: 1-63 lowercase letters, digits and '-', starting and ending with a letter or digit" $name) -}}
+{{- end -}}
+{{- if eq $mode "central" -}}
+{{- if $name -}}
+{{- fail "mode central serves every cluster and reads none: unset cluster.name (each agent install names its cluster)" -}}
+{{- end -}}
+{{- if and (not $s.existingSecret) (not $s.slackBotToken) -}}
+{{- fail "mode central posts to Slack: set secrets.existingSecret or secrets.slackBotToken (and secrets.slackSigningSecret or secrets.slackAppToken)" -}}
+{{- end -}}
+{{- end -}}
+{{- if eq $mode "agent" -}}
+{{- if or $s.slackBotToken $s.slackSigningSecret $s.slackAppToken $s.alertmanagerWebhookToken -}}
+{{- fail "mode agent holds no Slack credentials (the central install posts everything): unset secrets.slackBotToken, slackSigningSecret, slackAppToken and alertmanagerWebhookToken" -}}
+{{- end -}}
+{{- if .Values.ingress.enabled -}}
+{{- fail "mode agent has no Slack endpoint (it connects outbound to Redis only): unset ingress.enabled, or install mode central for Slack" -}}
+{{- end -}}
+{{- if .Values.redis.bundled.enabled -}}
+{{- fail "mode agent connects to the central install's Redis: set redis.url (and unset redis.bundled.enabled)" -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
 {{- define "k8s-triage-bot.redisUrl" -}}
 {{- if .Values.redis.bundled.enabled -}}
 {{- printf "redis://%s-redis:6379" (include "k8s-triage-bot.fullname" .) -}}
@@ -129,6 +206,10 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end }}
 {{- with .Values.queuePrefix }}
 - name: QUEUE_PREFIX
+  value: {{ . | quote }}
+{{- end }}
+{{- with include "k8s-triage-bot.clusterName" . }}
+- name: CLUSTER_NAME
   value: {{ . | quote }}
 {{- end }}
 {{- end -}}
