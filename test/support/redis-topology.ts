@@ -114,15 +114,31 @@ export interface SentinelGroup {
 
 /** Runs redis-cli against a loopback port and returns its output. */
 export function redisCli(port: number, ...args: string[]): string {
-  return execFileSync("redis-cli", ["-h", "127.0.0.1", "-p", String(port), ...args], {
+  return execFileSync("redis-cli", ["-h", "127.0.0.1", "-p", String(port), "--no-auth-warning", ...args], {
     encoding: "utf8",
   }).trim();
 }
 
+/** Extra configuration of a Sentinel group (ACL users, passwords). */
+export interface SentinelGroupOptions {
+  masterName?: string;
+  /** redis.conf lines of both data nodes (e.g. `user …` ACL lines). */
+  dataConfig?: string[];
+  /** redis.conf lines of the replica only (e.g. `masteruser` / `masterauth`). */
+  replicaConfig?: string[];
+  /** Lines of the Sentinel after its `sentinel monitor` line (e.g. `requirepass`, `sentinel auth-pass`). */
+  sentinelConfig?: (masterName: string) => string[];
+}
+
 /** Starts a master, a replica of it and a Sentinel that fails over after 1 s of silence. */
-export async function startSentinelGroup(masterName = "k8s-triage-test"): Promise<SentinelGroup> {
-  const master = await spawnRedis();
-  const replica = await spawnRedis({ args: ["--replicaof", "127.0.0.1", String(master.port)] });
+export async function startSentinelGroup(options: SentinelGroupOptions = {}): Promise<SentinelGroup> {
+  const masterName = options.masterName ?? "k8s-triage-test";
+  const dataConfig = [...(options.dataConfig ?? []), ""].join("\n");
+  const master = await spawnRedis({ config: dataConfig });
+  const replica = await spawnRedis({
+    config: [dataConfig, ...(options.replicaConfig ?? []), ""].join("\n"),
+    args: ["--replicaof", "127.0.0.1", String(master.port)],
+  });
   const sentinelPort = await freePort();
   const sentinel = await spawnRedis({
     port: sentinelPort,
@@ -132,6 +148,7 @@ export async function startSentinelGroup(masterName = "k8s-triage-test"): Promis
       `sentinel down-after-milliseconds ${masterName} 1000`,
       `sentinel failover-timeout ${masterName} 5000`,
       `sentinel parallel-syncs ${masterName} 1`,
+      ...(options.sentinelConfig?.(masterName) ?? []),
       "",
     ].join("\n"),
     args: ["--sentinel"],
