@@ -51,8 +51,35 @@ async function exited(child: ChildProcess, signal: NodeJS.Signals): Promise<void
  * Starts `redis-server <config file> <args>` in a fresh directory and waits until it logs
  * `readyLine` (TLS-only servers cannot be pinged in plain text).
  */
+/** PEM files of a TLS-only server (the CA verifies its peers: replicas, Sentinels, clients). */
+export interface TlsFiles {
+  cert: string;
+  key: string;
+  ca: string;
+}
+
+/** Arguments that make a server (or Sentinel) speak TLS only, on `port`, also to its master. */
+function tlsArgs(port: number, tls: TlsFiles): string[] {
+  return [
+    "--port",
+    "0",
+    "--tls-port",
+    String(port),
+    "--tls-cert-file",
+    tls.cert,
+    "--tls-key-file",
+    tls.key,
+    "--tls-ca-cert-file",
+    tls.ca,
+    "--tls-auth-clients",
+    "no",
+    "--tls-replication",
+    "yes",
+  ];
+}
+
 export async function spawnRedis(
-  options: { config?: string; args?: string[]; readyLine?: RegExp; port?: number } = {},
+  options: { config?: string; args?: string[]; readyLine?: RegExp; port?: number; tls?: TlsFiles } = {},
 ): Promise<RedisProcess> {
   ensureRedisBinaries();
   const port = options.port ?? (await freePort());
@@ -72,6 +99,7 @@ export async function spawnRedis(
     "--appendonly",
     "no",
     ...(options.args ?? []),
+    ...(options.tls ? tlsArgs(port, options.tls) : []),
   ];
   const child = spawn("redis-server", args, { stdio: ["ignore", "pipe", "pipe"] });
   let log = "";
@@ -128,16 +156,20 @@ export interface SentinelGroupOptions {
   replicaConfig?: string[];
   /** Lines of the Sentinel after its `sentinel monitor` line (e.g. `requirepass`, `sentinel auth-pass`). */
   sentinelConfig?: (masterName: string) => string[];
+  /** Every node and the Sentinel speak TLS only (replication and monitoring included). */
+  tls?: TlsFiles;
 }
 
 /** Starts a master, a replica of it and a Sentinel that fails over after 1 s of silence. */
 export async function startSentinelGroup(options: SentinelGroupOptions = {}): Promise<SentinelGroup> {
   const masterName = options.masterName ?? "k8s-triage-test";
   const dataConfig = [...(options.dataConfig ?? []), ""].join("\n");
-  const master = await spawnRedis({ config: dataConfig });
+  const tls = options.tls ? { tls: options.tls } : {};
+  const master = await spawnRedis({ config: dataConfig, ...tls });
   const replica = await spawnRedis({
     config: [dataConfig, ...(options.replicaConfig ?? []), ""].join("\n"),
     args: ["--replicaof", "127.0.0.1", String(master.port)],
+    ...tls,
   });
   const sentinelPort = await freePort();
   const sentinel = await spawnRedis({
@@ -153,6 +185,7 @@ export async function startSentinelGroup(options: SentinelGroupOptions = {}): Pr
     ].join("\n"),
     args: ["--sentinel"],
     readyLine: /\+monitor master/,
+    ...tls,
   });
   // The replica is known to the Sentinel only after it has asked the master (INFO every 10 s at first).
   const deadline = Date.now() + 30_000;

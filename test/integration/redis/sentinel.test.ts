@@ -1,7 +1,11 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { aclFileLine, centralAclRules } from "../../../src/queue/acl.js";
 import { createProducerConnection, waitReady } from "../../../src/queue/connection.js";
 import { redisSettingsFromEnv } from "../../../src/queue/redis-settings.js";
+import { createServingCertificate } from "../../../src/sim/tls.js";
 import { jobFinished, startHarness } from "../../support/queue-harness.js";
 import { scriptedRca, trigger, uniquePrefix, waitFor } from "../../support/queue-helpers.js";
 import { redisCli, startSentinelGroup } from "../../support/redis-topology.js";
@@ -106,5 +110,37 @@ describe("Redis behind Sentinel", () => {
     const wrong = createProducerConnection({ ...settings, password: "wrong" }, "wrong-pw");
     cleanup.push(async () => wrong.disconnect());
     await expect(waitReady(wrong, 3000)).rejects.toThrow(/WRONGPASS/);
+  });
+
+  it("speaks TLS to the Sentinels and to the master they name", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "k8s-triage-sentinel-tls-"));
+    cleanup.push(async () => rmSync(dir, { recursive: true, force: true }));
+    // One certificate for every node: it is its own CA and names 127.0.0.1.
+    const certificate = createServingCertificate("redis-sentinel-test", { clientAuth: true });
+    const cert = join(dir, "redis.crt");
+    const key = join(dir, "redis.key");
+    writeFileSync(cert, certificate.cert);
+    writeFileSync(key, certificate.key, { mode: 0o600 });
+    const group = await startSentinelGroup({ tls: { cert, key, ca: cert } });
+    cleanup.push(() => group.stop());
+    const env = {
+      REDIS_SENTINELS: `127.0.0.1:${group.sentinel.port}`,
+      REDIS_SENTINEL_MASTER: group.masterName,
+      REDIS_TLS_CA_FILE: cert,
+    };
+    const settings = redisSettingsFromEnv(env);
+    expect(settings?.tls?.ca).toBeDefined();
+    if (!settings) throw new Error("no settings");
+    const h = await startHarness(settings, {});
+    cleanup.push(() => h.close(1000));
+    const { investigation } = await h.producer.submitTrigger(trigger("shop"));
+    await jobFinished(h, investigation.id);
+    expect((await h.producer.store.require(investigation.id)).status).toBe("completed");
+
+    // The same Sentinels in plain text do not answer.
+    const { REDIS_TLS_CA_FILE: _, ...plain } = env;
+    const clear = createProducerConnection(redisSettingsFromEnv(plain) as typeof settings, "sentinel-plain");
+    cleanup.push(async () => clear.disconnect());
+    await expect(waitReady(clear, 3000)).rejects.toThrow(/did not become ready/);
   });
 });
