@@ -147,6 +147,11 @@ export function redisCli(port: number, ...args: string[]): string {
   }).trim();
 }
 
+/** redis-cli's flags for a TLS-only server. */
+function cliTls(tls: TlsFiles | undefined): string[] {
+  return tls ? ["--tls", "--cacert", tls.ca, "--cert", tls.cert, "--key", tls.key] : [];
+}
+
 /** Extra configuration of a Sentinel group (ACL users, passwords). */
 export interface SentinelGroupOptions {
   masterName?: string;
@@ -212,8 +217,11 @@ export interface RedisClusterNodes {
   stop(): Promise<void>;
 }
 
-/** Starts `count` cluster-enabled servers and joins them with `redis-cli --cluster create`. */
-export async function startRedisCluster(count = 3): Promise<RedisClusterNodes> {
+/**
+ * Starts `count` cluster-enabled servers and joins them with `redis-cli --cluster create`; with
+ * `tls`, clients and the cluster bus speak TLS only.
+ */
+export async function startRedisCluster(count = 3, tls?: TlsFiles): Promise<RedisClusterNodes> {
   const nodes: RedisProcess[] = [];
   try {
     for (let i = 0; i < count; i++) {
@@ -226,18 +234,26 @@ export async function startRedisCluster(count = 3): Promise<RedisClusterNodes> {
             "nodes.conf",
             "--cluster-node-timeout",
             "2000",
+            ...(tls ? ["--tls-cluster", "yes"] : []),
           ],
+          ...(tls ? { tls } : {}),
         }),
       );
     }
     execFileSync(
       "redis-cli",
-      ["--cluster", "create", ...nodes.map((node) => `127.0.0.1:${node.port}`), "--cluster-yes"],
+      [
+        ...cliTls(tls),
+        "--cluster",
+        "create",
+        ...nodes.map((node) => `127.0.0.1:${node.port}`),
+        "--cluster-yes",
+      ],
       { stdio: "pipe" },
     );
     const deadline = Date.now() + 30_000;
     for (const node of nodes) {
-      while (!/cluster_state:ok/.test(redisCli(node.port, "cluster", "info"))) {
+      while (!/cluster_state:ok/.test(redisCli(node.port, ...cliTls(tls), "cluster", "info"))) {
         if (Date.now() > deadline) throw new Error(`cluster never became ok on ${node.port}`);
         await sleep(100);
       }
