@@ -4,7 +4,7 @@ import { InputError } from "../errors.js";
 import { aclFileLine, aclSetUserLine, agentAclRules, centralAclRules } from "../queue/acl.js";
 
 const USAGE = `usage: k8s-triage redis-acl --user NAME (--cluster NAME | --central) [--prefix P]
-                          [--password-env VAR] [--aclfile]
+                          [--password-env VAR] [--aclfile] [--allow-key PATTERN]
 
 Prints the Redis ACL rules of one user, so Redis itself keeps clusters apart: an agent user of
 --cluster may only touch that cluster's keys and channels (<prefix>:<cluster>:*, plain and
@@ -17,6 +17,8 @@ Prints the Redis ACL rules of one user, so Redis itself keeps clusters apart: an
   --password-env VAR   read the password from environment variable VAR; it is printed only as
                        its SHA-256 (#…). Without it, add one later: ACL SETUSER NAME >password
   --aclfile            print an aclfile line (user NAME …) instead of an ACL SETUSER command
+  --allow-key PATTERN  (agent, repeatable) a further key pattern under the prefix the agent may
+                       touch, e.g. its own entry of a shared registry: k8s-triage:agents:eu-1
 
 Run the ACL SETUSER line on every Redis node (ACLs are not replicated), e.g.
   k8s-triage redis-acl --user agent-eu-1 --cluster eu-1 --password-env PW | redis-cli -x …`;
@@ -32,6 +34,7 @@ export async function run(args: string[]): Promise<number> {
       prefix: { type: "string" },
       "password-env": { type: "string" },
       aclfile: { type: "boolean", default: false },
+      "allow-key": { type: "string", multiple: true },
       help: { type: "boolean", short: "h", default: false },
     },
     strict: true,

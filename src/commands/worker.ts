@@ -26,9 +26,9 @@ lets active ones finish (WORKER_SHUTDOWN_GRACE_SECONDS, default 30) before closi
                      follow-ups (@mention questions), notifications (Slack updates of the executor))
   --concurrency N    jobs at once per queue (default: WORKER_CONCURRENCY, 4)
 
-Environment: REDIS_URL (required without --dev-redis; or REDIS_SENTINELS / REDIS_CLUSTER_NODES), QUEUE_PREFIX, TRIAGE_POLICY_FILE,
-WORKER_CONCURRENCY, MODEL_CALLS_PER_MINUTE, INVESTIGATION_RETENTION_HOURS, KUBECONFIG,
-EXECUTOR_KUBECONFIG, ANTHROPIC_API_KEY, SLACK_BOT_TOKEN, HEALTH_PORT (default 9090),
+Environment: REDIS_URL (required without --dev-redis; or REDIS_SENTINELS / REDIS_CLUSTER_NODES),
+QUEUE_PREFIX, TRIAGE_POLICY_FILE, WORKER_CONCURRENCY, MODEL_CALLS_PER_MINUTE,
+INVESTIGATION_RETENTION_HOURS, KUBECONFIG, EXECUTOR_KUBECONFIG, ANTHROPIC_API_KEY, SLACK_BOT_TOKEN, HEALTH_PORT (default 9090),
 NOTIFY_VIA (queue: hand Slack updates to the notifications queue; the chart's executor).`;
 
 function parseQueues(value: string | undefined): QueueKey[] | undefined {

@@ -76,11 +76,34 @@ function scopeRules(scope: string): string[] {
   return [`~${scope}:*`, `~{${scope}}:*`, `&${scope}:*`, `&{${scope}}:*`];
 }
 
+/** Options of {@link agentAclRules}. */
+export interface AgentAclSpec extends AclUserSpec {
+  /** The agent's cluster (its CLUSTER_NAME). */
+  cluster: string;
+  /**
+   * Further key patterns the agent may touch outside its scope (e.g. its entry of a shared agent
+   * registry, `<base>:agents:<cluster>`); each must start with `<base>:` or `{<base>`.
+   */
+  extraKeys?: readonly string[];
+}
+
+function extraKeyRules(base: string, patterns: readonly string[]): string[] {
+  return patterns.map((pattern) => {
+    if (!(pattern.startsWith(`${base}:`) || pattern.startsWith(`{${base}`)) || /\s/.test(pattern)) {
+      throw new ConfigError(
+        "REDIS_ACL_INVALID",
+        `extra key pattern "${pattern}" must start with "${base}:" or "{${base}" and contain no spaces`,
+      );
+    }
+    return `~${pattern}`;
+  });
+}
+
 /**
  * Rules of an agent user of `cluster`: its scope's keys and channels only. The default cluster
  * has no agent user: its unscoped layout (`<base>:*`) contains every other cluster's keys.
  */
-export function agentAclRules(spec: AclUserSpec & { cluster: string }): string[] {
+export function agentAclRules(spec: AgentAclSpec): string[] {
   check(spec);
   const problem = clusterNameProblem(spec.cluster);
   if (problem) throw new ConfigError("REDIS_ACL_INVALID", problem);
@@ -95,6 +118,7 @@ export function agentAclRules(spec: AclUserSpec & { cluster: string }): string[]
     "on",
     ...passwordRule(spec.password),
     ...scopeRules(scopePrefix(spec.base, spec.cluster)),
+    ...extraKeyRules(spec.base, spec.extraKeys ?? []),
     ...ACL_COMMAND_RULES,
   ];
 }

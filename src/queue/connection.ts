@@ -118,6 +118,12 @@ function build(settings: RedisSettings, name: string, role: RoleOptions): Redis 
     enableOfflineQueue: role.enableOfflineQueue,
     enableReadyCheck: true,
     clusterRetryStrategy: retryStrategy,
+    // With TLS, dial seed nodes by the name given (not a resolved IP) so it is what the
+    // certificate is checked against; nodes learned from CLUSTER SLOTS are IPs (or announced
+    // hostnames): a certificate without their IPs needs REDIS_TLS_SERVERNAME.
+    ...(settings.tls
+      ? { dnsLookup: (address: string, done: (error: null, address: string) => void) => done(null, address) }
+      : {}),
   });
   // ioredis's Cluster answers the same commands as a Redis (every pipeline key of one prefix
   // shares a hash tag, so multi-key commands and scripts stay on one node); the pipeline and

@@ -5,6 +5,7 @@
 export {
   ACL_COMMAND_RULES,
   type AclUserSpec,
+  type AgentAclSpec,
   aclFileLine,
   aclSetUserLine,
   agentAclRules,

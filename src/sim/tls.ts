@@ -58,8 +58,14 @@ function pem(label: string, der: Buffer): string {
   return `-----BEGIN ${label}-----\n${lines.join("\n")}\n-----END ${label}-----\n`;
 }
 
-/** A fresh P-256 key and a one-year self-signed certificate for 127.0.0.1 and localhost. */
-export function createServingCertificate(commonName = "k8s-triage-sim"): ServingCertificate {
+/**
+ * A fresh P-256 key and a one-year self-signed certificate for 127.0.0.1 and localhost. With
+ * `clientAuth` it may also authenticate a client (mutual TLS, e.g. Redis `tls-auth-clients yes`).
+ */
+export function createServingCertificate(
+  commonName = "k8s-triage-sim",
+  options: { clientAuth?: boolean } = {},
+): ServingCertificate {
   const { privateKey } = generateKeyPairSync("ec", { namedCurve: "prime256v1" });
   const spki = createPublicKey(privateKey).export({ type: "spki", format: "der" });
   const ecdsaSha256 = sequence(oid("1.2.840.10045.4.3.2"));
@@ -80,7 +86,11 @@ export function createServingCertificate(commonName = "k8s-triage-sim"): Serving
         extension("2.5.29.19", true, sequence(tlv(0x01, Buffer.from([0xff])))),
         // digitalSignature (bit 0) and keyCertSign (bit 5); the last 2 bits of the byte are unused.
         extension("2.5.29.15", true, tlv(0x03, Buffer.from([0x02, 0x84]))),
-        extension("2.5.29.37", false, sequence(oid("1.3.6.1.5.5.7.3.1"))),
+        extension(
+          "2.5.29.37",
+          false,
+          sequence(oid("1.3.6.1.5.5.7.3.1"), ...(options.clientAuth ? [oid("1.3.6.1.5.5.7.3.2")] : [])),
+        ),
         extension(
           "2.5.29.17",
           false,

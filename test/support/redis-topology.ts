@@ -51,8 +51,35 @@ async function exited(child: ChildProcess, signal: NodeJS.Signals): Promise<void
  * Starts `redis-server <config file> <args>` in a fresh directory and waits until it logs
  * `readyLine` (TLS-only servers cannot be pinged in plain text).
  */
+/** PEM files of a TLS-only server (the CA verifies its peers: replicas, Sentinels, clients). */
+export interface TlsFiles {
+  cert: string;
+  key: string;
+  ca: string;
+}
+
+/** Arguments that make a server (or Sentinel) speak TLS only, on `port`, also to its master. */
+function tlsArgs(port: number, tls: TlsFiles): string[] {
+  return [
+    "--port",
+    "0",
+    "--tls-port",
+    String(port),
+    "--tls-cert-file",
+    tls.cert,
+    "--tls-key-file",
+    tls.key,
+    "--tls-ca-cert-file",
+    tls.ca,
+    "--tls-auth-clients",
+    "no",
+    "--tls-replication",
+    "yes",
+  ];
+}
+
 export async function spawnRedis(
-  options: { config?: string; args?: string[]; readyLine?: RegExp; port?: number } = {},
+  options: { config?: string; args?: string[]; readyLine?: RegExp; port?: number; tls?: TlsFiles } = {},
 ): Promise<RedisProcess> {
   ensureRedisBinaries();
   const port = options.port ?? (await freePort());
@@ -72,6 +99,7 @@ export async function spawnRedis(
     "--appendonly",
     "no",
     ...(options.args ?? []),
+    ...(options.tls ? tlsArgs(port, options.tls) : []),
   ];
   const child = spawn("redis-server", args, { stdio: ["ignore", "pipe", "pipe"] });
   let log = "";
@@ -114,15 +142,40 @@ export interface SentinelGroup {
 
 /** Runs redis-cli against a loopback port and returns its output. */
 export function redisCli(port: number, ...args: string[]): string {
-  return execFileSync("redis-cli", ["-h", "127.0.0.1", "-p", String(port), ...args], {
+  return execFileSync("redis-cli", ["-h", "127.0.0.1", "-p", String(port), "--no-auth-warning", ...args], {
     encoding: "utf8",
   }).trim();
 }
 
+/** redis-cli's flags for a TLS-only server. */
+function cliTls(tls: TlsFiles | undefined): string[] {
+  return tls ? ["--tls", "--cacert", tls.ca, "--cert", tls.cert, "--key", tls.key] : [];
+}
+
+/** Extra configuration of a Sentinel group (ACL users, passwords). */
+export interface SentinelGroupOptions {
+  masterName?: string;
+  /** redis.conf lines of both data nodes (e.g. `user …` ACL lines). */
+  dataConfig?: string[];
+  /** redis.conf lines of the replica only (e.g. `masteruser` / `masterauth`). */
+  replicaConfig?: string[];
+  /** Lines of the Sentinel after its `sentinel monitor` line (e.g. `requirepass`, `sentinel auth-pass`). */
+  sentinelConfig?: (masterName: string) => string[];
+  /** Every node and the Sentinel speak TLS only (replication and monitoring included). */
+  tls?: TlsFiles;
+}
+
 /** Starts a master, a replica of it and a Sentinel that fails over after 1 s of silence. */
-export async function startSentinelGroup(masterName = "k8s-triage-test"): Promise<SentinelGroup> {
-  const master = await spawnRedis();
-  const replica = await spawnRedis({ args: ["--replicaof", "127.0.0.1", String(master.port)] });
+export async function startSentinelGroup(options: SentinelGroupOptions = {}): Promise<SentinelGroup> {
+  const masterName = options.masterName ?? "k8s-triage-test";
+  const dataConfig = [...(options.dataConfig ?? []), ""].join("\n");
+  const tls = options.tls ? { tls: options.tls } : {};
+  const master = await spawnRedis({ config: dataConfig, ...tls });
+  const replica = await spawnRedis({
+    config: [dataConfig, ...(options.replicaConfig ?? []), ""].join("\n"),
+    args: ["--replicaof", "127.0.0.1", String(master.port)],
+    ...tls,
+  });
   const sentinelPort = await freePort();
   const sentinel = await spawnRedis({
     port: sentinelPort,
@@ -132,10 +185,12 @@ export async function startSentinelGroup(masterName = "k8s-triage-test"): Promis
       `sentinel down-after-milliseconds ${masterName} 1000`,
       `sentinel failover-timeout ${masterName} 5000`,
       `sentinel parallel-syncs ${masterName} 1`,
+      ...(options.sentinelConfig?.(masterName) ?? []),
       "",
     ].join("\n"),
     args: ["--sentinel"],
     readyLine: /\+monitor master/,
+    ...tls,
   });
   // The replica is known to the Sentinel only after it has asked the master (INFO every 10 s at first).
   const deadline = Date.now() + 30_000;
@@ -162,8 +217,11 @@ export interface RedisClusterNodes {
   stop(): Promise<void>;
 }
 
-/** Starts `count` cluster-enabled servers and joins them with `redis-cli --cluster create`. */
-export async function startRedisCluster(count = 3): Promise<RedisClusterNodes> {
+/**
+ * Starts `count` cluster-enabled servers and joins them with `redis-cli --cluster create`; with
+ * `tls`, clients and the cluster bus speak TLS only.
+ */
+export async function startRedisCluster(count = 3, tls?: TlsFiles): Promise<RedisClusterNodes> {
   const nodes: RedisProcess[] = [];
   try {
     for (let i = 0; i < count; i++) {
@@ -176,18 +234,26 @@ export async function startRedisCluster(count = 3): Promise<RedisClusterNodes> {
             "nodes.conf",
             "--cluster-node-timeout",
             "2000",
+            ...(tls ? ["--tls-cluster", "yes"] : []),
           ],
+          ...(tls ? { tls } : {}),
         }),
       );
     }
     execFileSync(
       "redis-cli",
-      ["--cluster", "create", ...nodes.map((node) => `127.0.0.1:${node.port}`), "--cluster-yes"],
+      [
+        ...cliTls(tls),
+        "--cluster",
+        "create",
+        ...nodes.map((node) => `127.0.0.1:${node.port}`),
+        "--cluster-yes",
+      ],
       { stdio: "pipe" },
     );
     const deadline = Date.now() + 30_000;
     for (const node of nodes) {
-      while (!/cluster_state:ok/.test(redisCli(node.port, "cluster", "info"))) {
+      while (!/cluster_state:ok/.test(redisCli(node.port, ...cliTls(tls), "cluster", "info"))) {
         if (Date.now() > deadline) throw new Error(`cluster never became ok on ${node.port}`);
         await sleep(100);
       }

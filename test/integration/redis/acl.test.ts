@@ -125,4 +125,34 @@ describe("Redis ACL users per cluster", () => {
     // The us-1 job the central user queued is untouched by the agent's attempts.
     expect(await toUs1.investigations.getJobCounts("wait")).toEqual({ wait: 1 });
   });
+
+  it("redis-acl says what is missing instead of printing a rule that would not isolate", async () => {
+    const both = await runCli(["redis-acl", "--user", "a", "--cluster", "eu-1", "--central"]);
+    expect(both.code).toBe(1);
+    expect(both.stderr).toContain("give exactly one of --cluster NAME (an agent user) or --central");
+    const unset = await runCli([
+      "redis-acl",
+      "--user",
+      "a",
+      "--cluster",
+      "eu-1",
+      "--password-env",
+      "NOPE_UNSET",
+    ]);
+    expect(unset.stderr).toContain("NOPE_UNSET is not set");
+    const wide = await runCli(["redis-acl", "--user", "a", "--cluster", "default"]);
+    expect(wide.stderr).toContain("REDIS_ACL_INVALID");
+    expect(wide.stdout).toBe("");
+    const file = await runCli([
+      "redis-acl",
+      "--user",
+      "agent-eu-1",
+      "--cluster",
+      "eu-1",
+      "--prefix",
+      "p",
+      "--aclfile",
+    ]);
+    expect(file.stdout.trim()).toMatch(/^user agent-eu-1 on ~p:eu-1:\* ~\{p:eu-1\}:\* &p:eu-1:\* /);
+  });
 });

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Queue, QueueEvents, Worker } from "bullmq";
 import { afterEach, describe, expect, it } from "vitest";
 import {
@@ -9,6 +12,7 @@ import { Producer } from "../../../src/queue/producer.js";
 import { type ProgressEvent, subscribeProgress } from "../../../src/queue/progress.js";
 import { pipelinePrefix, redisSettingsFromEnv } from "../../../src/queue/redis-settings.js";
 import { InvestigationStore } from "../../../src/queue/store.js";
+import { createServingCertificate } from "../../../src/sim/tls.js";
 import { jobFinished, startHarness } from "../../support/queue-harness.js";
 import { scriptedRca, trigger, uniquePrefix, waitFor } from "../../support/queue-helpers.js";
 import { redisCli, startRedisCluster } from "../../support/redis-topology.js";
@@ -110,5 +114,28 @@ describe("Redis Cluster", () => {
     });
     cleanup.push(() => untagged.close());
     await expect(untagged.submitTrigger(trigger("shop"))).rejects.toThrow(/CROSSSLOT/);
+  });
+
+  it("reaches a TLS-only cluster with REDIS_TLS_CA_FILE", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "k8s-triage-cluster-tls-"));
+    cleanup.push(async () => rmSync(dir, { recursive: true, force: true }));
+    const certificate = createServingCertificate("redis-cluster-test", { clientAuth: true });
+    const cert = join(dir, "redis.crt");
+    const key = join(dir, "redis.key");
+    writeFileSync(cert, certificate.cert);
+    writeFileSync(key, certificate.key, { mode: 0o600 });
+    const cluster = await startRedisCluster(3, { cert, key, ca: cert });
+    cleanup.push(() => cluster.stop());
+    const settings = redisSettingsFromEnv({
+      REDIS_CLUSTER_NODES: cluster.nodes.map((node) => `localhost:${node.port}`).join(","),
+      REDIS_TLS_CA_FILE: cert,
+    });
+    if (!settings) throw new Error("no settings");
+    const prefix = pipelinePrefix(uniquePrefix("cluster-tls"), settings);
+    const h = await startHarness(settings, {}, { prefix });
+    cleanup.push(() => h.close(1000));
+    const { investigation } = await h.producer.submitTrigger(trigger("shop"));
+    await jobFinished(h, investigation.id);
+    expect((await h.producer.store.require(investigation.id)).status).toBe("completed");
   });
 });

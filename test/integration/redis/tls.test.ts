@@ -111,4 +111,54 @@ describe("Redis over TLS", () => {
       }),
     ).toThrow(/REDIS_TLS_CA_FILE=\/nonexistent\/ca.crt cannot be read/);
   });
+
+  it("presents a client certificate to a server that requires one (mutual TLS)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "k8s-triage-redis-mtls-"));
+    cleanup.push(async () => rmSync(dir, { recursive: true, force: true }));
+    const server = createServingCertificate("redis-server");
+    const client = createServingCertificate("k8s-triage-client", { clientAuth: true });
+    const file = (name: string, text: string) => {
+      const path = join(dir, name);
+      writeFileSync(path, text, { mode: 0o600 });
+      return path;
+    };
+    const port = await freePort();
+    const redis = await spawnRedis({
+      port,
+      args: [
+        "--port",
+        "0",
+        "--tls-port",
+        String(port),
+        "--tls-cert-file",
+        file("server.crt", server.cert),
+        "--tls-key-file",
+        file("server.key", server.key),
+        // The server trusts the client's (self-signed) certificate.
+        "--tls-ca-cert-file",
+        file("clients.crt", client.cert),
+        "--tls-auth-clients",
+        "yes",
+      ],
+    });
+    cleanup.push(() => redis.stop());
+    const base = { REDIS_URL: `rediss://127.0.0.1:${port}`, REDIS_TLS_CA_FILE: file("ca.crt", server.cert) };
+    const mutual = redisSettingsFromEnv({
+      ...base,
+      REDIS_TLS_CERT_FILE: file("client.crt", client.cert),
+      REDIS_TLS_KEY_FILE: file("client.key", client.key),
+    });
+    if (!mutual) throw new Error("no settings");
+    const withCert = createProducerConnection(mutual, "mtls");
+    cleanup.push(async () => withCert.disconnect());
+    await waitReady(withCert, 5000);
+    expect(await withCert.set("mtls-probe", "1")).toBe("OK");
+    // Without the client certificate the server hangs up during the handshake.
+    const withoutCert = createProducerConnection(
+      redisSettingsFromEnv(base) as typeof mutual,
+      "no-client-cert",
+    );
+    cleanup.push(async () => withoutCert.disconnect());
+    await expect(waitReady(withoutCert, 3000)).rejects.toThrow(/did not become ready/);
+  });
 });

@@ -47,4 +47,18 @@ describe("ACL rules", () => {
     );
     expect(() => agentAclRules({ user: "a", base: "k8s-triage", cluster: "inv" })).toThrow(/reserved/);
   });
+
+  it("add extra key patterns under the base prefix only", () => {
+    const rules = agentAclRules({
+      user: "a",
+      base: "k8s-triage",
+      cluster: "eu-1",
+      extraKeys: ["k8s-triage:agents:eu-1", "{k8s-triage}:agents:eu-1"],
+    });
+    expect(rules).toContain("~k8s-triage:agents:eu-1");
+    expect(rules).toContain("~{k8s-triage}:agents:eu-1");
+    expect(() => agentAclRules({ user: "a", base: "k8s-triage", cluster: "eu-1", extraKeys: ["*"] })).toThrow(
+      /must start with "k8s-triage:"/,
+    );
+  });
 });
