@@ -128,11 +128,6 @@ export class FakeSocketMode {
     return { ok: true, url: `${this.base}/link/?ticket=${ticket}&app_id=${this.appId}` };
   }
 
-  /** Connections currently open. */
-  get openConnections(): number {
-    return this.sockets.size;
-  }
-
   /**
    * Sends an envelope on the newest open connection (or when one opens). `ackLost` makes the fake
    * ignore this envelope's first ack, as if it was lost on a connection Slack was recycling.
@@ -260,15 +255,13 @@ export class FakeSocketMode {
     if (this.dropAcksFor.delete(envelope.envelopeId)) return;
     const at = Date.now();
     const last = envelope.deliveries.at(-1);
-    const payload =
-      message.payload && typeof message.payload === "object" && Object.keys(message.payload).length > 0
-        ? (message.payload as Record<string, unknown>)
-        : undefined;
+    const payload = message.payload as Record<string, unknown> | undefined;
+    const carries = payload && typeof payload === "object" && Object.keys(payload).length > 0;
     envelope.acks.push({
       connection,
       at,
       latencyMs: last ? at - last.at : 0,
-      ...(payload ? { payload } : {}),
+      ...(carries ? { payload } : {}),
     });
     if (last && at - last.at > this.ackDeadlineMs) envelope.late = true;
     this.notify();

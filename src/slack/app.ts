@@ -81,8 +81,9 @@ export function slackAuthError(error: unknown, apiUrl: string | undefined): Conf
 
 /**
  * Builds the Bolt app: verifies the token (auth.test) so a wrong token fails at startup with a
- * clear error, registers the listeners, and mounts `/healthz`, `/readyz` and any extra routes on
- * the same server as `/slack/events`.
+ * clear error, registers the listeners (behind the redelivery check), and mounts `/healthz`,
+ * `/readyz` and any extra routes on the same server as `/slack/events`. In Socket Mode (an app
+ * token) Slack's requests come over the WebSocket and the routes get a server of their own.
  */
 export async function createSlackApp(deps: SlackDeps, options: SlackAppOptions): Promise<SlackApp> {
   const client = createSlackClient(options.botToken, options.apiUrl);
