@@ -77,3 +77,11 @@ export function utcClock(ms: number): string {
   const pad = (n: number) => String(n).padStart(2, "0");
   return `${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}`;
 }
+
+/** A time tick's label: `HH:MM`, with the UTC date in front when the window spans more than a day. */
+export function timeTickLabel(ms: number, spanMs: number): string {
+  if (spanMs <= 24 * 3600_000) return utcClock(ms);
+  const date = new Date(ms);
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())} ${utcClock(ms)}`;
+}

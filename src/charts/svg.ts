@@ -1,5 +1,5 @@
 import type { MetricChart } from "../domain/metrics.js";
-import { axisUnit, formatIn, formatValue, tickDecimals, utcClock } from "./format.js";
+import { axisUnit, formatIn, formatValue, tickDecimals, timeTickLabel, utcClock } from "./format.js";
 import { linear, timeTicks, valueScale } from "./scale.js";
 import { type DrawnSeries, selectSeries, splitAtGaps, THRESHOLD_COLOR } from "./series.js";
 
@@ -183,7 +183,7 @@ export function buildChartSvg(chart: MetricChart, options: ChartLayoutOptions = 
   );
   for (const tick of timeTicks(startMs, endMs)) {
     const at = x(tick);
-    const label = utcClock(tick);
+    const label = timeTickLabel(tick, endMs - startMs);
     const half = textWidth(label, TICK_FONT) / 2;
     const anchor = at - half < plotLeft - 8 ? "start" : at + half > width - 4 ? "end" : "middle";
     const labelX =
