@@ -240,15 +240,15 @@ export function buildChartSvg(chart: MetricChart, options: ChartLayoutOptions = 
         middle,
         (plotTop + plotBottom) / 2,
         "No data in this window",
-        `font-size="${TITLE_FONT}" font-weight="600" fill="#616061" text-anchor="middle"`,
+        `font-size="${TITLE_FONT}" font-weight="600" fill="#616061" text-anchor="middle" stroke="#ffffff" stroke-width="4" paint-order="stroke"`,
       ),
     );
     parts.push(
       text(
         middle,
         (plotTop + plotBottom) / 2 + 24,
-        `${utcClock(startMs)}–${utcClock(endMs)} UTC · the query returned no samples`,
-        `font-size="${TICK_FONT}" fill="#9a9a9a" text-anchor="middle"`,
+        chart.query ? "The query returned no samples." : "No samples were collected.",
+        `font-size="${TICK_FONT}" fill="#616061" text-anchor="middle" stroke="#ffffff" stroke-width="4" paint-order="stroke"`,
       ),
     );
   }

@@ -10,7 +10,7 @@ import {
   THRESHOLD_COLOR,
 } from "../../../src/charts/index.js";
 import type { MetricChart } from "../../../src/domain/metrics.js";
-import { alertChart, emptyChart, memoryChart } from "../../support/chart-fixtures.js";
+import { alertChart, cpuChart, emptyChart, memoryChart } from "../../support/chart-fixtures.js";
 
 const OUT = join(process.cwd(), ".artifacts", "charts");
 
@@ -105,5 +105,11 @@ describe("renderChartPng", () => {
     if (first) first.labels = { pod: "a\u0000<b>" };
     const { png } = await render("hostile-labels", chart);
     expect(countColor(png, SERIES_COLORS[0])).toBeGreaterThan(2_000);
+  });
+
+  it("draws millicores, breaks the line at a scrape gap and dots a lone sample", async () => {
+    const { png } = await render("cpu-gap", cpuChart());
+    expect(countColor(png, SERIES_COLORS[0])).toBeGreaterThan(1_000);
+    expect(countColor(png, THRESHOLD_COLOR)).toBeGreaterThan(1_000);
   });
 });
