@@ -100,6 +100,11 @@ export async function postFilesReply(
   const { channel, threadTs } = args.thread;
   const evidence: UploadFile[] = args.evidence ? [args.evidence] : [];
   const charts = await renderChartUploads(args.charts, args.investigation.id, logger, deps.chartOptions);
+  const over = (args.investigation.charts?.length ?? 0) - args.charts.length;
+  if (over > 0)
+    charts.notes.push(
+      `${over} more chart${over === 1 ? "" : "s"} not posted (the thread shows at most ${args.charts.length}).`,
+    );
   const upload = (files: UploadFile[], comment: string) =>
     poster.uploadFiles({ channel, threadTs, files, comment });
   const note = async (notes: string[]) => {

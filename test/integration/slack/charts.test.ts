@@ -96,7 +96,7 @@ afterEach(async () => {
 
 describe("charts in the thread", () => {
   it("uploads the chart as a PNG image with alt text, in the same reply as the evidence file", async () => {
-    const current = await finish(rcaReport(), [memoryChart(), alertChart()]);
+    const current = await finish(rcaReport(), [memoryChart(), alertChart(), memoryChart()]);
     const notifier = new SlackNotifier({ poster: poster(), store, policy: defaultPolicy(), logger: silent });
     const replies = await run(notifier, current);
 
@@ -118,6 +118,8 @@ describe("charts in the thread", () => {
       expect(file?.bytes.length).toBeLessThan(CHART_LIMITS.maxBytes);
     }
     expect(withFiles[0]?.text).toContain(`📈 ${memoryChart().title} · ${alertChart().title}`);
+    // Over THREAD_BUDGET.maxCharts: counted, not posted.
+    expect(withFiles[0]?.text).toContain("1 more chart not posted");
     // The alt text reached Slack as files.getUploadURLExternal's documented alt_txt, for images only.
     const asked = fake
       .callsOf("files.getUploadURLExternal")
