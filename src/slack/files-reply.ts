@@ -55,23 +55,26 @@ export async function renderChartUploads(
   return out;
 }
 
-/** The files reply's comment: what the pictures show, what the evidence file holds, what failed. */
+/**
+ * The files reply's comment (mrkdwn): what the pictures show, what the evidence file holds, what
+ * failed. Titles and notes carry cluster names, so they are escaped and cannot ping or link.
+ */
 export function filesComment(evidence: boolean, charts: ChartUploads): string {
   const lines: string[] = [];
-  if (charts.titles.length > 0) lines.push(`📈 ${charts.titles.join(" · ")}`);
+  if (charts.titles.length > 0) lines.push(`📈 ${charts.titles.map(escapeMrkdwn).join(" · ")}`);
   if (evidence)
     lines.push(
       "Every affected object, every quote with its source, the commands, and each fix's exact change.",
     );
-  for (const note of charts.notes) lines.push(`⚠️ ${note}`);
+  for (const note of charts.notes) lines.push(`⚠️ ${escapeMrkdwn(note)}`);
   return lines.join("\n");
 }
 
 /** A short reply when the charts were the whole files reply and could not be posted. */
 export function chartFailureMessage(notes: string[], clusterName: string | undefined): SlackMessage {
   const where = clusterName ? ` (${clusterName})` : "";
-  const text = `⚠️ Charts not posted${where}: ${notes.join("; ")}`;
-  return { text, blocks: sections(escapeMrkdwn(text)) };
+  const text = escapeMrkdwn(`⚠️ Charts not posted${where}: ${notes.join("; ")}`);
+  return { text, blocks: sections(text) };
 }
 
 /** What the files reply needs from the notifier. */
