@@ -77,3 +77,28 @@ export function utcClock(ms: number): string {
   const pad = (n: number) => String(n).padStart(2, "0");
   return `${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}`;
 }
+
+/** Windows this long or longer write dates: a day's ticks run 00:00 to 00:00. */
+const DATED_SPAN_MS = 20 * 3600_000;
+
+function utcDay(ms: number): string {
+  const date = new Date(ms);
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())}`;
+}
+
+/**
+ * A time tick's label: `HH:MM`; over long windows the first tick of each UTC day also gets its
+ * date (`12-05 00:00`), so two midnights are told apart.
+ */
+export function timeTickLabel(ms: number, spanMs: number, previousMs?: number): string {
+  if (spanMs < DATED_SPAN_MS) return utcClock(ms);
+  const newDay = previousMs === undefined || utcDay(previousMs) !== utcDay(ms);
+  return newDay ? `${utcDay(ms)} ${utcClock(ms)}` : utcClock(ms);
+}
+
+/** The window, in UTC: `12:00–13:00 UTC`, with dates when it is long. */
+export function windowLabel(startMs: number, endMs: number): string {
+  if (endMs - startMs < DATED_SPAN_MS) return `${utcClock(startMs)}–${utcClock(endMs)} UTC`;
+  return `${utcDay(startMs)} ${utcClock(startMs)} – ${utcDay(endMs)} ${utcClock(endMs)} UTC`;
+}

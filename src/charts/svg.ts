@@ -1,5 +1,5 @@
 import type { MetricChart } from "../domain/metrics.js";
-import { axisUnit, formatIn, formatValue, tickDecimals, utcClock } from "./format.js";
+import { axisUnit, formatIn, formatValue, tickDecimals, timeTickLabel, windowLabel } from "./format.js";
 import { linear, timeTicks, valueScale } from "./scale.js";
 import { type DrawnSeries, selectSeries, splitAtGaps, THRESHOLD_COLOR } from "./series.js";
 
@@ -153,10 +153,10 @@ export function buildChartSvg(chart: MetricChart, options: ChartLayoutOptions = 
     ),
   );
   // The window, in UTC, top right; the query (or nothing) fills the rest of the line.
-  const windowLabel = `${utcClock(startMs)}–${utcClock(endMs)} UTC`;
-  parts.push(text(width - PAD, 52, windowLabel, `font-size="${TICK_FONT}" fill="#616061" text-anchor="end"`));
+  const windowText = windowLabel(startMs, endMs);
+  parts.push(text(width - PAD, 52, windowText, `font-size="${TICK_FONT}" fill="#616061" text-anchor="end"`));
   if (chart.query) {
-    const room = width - 2 * PAD - textWidth(windowLabel, TICK_FONT) - 16;
+    const room = width - 2 * PAD - textWidth(windowText, TICK_FONT) - 16;
     parts.push(text(PAD, 52, cut(chart.query, room, TICK_FONT), `font-size="${TICK_FONT}" fill="#616061"`));
   }
 
@@ -181,9 +181,11 @@ export function buildChartSvg(chart: MetricChart, options: ChartLayoutOptions = 
   parts.push(
     `<line x1="${plotLeft}" y1="${plotBottom}" x2="${plotRight}" y2="${plotBottom}" stroke="#9a9a9a" stroke-width="1"/>`,
   );
+  let previous: number | undefined;
   for (const tick of timeTicks(startMs, endMs)) {
     const at = x(tick);
-    const label = utcClock(tick);
+    const label = timeTickLabel(tick, endMs - startMs, previous);
+    previous = tick;
     const half = textWidth(label, TICK_FONT) / 2;
     const anchor = at - half < plotLeft - 8 ? "start" : at + half > width - 4 ? "end" : "middle";
     const labelX =
@@ -240,15 +242,15 @@ export function buildChartSvg(chart: MetricChart, options: ChartLayoutOptions = 
         middle,
         (plotTop + plotBottom) / 2,
         "No data in this window",
-        `font-size="${TITLE_FONT}" font-weight="600" fill="#616061" text-anchor="middle"`,
+        `font-size="${TITLE_FONT}" font-weight="600" fill="#616061" text-anchor="middle" stroke="#ffffff" stroke-width="4" paint-order="stroke"`,
       ),
     );
     parts.push(
       text(
         middle,
         (plotTop + plotBottom) / 2 + 24,
-        `${utcClock(startMs)}–${utcClock(endMs)} UTC · the query returned no samples`,
-        `font-size="${TICK_FONT}" fill="#9a9a9a" text-anchor="middle"`,
+        chart.query ? "The query returned no samples." : "No samples were collected.",
+        `font-size="${TICK_FONT}" fill="#616061" text-anchor="middle" stroke="#ffffff" stroke-width="4" paint-order="stroke"`,
       ),
     );
   }

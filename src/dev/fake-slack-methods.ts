@@ -143,7 +143,10 @@ export function fakeSlackMethods(ctx: FakeSlackContext): Record<string, Handler>
       // Slack's own limit for one file.
       if (length > MAX_FILE_BYTES) return { ok: false, error: "file_too_large" };
       const fileId = `F${randomBytes(5).toString("hex").toUpperCase()}`;
-      const altText = str(params.alt_text);
+      // alt_txt is the method's documented argument (the web client's filesUploadV2 sends alt_text,
+      // which Slack does not list: the fake ignores it as Slack does).
+      const altText = str(params.alt_txt);
+      if (altText && altText.length > 1000) return { ok: false, error: "alt_txt_too_large" };
       ws.uploads.set(fileId, { filename, length, ...(altText ? { altText } : {}) });
       return { ok: true, upload_url: `${ctx.base()}/upload/${fileId}`, file_id: fileId };
     },

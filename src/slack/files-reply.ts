@@ -55,23 +55,26 @@ export async function renderChartUploads(
   return out;
 }
 
-/** The files reply's comment: what the pictures show, what the evidence file holds, what failed. */
+/**
+ * The files reply's comment (mrkdwn): what the pictures show, what the evidence file holds, what
+ * failed. Titles and notes carry cluster names, so they are escaped and cannot ping or link.
+ */
 export function filesComment(evidence: boolean, charts: ChartUploads): string {
   const lines: string[] = [];
-  if (charts.titles.length > 0) lines.push(`📈 ${charts.titles.join(" · ")}`);
+  if (charts.titles.length > 0) lines.push(`📈 ${charts.titles.map(escapeMrkdwn).join(" · ")}`);
   if (evidence)
     lines.push(
       "Every affected object, every quote with its source, the commands, and each fix's exact change.",
     );
-  for (const note of charts.notes) lines.push(`⚠️ ${note}`);
+  for (const note of charts.notes) lines.push(`⚠️ ${escapeMrkdwn(note)}`);
   return lines.join("\n");
 }
 
 /** A short reply when the charts were the whole files reply and could not be posted. */
 export function chartFailureMessage(notes: string[], clusterName: string | undefined): SlackMessage {
   const where = clusterName ? ` (${clusterName})` : "";
-  const text = `⚠️ Charts not posted${where}: ${notes.join("; ")}`;
-  return { text, blocks: sections(escapeMrkdwn(text)) };
+  const text = escapeMrkdwn(`⚠️ Charts not posted${where}: ${notes.join("; ")}`);
+  return { text, blocks: sections(text) };
 }
 
 /** What the files reply needs from the notifier. */
@@ -100,6 +103,11 @@ export async function postFilesReply(
   const { channel, threadTs } = args.thread;
   const evidence: UploadFile[] = args.evidence ? [args.evidence] : [];
   const charts = await renderChartUploads(args.charts, args.investigation.id, logger, deps.chartOptions);
+  const over = (args.investigation.charts?.length ?? 0) - args.charts.length;
+  if (over > 0)
+    charts.notes.push(
+      `${over} more chart${over === 1 ? "" : "s"} not posted (the thread shows at most ${args.charts.length}).`,
+    );
   const upload = (files: UploadFile[], comment: string) =>
     poster.uploadFiles({ channel, threadTs, files, comment });
   const note = async (notes: string[]) => {

@@ -11,6 +11,9 @@ import {
   type RetryPolicy,
   slackDependencyError,
 } from "./retry.js";
+import { type UploadFile, uploadExternal } from "./upload.js";
+
+export type { UploadFile } from "./upload.js";
 
 /** A message Slack accepted. */
 export interface PostedMessage {
@@ -36,11 +39,6 @@ export interface PosterOptions {
   /** Counts failed calls by method and error (k8s_triage_slack_api_errors_total). */
   metrics?: MetricsRecorder;
 }
-
-/** One file of a multi-file upload: a text file, or an image with the alt text a screen reader reads. */
-export type UploadFile =
-  | { filename: string; title: string; content: string }
-  | { filename: string; title: string; bytes: Buffer; altText: string };
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -213,9 +211,8 @@ export class SlackPoster {
   }
 
   /**
-   * files.uploadV2 of several files as one message in a thread (Slack shares every file of one
-   * completeUploadExternal call together): text files by content, images by bytes with alt text,
-   * which Slack takes on files.getUploadURLExternal and reads to screen readers.
+   * Several files as one message in a thread (getUploadURLExternal → upload → one
+   * completeUploadExternal): text files by content, images by bytes with their alt text.
    */
   async uploadFiles(args: {
     channel: string;
@@ -223,19 +220,7 @@ export class SlackPoster {
     files: UploadFile[];
     comment?: string;
   }): Promise<void> {
-    const uploads = args.files.map((file) =>
-      "bytes" in file
-        ? { file: file.bytes, filename: file.filename, title: file.title, alt_text: file.altText }
-        : { content: file.content, filename: file.filename, title: file.title },
-    );
-    await this.call("files.uploadV2", args.channel, () =>
-      this.client.filesUploadV2({
-        channel_id: args.channel,
-        thread_ts: args.threadTs,
-        file_uploads: uploads,
-        ...(args.comment ? { initial_comment: args.comment } : {}),
-      }),
-    );
+    await this.call("files.uploadV2", args.channel, () => uploadExternal(this.client, args));
   }
 
   /** chat.getPermalink; undefined when Slack cannot say (the caller links without it). */

@@ -64,3 +64,20 @@ export function emptyChart(): MetricChart {
     altText: "No samples for the alert's expression in the last hour.",
   };
 }
+
+/** CPU in cores against a 500m limit, with a scrape gap (12:20–12:30) and a lone sample after it. */
+export function cpuChart(): MetricChart {
+  const points: Array<[number, number]> = [];
+  for (let minute = 0; minute <= 20; minute += 1) points.push([seconds(minute), 0.2 + minute * 0.014]);
+  points.push([seconds(30), 0.48]);
+  for (let minute = 40; minute <= 60; minute += 1) points.push([seconds(minute), 0.45 + (minute % 3) * 0.02]);
+  return {
+    title: "CPU — payments-api",
+    unit: "cores",
+    series: [{ labels: { pod: "payments-api-0" }, points }],
+    threshold: { label: "limit", value: 0.5 },
+    window: WINDOW,
+    altText:
+      "CPU of payments-api rises from 200m to about 490m, near its 500m limit; no samples 12:21–12:39.",
+  };
+}

@@ -10,7 +10,7 @@ import {
   THRESHOLD_COLOR,
 } from "../../../src/charts/index.js";
 import type { MetricChart } from "../../../src/domain/metrics.js";
-import { alertChart, emptyChart, memoryChart } from "../../support/chart-fixtures.js";
+import { alertChart, cpuChart, emptyChart, memoryChart } from "../../support/chart-fixtures.js";
 
 const OUT = join(process.cwd(), ".artifacts", "charts");
 
@@ -105,5 +105,41 @@ describe("renderChartPng", () => {
     if (first) first.labels = { pod: "a\u0000<b>" };
     const { png } = await render("hostile-labels", chart);
     expect(countColor(png, SERIES_COLORS[0])).toBeGreaterThan(2_000);
+  });
+
+  it("draws millicores, breaks the line at a scrape gap and dots a lone sample", async () => {
+    const { png } = await render("cpu-gap", cpuChart());
+    expect(countColor(png, SERIES_COLORS[0])).toBeGreaterThan(1_000);
+    expect(countColor(png, THRESHOLD_COLOR)).toBeGreaterThan(1_000);
+  });
+
+  it("stays small and quick for the worst a query may return: 50 noisy series of 1,441 samples", async () => {
+    let seed = 7;
+    const noise = () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const start = Date.UTC(2026, 11, 4, 0, 0) / 1000;
+    const chart: MetricChart = {
+      title: "container_cpu_usage_seconds_total — 50 pods over a day",
+      unit: "cores",
+      series: Array.from({ length: 50 }, (_, index) => ({
+        labels: { pod: `worker-${index}` },
+        points: Array.from(
+          { length: 1441 },
+          (_, minute) => [start + minute * 60, noise() * (1 + index / 10)] as [number, number],
+        ),
+      })),
+      threshold: { label: "limit", value: 5 },
+      window: { startMs: start * 1000, endMs: (start + 86_400) * 1000 },
+      altText: "CPU of 50 worker pods over a day.",
+    };
+    const began = performance.now();
+    const { bytes, png } = await render("stress-50x1441", chart);
+    const ms = performance.now() - began;
+    expect(png.width).toBe(1440);
+    expect(bytes.length).toBeLessThan(CHART_LIMITS.maxBytes);
+    expect(ms).toBeLessThan(5_000);
+    process.stderr.write(`[charts] stress render: ${bytes.length} bytes in ${ms.toFixed(0)} ms\n`);
   });
 });

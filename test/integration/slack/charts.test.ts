@@ -96,7 +96,7 @@ afterEach(async () => {
 
 describe("charts in the thread", () => {
   it("uploads the chart as a PNG image with alt text, in the same reply as the evidence file", async () => {
-    const current = await finish(rcaReport(), [memoryChart(), alertChart()]);
+    const current = await finish(rcaReport(), [memoryChart(), alertChart(), memoryChart()]);
     const notifier = new SlackNotifier({ poster: poster(), store, policy: defaultPolicy(), logger: silent });
     const replies = await run(notifier, current);
 
@@ -118,19 +118,30 @@ describe("charts in the thread", () => {
       expect(file?.bytes.length).toBeLessThan(CHART_LIMITS.maxBytes);
     }
     expect(withFiles[0]?.text).toContain(`📈 ${memoryChart().title} · ${alertChart().title}`);
-    // The alt text reached Slack on files.getUploadURLExternal, where the API takes it.
-    const asked = fake.callsOf("files.getUploadURLExternal").map((call) => call.params.alt_text);
-    expect(asked).toEqual(expect.arrayContaining([memoryChart().altText, alertChart().altText]));
+    // Over THREAD_BUDGET.maxCharts: counted, not posted.
+    expect(withFiles[0]?.text).toContain("1 more chart not posted");
+    // The alt text reached Slack as files.getUploadURLExternal's documented alt_txt, for images only.
+    const asked = fake
+      .callsOf("files.getUploadURLExternal")
+      .map((call) => [call.params.filename, call.params.alt_txt]);
+    expect(asked).toEqual([
+      [`evidence-${investigation.id}.txt`, undefined],
+      [memory?.name, memoryChart().altText],
+      [alert?.name, alertChart().altText],
+    ]);
     expect(fake.callsOf("files.completeUploadExternal")).toHaveLength(1);
   });
 
   it("posts charts alone as one image reply when no evidence file is needed", async () => {
-    const current = await finish(shortRca());
+    // Alt text over Slack's 1000 characters would be refused (alt_txt_too_large): it is cut.
+    const chart = { ...memoryChart(), altText: "Memory climbs to its limit. ".repeat(60) };
+    const current = await finish(shortRca(), [chart]);
     const notifier = new SlackNotifier({ poster: poster(), store, policy: defaultPolicy(), logger: silent });
     const replies = await run(notifier, current);
     const files = replies.flatMap((reply) => reply.files ?? []);
     expect(files.map((file) => file.filetype)).toEqual(["png"]);
     expect(files[0]?.bytes.subarray(1, 4).toString("ascii")).toBe("PNG");
+    expect(files[0]?.altText).toBe(chart.altText.slice(0, 1000));
     expect(replies.length).toBeLessThanOrEqual(THREAD_BUDGET.maxRepliesBeforeApproval);
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { tickDecimals } from "../../../src/charts/format.js";
+import { tickDecimals, timeTickLabel, windowLabel } from "../../../src/charts/format.js";
 import { axisUnit, formatIn, formatValue, utcClock } from "../../../src/charts/index.js";
 import { niceStep, timeTicks, valueScale } from "../../../src/charts/scale.js";
 
@@ -35,6 +35,14 @@ describe("unit formatting", () => {
 
   it("writes times as HH:MM in UTC", () => {
     expect(utcClock(Date.UTC(2026, 0, 1, 7, 5))).toBe("07:05");
+    // Over a day, the date is needed to tell two 00:00 ticks apart.
+    const day = 24 * 3600_000;
+    expect(timeTickLabel(Date.UTC(2026, 0, 2), day)).toBe("01-02 00:00");
+    expect(timeTickLabel(Date.UTC(2026, 0, 2, 6), day, Date.UTC(2026, 0, 2))).toBe("06:00");
+    expect(timeTickLabel(Date.UTC(2026, 0, 3), day, Date.UTC(2026, 0, 2, 18))).toBe("01-03 00:00");
+    expect(timeTickLabel(Date.UTC(2026, 0, 2), 3600_000)).toBe("00:00");
+    expect(windowLabel(Date.UTC(2026, 0, 2, 12), Date.UTC(2026, 0, 2, 13))).toBe("12:00–13:00 UTC");
+    expect(windowLabel(Date.UTC(2026, 0, 2), Date.UTC(2026, 0, 3))).toBe("01-02 00:00 – 01-03 00:00 UTC");
   });
 });
 
