@@ -17,6 +17,7 @@ export const SECTIONS: readonly { name: string; load: () => Promise<{ default: B
   { name: "pipeline", load: () => import("./pipeline.js") },
   { name: "slack-ack", load: () => import("./slack-ack.js") },
   { name: "alertmanager", load: () => import("./alertmanager.js") },
+  { name: "prometheus", load: () => import("./prometheus.js") },
 ];
 
 /** Where results land, relative to the working directory. */
