@@ -146,6 +146,7 @@ export function renderMarkdown(result: TriageResult, options: MarkdownOptions = 
       `- **Evidence files:** ${code(options.evidenceDir)} (snapshot.yaml re-analysable with ${code(`k8s-triage triage --from-file ${options.evidenceDir}/snapshot.yaml`)})`,
     );
   }
+  for (const line of result.metrics ?? []) out.push(`- **Prometheus:** ${escapeMarkdown(line)}`);
   for (const gap of result.gaps) out.push(`- **Not readable:** ${escapeMarkdown(gap.message)}`);
   return `${out.join("\n").trimEnd()}\n`;
 }
