@@ -18,6 +18,7 @@ export const SECTIONS: readonly { name: string; load: () => Promise<{ default: B
   { name: "slack-ack", load: () => import("./slack-ack.js") },
   { name: "alertmanager", load: () => import("./alertmanager.js") },
   { name: "clusters", load: () => import("./clusters.js") },
+  { name: "prometheus", load: () => import("./prometheus.js") },
 ];
 
 /** Where results land, relative to the working directory. */

@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { prometheusEnv } from "../config/env.js";
 import type { RcaReport } from "../domain/rca.js";
 import type { Snapshot, TriageResult } from "../domain/types.js";
 import { ClusterError, errorMessage, InputError } from "../errors.js";
@@ -9,6 +10,7 @@ import { createClusterReader } from "../k8s/kube-reader.js";
 import { loadKubeConfig } from "../k8s/kubeconfig.js";
 import { assertNamespaceName, closestNames } from "../k8s/namespaces.js";
 import type { ClusterReader } from "../k8s/reader.js";
+import { collectPrometheus, prometheusFromEnv } from "../prometheus/index.js";
 import {
   engineText,
   type InputMode,
@@ -179,6 +181,18 @@ async function collect(args: TriageArgs): Promise<Collected> {
     const snapshot = await collectSnapshot(reader, scope, {
       source: { type: "live", ...(reader.context ? { context: reader.context } : {}), server: reader.server },
     });
+    // Container checks from Prometheus when PROMETHEUS_URL is set (bounded; faults become gaps).
+    const prometheus = prometheusFromEnv(prometheusEnv());
+    if (prometheus && scope.namespace) {
+      try {
+        snapshot.prometheus = await collectPrometheus(prometheus, {
+          namespace: scope.namespace,
+          pods: snapshot.pods,
+        });
+      } finally {
+        await prometheus.close();
+      }
+    }
     return {
       snapshot,
       scope,

@@ -106,6 +106,25 @@ export function clusterName(source: Pick<Env, "CLUSTER_NAME"> = env()): string {
   return source.CLUSTER_NAME;
 }
 
+/** Only the PROMETHEUS_* settings (for commands that need nothing else from the environment). */
+export function prometheusEnv(source: NodeJS.ProcessEnv = process.env) {
+  const schema = envSchema.pick({
+    PROMETHEUS_URL: true,
+    PROMETHEUS_BEARER_TOKEN: true,
+    PROMETHEUS_USERNAME: true,
+    PROMETHEUS_PASSWORD: true,
+    PROMETHEUS_CA_FILE: true,
+    PROMETHEUS_INSECURE_SKIP_VERIFY: true,
+    PROMETHEUS_TIMEOUT_SECONDS: true,
+  });
+  const parsed = schema.safeParse(source);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
+    throw new ConfigError("ENV_INVALID", `invalid Prometheus settings: ${problems.join("; ")}`);
+  }
+  return parsed.data;
+}
+
 /** The process environment, parsed on first use and cached. */
 export function env(): Env {
   cached ??= parseEnv();

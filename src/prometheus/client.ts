@@ -30,6 +30,9 @@ export interface PrometheusClientOptions {
   now?: () => number;
 }
 
+/** How long after the query's timeout the client aborts the request. */
+const ABORT_GRACE_MS = 500;
+
 /** One answer, already inside the bounds. */
 export interface QueryResult {
   query: string;
@@ -129,8 +132,11 @@ export class PrometheusClient {
     signal: AbortSignal | undefined,
   ): Promise<Omit<QueryResult, "range" | "time">> {
     const timeoutMs = this.limits.timeoutSeconds * 1000;
-    params.set("timeout", `${this.limits.timeoutSeconds}s`);
-    const timer = AbortSignal.timeout(timeoutMs);
+    // Plain seconds (the API takes a float), so sub-second timeouts survive.
+    params.set("timeout", String(this.limits.timeoutSeconds));
+    // The client gives up half a second after Prometheus should have: its own timeout error says
+    // more than a cut connection, and a server that ignores the parameter is still cut.
+    const timer = AbortSignal.timeout(timeoutMs + ABORT_GRACE_MS);
     const aborted = signal ? AbortSignal.any([signal, timer]) : timer;
     this.sent += 1;
     let text: string;
@@ -142,8 +148,8 @@ export class PrometheusClient {
         body: params.toString(),
         dispatcher: this.dispatcher,
         signal: aborted,
-        headersTimeout: timeoutMs,
-        bodyTimeout: timeoutMs,
+        headersTimeout: timeoutMs + ABORT_GRACE_MS,
+        bodyTimeout: timeoutMs + ABORT_GRACE_MS,
       });
       status = response.statusCode;
       text = await readCapped(response.body, this.limits.maxResponseBytes);

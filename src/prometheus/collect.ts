@@ -3,6 +3,7 @@ import type { MetricChart } from "../domain/metrics.js";
 import type { ContainerMetrics, PrometheusQueryError, PrometheusSnapshot } from "../domain/prometheus.js";
 import { errorMessage } from "../errors.js";
 import { failingContainers } from "../k8s/failing-containers.js";
+import { redactText } from "../k8s/redact.js";
 import { reevaluateAlert } from "./alert.js";
 import type { PrometheusClient, QueryResult } from "./client.js";
 import { PrometheusError } from "./errors.js";
@@ -142,13 +143,37 @@ export async function collectPrometheus(
     }
   }
 
+  // Label values and messages are free text from another system: scrubbed like logs and events.
+  const reevaluation = alert?.reevaluation;
   return {
     url: client.url,
-    ...(alert ? { alert: alert.reevaluation } : {}),
+    ...(reevaluation
+      ? {
+          alert: {
+            ...reevaluation,
+            expression: redactText(reevaluation.expression),
+            current: reevaluation.current.map((c) => ({ ...c, labels: redactText(c.labels) })),
+            lastHour: reevaluation.lastHour.map(redactText),
+          },
+        }
+      : {}),
     containers: list,
     peakMemoryBytes,
-    charts,
-    errors,
+    charts: charts.map((chart) => ({
+      ...chart,
+      title: redactText(chart.title),
+      altText: redactText(chart.altText),
+      ...(chart.query ? { query: redactText(chart.query) } : {}),
+      series: chart.series.map((series) => ({
+        ...series,
+        labels: Object.fromEntries(Object.entries(series.labels).map(([k, v]) => [k, redactText(v)])),
+      })),
+    })),
+    errors: errors.map((error) => ({
+      ...error,
+      query: redactText(error.query),
+      message: redactText(error.message),
+    })),
     notes,
     queries: client.queryCount - before,
     durationMs: Math.round(performance.now() - started),

@@ -6,6 +6,7 @@
 
 import type { Trigger } from "../domain/investigation.js";
 import type { Snapshot } from "../domain/types.js";
+import { errorMessage } from "../errors.js";
 import { PrometheusClient } from "./client.js";
 import { collectPrometheus } from "./collect.js";
 import { type PrometheusEnv, prometheusOptionsFromEnv } from "./config.js";
@@ -49,19 +50,37 @@ export function withPrometheus(
   return async (trigger, signal) => {
     const snapshot = await collect(trigger, signal);
     const expression = trigger.signal?.expression;
-    snapshot.prometheus = await collectPrometheus(client, {
-      namespace: trigger.namespace,
-      pods: snapshot.pods,
-      signal,
-      ...(expression
-        ? {
-            alert: {
-              expression,
-              ...(trigger.signal?.alertname ? { alertname: trigger.signal.alertname } : {}),
-            },
-          }
-        : {}),
-    });
+    const started = performance.now();
+    try {
+      snapshot.prometheus = await collectPrometheus(client, {
+        namespace: trigger.namespace,
+        pods: snapshot.pods,
+        signal,
+        ...(expression
+          ? {
+              alert: {
+                expression,
+                ...(trigger.signal?.alertname ? { alertname: trigger.signal.alertname } : {}),
+              },
+            }
+          : {}),
+      });
+    } catch (error) {
+      if (signal.aborted) throw error;
+      // Each query's failure is already caught; this is the unexpected rest. Still not fatal.
+      snapshot.prometheus = {
+        url: client.url,
+        containers: [],
+        peakMemoryBytes: {},
+        charts: [],
+        errors: [
+          { purpose: "Prometheus reads", query: "", code: "PROMETHEUS_ERROR", message: errorMessage(error) },
+        ],
+        notes: [],
+        queries: 0,
+        durationMs: Math.round(performance.now() - started),
+      };
+    }
     return snapshot;
   };
 }

@@ -147,6 +147,7 @@ export function renderMarkdown(result: TriageResult, options: MarkdownOptions = 
     );
   }
   if (result.metricsServer) out.push(`- **Usage:** ${escapeMarkdown(result.metricsServer.message)}`);
+  for (const line of result.metrics ?? []) out.push(`- **Prometheus:** ${escapeMarkdown(line)}`);
   for (const gap of result.gaps) out.push(`- **Not readable:** ${escapeMarkdown(gap.message)}`);
   return `${out.join("\n").trimEnd()}\n`;
 }

@@ -146,6 +146,10 @@ export function renderText(result: TriageResult, options: TextOptions = {}): str
     for (const line of result.history) out.push(p.dim(`  - ${line}`));
   }
   if (result.healthy.length > 0) out.push(`${p.green("Healthy")}: ${refList(result.healthy, 12)}`);
+  if (result.metrics?.length) {
+    out.push(p.bold("Metrics (Prometheus)"));
+    for (const line of result.metrics) out.push(`  - ${line}`);
+  }
   if (result.gaps.length > 0) {
     out.push(p.yellow("Could not read:"));
     for (const gap of result.gaps) out.push(`  - ${gap.message}`);

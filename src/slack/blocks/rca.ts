@@ -195,6 +195,8 @@ export function evidenceFile(investigation: Investigation, options: RcaRenderOpt
     if (triage?.commands.length)
       out.push("Commands:", ...triage.commands.map((command) => `  $ ${command}`), "");
   }
+  const metrics = investigation.triage?.metrics ?? [];
+  if (metrics.length > 0) out.push("# Metrics (Prometheus)", ...metrics.map((line) => `  - ${line}`), "");
   if (rca?.hypothesesRejected.length) {
     out.push(
       "# Ruled out",
@@ -238,6 +240,7 @@ export function needsEvidenceFile(investigation: Investigation): boolean {
     causes.length > THREAD_BUDGET.maxCausesInline ||
     causes.some((cause) => cause.evidence.length > 1 || cause.affected.length > 0) ||
     (rca?.hypothesesRejected.length ?? 0) > 0 ||
-    (rca?.validationPlan.length ?? 0) > 0
+    (rca?.validationPlan.length ?? 0) > 0 ||
+    (investigation.triage?.metrics?.length ?? 0) > 0
   );
 }

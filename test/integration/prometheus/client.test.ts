@@ -123,10 +123,19 @@ describe("PrometheusClient against a real Prometheus", () => {
     expect(error.code).toBe("PROMETHEUS_TIMEOUT");
     expect(Date.now() - started).toBeLessThan(5000);
     expect(seen[0]?.auth).toBe("Bearer t0ken");
-    expect(new URLSearchParams(seen[0]?.body).get("timeout")).toBe("1s");
+    expect(new URLSearchParams(seen[0]?.body).get("timeout")).toBe("1");
     await hanging.close().catch(() => {});
     slow.closeAllConnections();
     await new Promise((r) => slow.close(r));
+  });
+
+  it("passes the timeout to the engine, which gives up on a query too heavy for it", async () => {
+    const strict = new PrometheusClient({ url: prom.url, limits: { timeoutSeconds: 0.1 } });
+    // A 1 s-resolution subquery over 6 h of 1,000 series (21.6M samples): far more than 100 ms of work.
+    const error = await failure(strict.instant('count(max_over_time(synthetic_series{i=~"00.*"}[6h:1s]))'));
+    expect(error.code).toBe("PROMETHEUS_TIMEOUT");
+    expect(error.message).toMatch(/^Prometheus gave up on the query \(timeout: /);
+    await strict.close();
   });
 
   it("cannot be configured above the hard bounds", async () => {

@@ -225,4 +225,21 @@ describe("deterministic container checks from known samples", () => {
     expect(c?.throttledRatio).toBeCloseTo(KNOWN.throttledRatio, 6);
     expect(result.queries).toBe(8);
   });
+
+  it("scrubs credentials out of label values before they reach the evidence or a chart", async () => {
+    const direct = new PrometheusClient({ url: prom.url });
+    const expression = 'label_replace(vector(3), "dsn", "postgres://app:hunter2@db:5432/shop", "", "") > 1';
+    const result = await collectPrometheus(direct, {
+      namespace: NAMESPACE,
+      pods: [],
+      alert: { alertname: "Leaky", expression },
+    });
+    await direct.close();
+    expect(result.alert?.current).toHaveLength(1);
+    expect(result.alert?.current[0]?.value).toBe(3);
+    expect(JSON.stringify(result)).not.toContain("hunter2");
+    // The series is still there and named; only the secret part is gone.
+    expect(result.alert?.current[0]?.labels).toMatch(/^\{dsn=".*REDACTED.*"\}$/);
+    expect(result.charts[0]?.series[0]?.labels.dsn).toMatch(/db:5432\/shop$/);
+  });
 });
