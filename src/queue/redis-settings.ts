@@ -200,7 +200,7 @@ export function redisSettingsFromEnv(source: RedisEnv): RedisSettings | undefine
   ).filter(([, value]) => value !== undefined && value.trim() !== "");
   if (given.length > 1) {
     throw invalid(
-      `${given.map(([name]) => name).join(" and ")} are all set: Redis is either one server (REDIS_URL), a Sentinel group (REDIS_SENTINELS) or a Cluster (REDIS_CLUSTER_NODES); unset the others`,
+      `${given.map(([name]) => name).join(" and ")} are ${given.length === 2 ? "both" : "all"} set: Redis is either one server (REDIS_URL), a Sentinel group (REDIS_SENTINELS) or a Cluster (REDIS_CLUSTER_NODES); unset the others`,
     );
   }
   if (source.REDIS_SENTINEL_MASTER && !source.REDIS_SENTINELS) {

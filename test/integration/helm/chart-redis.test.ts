@@ -1,5 +1,9 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ofKind, type Rendered, renderChart } from "../../support/chart.js";
+import { runKubeTool } from "../../../src/dev/kube-tools.js";
+import { CHART, ofKind, type Rendered, renderChart } from "../../support/chart.js";
 
 interface EnvVar {
   name: string;
@@ -31,18 +35,33 @@ function envOf(objects: Rendered[]): Record<string, EnvVar> {
   return Object.fromEntries((container?.env ?? []).map((entry) => [entry.name, entry]));
 }
 
+const SENTINEL_VALUES = {
+  redis: {
+    sentinels: ["redis-node-0.redis:26379", "redis-node-1.redis:26379"],
+    sentinelMaster: "mymaster",
+    username: "central",
+    existingSecret: "redis-auth",
+    sentinelPasswordKey: "sentinel-password",
+    tls: { enabled: true, existingSecret: "redis-ca" },
+  },
+};
+
 describe("the chart's Redis values", () => {
+  it("passes helm lint --strict with Sentinel, ACL user and TLS values", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "chart-redis-lint-"));
+    try {
+      const file = join(dir, "values.json");
+      await writeFile(file, JSON.stringify(SENTINEL_VALUES));
+      expect(await runKubeTool("helm", ["lint", "--strict", CHART, "-f", file])).toContain(
+        "0 chart(s) failed",
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it("points every role at a Sentinel group with an ACL user, a password Secret and a TLS CA", async () => {
-    const objects = await renderChart({
-      redis: {
-        sentinels: ["redis-node-0.redis:26379", "redis-node-1.redis:26379"],
-        sentinelMaster: "mymaster",
-        username: "central",
-        existingSecret: "redis-auth",
-        sentinelPasswordKey: "sentinel-password",
-        tls: { enabled: true, existingSecret: "redis-ca" },
-      },
-    });
+    const objects = await renderChart(SENTINEL_VALUES);
     const env = envOf(objects);
     expect(env.REDIS_URL).toBeUndefined();
     expect(env.REDIS_SENTINELS?.value).toBe("redis-node-0.redis:26379,redis-node-1.redis:26379");

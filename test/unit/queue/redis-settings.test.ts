@@ -91,7 +91,7 @@ describe("redisSettingsFromEnv", () => {
 
   it("rejects contradictory or incomplete combinations with a message naming the variables", () => {
     expect(problem({ REDIS_URL: "redis://r:6379", REDIS_CLUSTER_NODES: "n:6379" })).toMatch(
-      /REDIS_URL and REDIS_CLUSTER_NODES are all set/,
+      /REDIS_URL and REDIS_CLUSTER_NODES are both set/,
     );
     expect(problem({ REDIS_SENTINELS: "s:26379" })).toMatch(/without REDIS_SENTINEL_MASTER/);
     expect(problem({ REDIS_SENTINEL_MASTER: "m" })).toMatch(/without REDIS_SENTINELS/);
