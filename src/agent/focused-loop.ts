@@ -1,6 +1,7 @@
 import type { Policy } from "../config/policy.js";
 import type { ClusterReader } from "../k8s/reader.js";
 import { log as rootLog } from "../log.js";
+import type { PrometheusClient } from "../prometheus/index.js";
 import { type AgentConfig, FOCUSED_ITERATIONS } from "./config.js";
 import { startDeadline } from "./deadline.js";
 import { createClient, type FinalTool, type LoopResult, runToolLoop } from "./loop.js";
@@ -22,6 +23,8 @@ export interface FocusedLoopInput<T> {
   final: FinalTool<T>;
   /** Log component name. */
   component: string;
+  /** Offered as the bounded `prometheus_query` tool when set. */
+  prometheus?: PrometheusClient;
 }
 
 /**
@@ -40,9 +43,16 @@ export async function runFocusedLoop<T>(input: FocusedLoopInput<T>): Promise<Loo
       config,
       system: loadPrompt(input.prompt),
       firstUser: secrets.scrub(input.brief),
-      tools: readOnlyTools(),
+      tools: readOnlyTools({ prometheus: input.prometheus !== undefined }),
       final: input.final,
-      context: { reader: input.reader, namespace, policy: input.policy, signal, secrets },
+      context: {
+        reader: input.reader,
+        namespace,
+        policy: input.policy,
+        signal,
+        secrets,
+        ...(input.prometheus ? { prometheus: input.prometheus } : {}),
+      },
       maxIterations: Math.min(config.maxIterations, FOCUSED_ITERATIONS),
       log: rootLog.child({ component: input.component, namespace }),
     });

@@ -4,6 +4,7 @@ import type { ModelUsage, RcaEvidence, RcaReport } from "../domain/rca.js";
 import type { TriageResult } from "../domain/types.js";
 import { errorMessage } from "../errors.js";
 import type { ClusterReader } from "../k8s/reader.js";
+import type { PrometheusClient } from "../prometheus/index.js";
 import { rcaDigest, triageDigest } from "./brief.js";
 import type { AgentConfig } from "./config.js";
 import { runFocusedLoop } from "./focused-loop.js";
@@ -30,6 +31,8 @@ export interface FollowUpInput {
   history?: FollowUpTurn[];
   signal?: AbortSignal;
   config?: Partial<AgentConfig>;
+  /** Offered as the bounded `prometheus_query` tool when set. */
+  prometheus?: PrometheusClient;
 }
 
 /** An answer for the thread. */
@@ -89,6 +92,7 @@ export async function answerFollowUp(input: FollowUpInput): Promise<FollowUpAnsw
       brief: brief(input),
       final: SUBMIT_ANSWER,
       component: "agent-follow-up",
+      ...(input.prometheus ? { prometheus: input.prometheus } : {}),
     });
     if (!result.ok) return { ...fallback(input, result.reason), usage: result.usage };
     return {

@@ -6,6 +6,7 @@ import type { RcaReport } from "../domain/rca.js";
 import type { ResourceRef } from "../domain/types.js";
 import { errorMessage } from "../errors.js";
 import type { ClusterReader } from "../k8s/reader.js";
+import type { PrometheusClient } from "../prometheus/index.js";
 import { rcaDigest } from "./brief.js";
 import type { AgentConfig } from "./config.js";
 import { runFocusedLoop } from "./focused-loop.js";
@@ -25,6 +26,8 @@ export interface ValidateInput {
   executed?: { proposal: RemediationProposal; outcome?: ExecutionOutcome };
   signal?: AbortSignal;
   config?: Partial<AgentConfig>;
+  /** Offered as the bounded `prometheus_query` tool when set. */
+  prometheus?: PrometheusClient;
 }
 
 export const SUBMIT_VALIDATION = {
@@ -72,6 +75,7 @@ export async function validateWithModel(input: ValidateInput): Promise<Validatio
       brief: brief(input),
       final: SUBMIT_VALIDATION,
       component: "agent-validate",
+      ...(input.prometheus ? { prometheus: input.prometheus } : {}),
     });
     if (!result.ok) return readinessCheck(input, result.reason);
     const value = result.value;

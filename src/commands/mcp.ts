@@ -7,6 +7,7 @@ import { createClusterReader } from "../k8s/kube-reader.js";
 import { loadKubeConfig } from "../k8s/kubeconfig.js";
 import { log } from "../log.js";
 import { serveStdio, startHttpEndpoint, startMcpService } from "../mcp/index.js";
+import { prometheusFromEnv } from "../prometheus/index.js";
 import { createProducerConnection, waitReady } from "../queue/connection.js";
 import { pipelinePrefix, redisSettingsFromEnv } from "../queue/redis-settings.js";
 
@@ -152,6 +153,8 @@ export async function run(argv: string[]): Promise<number> {
       });
     });
   }
+  // PromQL for the prometheus_query tool when PROMETHEUS_URL is set (same bounds as the workers').
+  const prometheus = prometheusFromEnv(env);
   const service = await startMcpService({
     reader,
     policy,
@@ -161,10 +164,12 @@ export async function run(argv: string[]): Promise<number> {
     retentionHours: env.INVESTIGATION_RETENTION_HOURS,
     pollMs: args.pollMs,
     ...(env.SLACK_WORKSPACE_URL ? { slackWorkspaceUrl: env.SLACK_WORKSPACE_URL } : {}),
+    ...(prometheus ? { prometheus } : {}),
   });
   const shutdown = async () => {
     await service.close().catch(() => undefined);
     reader.close();
+    await prometheus?.close().catch(() => undefined);
     redis?.disconnect();
   };
   if (!args.http) {

@@ -1,6 +1,7 @@
 import type { Policy } from "../config/policy.js";
 import type { ClusterReader } from "../k8s/reader.js";
 import type { Logger } from "../log.js";
+import type { PrometheusClient } from "../prometheus/index.js";
 import type { FeedEvent } from "./incident-feed.js";
 import type { InvestigationCatalog } from "./investigations.js";
 import type { ResultScrubber } from "./results.js";
@@ -19,6 +20,8 @@ export interface McpContext {
   slackWorkspaceUrl?: string;
   log: Logger;
   now: () => Date;
+  /** The bounded PromQL client (PROMETHEUS_URL): offers the `prometheus_query` tool when set. */
+  prometheus?: PrometheusClient;
   /** Tells every connected session about an investigation (the server's own triage runs). */
   announce(event: FeedEvent): void;
 }

@@ -11,6 +11,7 @@ import type { Policy } from "../config/policy.js";
 import { errorMessage } from "../errors.js";
 import type { ClusterReader } from "../k8s/reader.js";
 import type { Logger } from "../log.js";
+import type { PrometheusClient } from "../prometheus/index.js";
 import { InvestigationStore } from "../queue/store.js";
 import type { McpContext } from "./context.js";
 import { IncidentFeed } from "./incident-feed.js";
@@ -37,6 +38,8 @@ export interface McpServiceOptions {
   resultTokenCap?: number;
   slackWorkspaceUrl?: string;
   now?: () => Date;
+  /** PROMETHEUS_URL's client: the `prometheus_query` tool is offered when set. */
+  prometheus?: PrometheusClient;
 }
 
 /** The shared part of every session: context, the session hub and the incident feed. */
@@ -69,6 +72,7 @@ export async function startMcpService(options: McpServiceOptions): Promise<McpSe
     log: options.log,
     now: options.now ?? (() => new Date()),
     announce: (event) => hub.emit(event),
+    ...(options.prometheus ? { prometheus: options.prometheus } : {}),
   };
   const feed =
     store && options.redis

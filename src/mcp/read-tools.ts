@@ -37,6 +37,7 @@ export async function runAgentTool(
     policy: context.policy,
     signal,
     secrets: context.scrubber.secrets,
+    ...(context.prometheus ? { prometheus: context.prometheus } : {}),
   };
   try {
     if ("namespace" in tool.input.shape) {
@@ -62,7 +63,7 @@ export async function runAgentTool(
 
 /** Registers the agent's read-only tools (list, get, describe, events, logs, topology, readyz). */
 export function registerReadTools(server: McpServer, context: McpContext): string[] {
-  const tools = readOnlyTools();
+  const tools = readOnlyTools({ prometheus: context.prometheus !== undefined });
   for (const tool of tools) {
     server.registerTool(
       tool.name,

@@ -108,7 +108,13 @@ export function defaultPipelineDeps(
       : logNotifier(runtime.logger);
   // Read-only PromQL evidence when PROMETHEUS_URL is set (bounded queries; faults become evidence).
   const prometheus = prometheusFromEnv(env);
-  const answer = modelFollowUp(env, policy, runtime.logger.child({ component: "follow-up" }), reader);
+  const answer = modelFollowUp(
+    env,
+    policy,
+    runtime.logger.child({ component: "follow-up" }),
+    reader,
+    prometheus,
+  );
 
   const auditSink =
     (investigationId: string): AuditSink =>
@@ -179,6 +185,7 @@ export function defaultPipelineDeps(
                 trigger: investigation.trigger,
                 policy,
                 config: agentConfig,
+                ...(prometheus ? { prometheus } : {}),
               }),
             }
           : {}),

@@ -14,6 +14,7 @@ export function modelFollowUp(
   policy: Policy,
   logger: Logger,
   existingReader?: import("../k8s/reader.js").ClusterReader,
+  prometheus?: import("../prometheus/index.js").PrometheusClient,
 ): FollowUpHandler | undefined {
   if (!env.ANTHROPIC_API_KEY) return undefined;
   let reader: Promise<import("../k8s/reader.js").ClusterReader> | undefined = existingReader
@@ -45,6 +46,7 @@ export function modelFollowUp(
         policy,
         question,
         config: agentConfigFromEnv(env),
+        ...(prometheus ? { prometheus } : {}),
       });
       const sources = answer.evidence.map((item) => `> ${item.quote} (${item.source})`).join("\n");
       return sources ? `${answer.answer}\n\n${sources}` : answer.answer;

@@ -134,7 +134,10 @@ describe("PrometheusClient against a real Prometheus", () => {
     // A 1 s-resolution subquery over 6 h of 1,000 series (21.6M samples): far more than 100 ms of work.
     const error = await failure(strict.instant('count(max_over_time(synthetic_series{i=~"00.*"}[6h:1s]))'));
     expect(error.code).toBe("PROMETHEUS_TIMEOUT");
-    expect(error.message).toMatch(/^Prometheus gave up on the query \(timeout: /);
+    // Normally the engine's own timeout error; on a starved CPU the client's abort 0.5 s later.
+    expect(error.message).toMatch(
+      /^(Prometheus gave up on the query \(timeout: |Prometheus did not answer within 0.1s)/,
+    );
     await strict.close();
   });
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { investigateWithModel } from "../../../src/agent/index.js";
+import { answerFollowUp, investigateWithModel, rcaFromTriage } from "../../../src/agent/index.js";
 import { defaultPolicy } from "../../../src/config/policy.js";
 import { resultText, startFakeAnthropic, toolResultsOf } from "../../../src/dev/fake-anthropic.js";
 import { type LocalPrometheus, startLocalPrometheus } from "../../../src/dev/local-prometheus.js";
@@ -152,6 +152,55 @@ describe("prometheus_query tool", () => {
       });
       expect(fake.requests[0]?.body.tools?.map((t) => t.name)).not.toContain("prometheus_query");
     } finally {
+      await fake.close();
+    }
+  });
+
+  it("answers a follow-up question in the thread with the same tool", async () => {
+    const fake = await startFakeAnthropic({
+      script: [
+        {
+          kind: "tool_use",
+          calls: [
+            {
+              name: "prometheus_query",
+              input: { query: `max(http_requests_errors_ratio{namespace="${NS}"})`, range: "1h", step: "1m" },
+              id: "c_ratio",
+            },
+          ],
+        },
+        {
+          kind: "final",
+          name: "submit_answer",
+          input: {
+            answer: "The error ratio rose to 12% twenty minutes ago.",
+            evidence: [{ quote: "max 0.12", source: "c_ratio" }],
+          },
+        },
+      ],
+    });
+    const client = new PrometheusClient({ url: prom.url });
+    try {
+      const answer = await answerFollowUp({
+        reader: incident.reader,
+        rca: rcaFromTriage(incident.triage, "test"),
+        triage: incident.triage,
+        trigger: { source: "alertmanager", namespace: NS, receivedAt: new Date().toISOString() },
+        policy: defaultPolicy(),
+        question: "when did the errors start?",
+        prometheus: client,
+        config: { apiKey: "k", baseURL: fake.url, model: "claude-sonnet-5-5" },
+      });
+      expect(answer.answer).toBe("The error ratio rose to 12% twenty minutes ago.");
+      const result = toolResultsOf(
+        fake.requests[1] ?? { body: { model: "", max_tokens: 0, messages: [] }, raw: "", headers: {} },
+      )[0];
+      expect(result?.is_error).toBeFalsy();
+      expect(resultText(result ?? { type: "x" })).toMatch(
+        /\{\}: min 0\.01, max 0\.12, avg [\d.]+, last 0\.12 \(61 points\)/,
+      );
+    } finally {
+      await client.close();
       await fake.close();
     }
   });
