@@ -118,5 +118,19 @@ describe("a worker configured with PROMETHEUS_URL", () => {
       "the evidence file",
     );
     expect(evidence.content).toContain("Alert AnalyticsErrorRatio re-evaluated on Prometheus");
+    // ...and the thread shows the alert's last hour and the memory against its limit as PNG images
+    // with alt text, in the same reply as the evidence file.
+    const filesReply = fake.workspace.messages.find((message) =>
+      message.files?.some((file) => file.filetype === "png"),
+    );
+    const images = filesReply?.files?.filter((file) => file.filetype === "png") ?? [];
+    expect(images).toHaveLength(2);
+    for (const image of images) {
+      expect(image.bytes.subarray(1, 4).toString("latin1")).toBe("PNG");
+      expect(image.bytes.length).toBeGreaterThan(5_000);
+      expect(image.bytes.length).toBeLessThan(1024 * 1024);
+    }
+    expect(images[0]?.altText).toContain("AnalyticsErrorRatio");
+    expect(images[1]?.altText).toMatch(/memory/i);
   });
 });
