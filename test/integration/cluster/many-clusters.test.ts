@@ -207,11 +207,13 @@ beforeAll(async () => {
     deps: (runtime) => defaultPipelineDeps(apEnv, policy, runtime),
   });
   await apAgent.close(1000);
-  await waitFor(
-    async () =>
-      (await serve.clusters.router.agents()).filter((agent) => agent.health === "online").length === 3,
-    "three online agents",
-  );
+  await waitFor(async () => {
+    const agents = await serve.clusters.router.agents();
+    return (
+      agents.filter((agent) => agent.health === "online").length === 3 &&
+      agents.some((agent) => agent.cluster === "ap-1" && agent.health === "stopped")
+    );
+  }, "three online agents and a stopped one");
 }, 120_000);
 
 afterAll(async () => {
