@@ -474,7 +474,11 @@ describe("one Slack app for many clusters", () => {
     );
     expect(us.requests.filter((request) => isMutating(request))).toEqual([]);
     const audit = await readAudit(redis, investigation?.id as string, { prefix: scopePrefix(base, "eu-1") });
-    expect(audit.some((entry) => entry.kind === "decision" && entry.actor === "U0ALICE")).toBe(true);
+    expect(
+      audit.some(
+        (entry) => entry.kind === "decision" && entry.actor === "U0ALICE" && entry.cluster === "eu-1",
+      ),
+    ).toBe(true);
   }, 90_000);
 
   it("refuses and audits a forged job for an eu-1 proposal put on us-1's queue; nothing is executed anywhere", async () => {
@@ -513,6 +517,7 @@ describe("one Slack app for many clusters", () => {
     const refusals = audit.filter((entry) => entry.kind === "refusal" && entry.actor === "U0MALLORY");
     expect(refusals.map((entry) => entry.data?.reason)).toEqual(["wrong-cluster", "unknown-proposal"]);
     expect(refusals[0]?.data).toMatchObject({ jobCluster: "eu-1", executorCluster: "us-1" });
+    expect(refusals.every((entry) => entry.cluster === "us-1")).toBe(true);
     // The eu-1 proposal is untouched and neither cluster saw a write.
     const after = await store("eu-1").get(investigation?.id as string);
     expect(after?.proposals.find((item) => item.proposal.id === pending?.proposal.id)?.state).toBe("pending");
