@@ -12,7 +12,7 @@ import type { Env } from "../config/env.js";
 import type { Policy } from "../config/policy.js";
 import type { AlertGroup } from "../detect/alertmanager.js";
 import type { InvestigationNotifier } from "../domain/investigation.js";
-import { errorMessage } from "../errors.js";
+import { ConfigError, errorMessage } from "../errors.js";
 import type { Logger } from "../log.js";
 import { queueDepthSamples } from "../metrics/queue-depth.js";
 import { createRedisMetrics } from "../metrics/registry.js";
@@ -20,7 +20,7 @@ import { renderSharedMetrics } from "../metrics/shared.js";
 import { createWorkerConnection } from "../queue/connection.js";
 import { deliverNotification, enqueueFollowUp } from "../queue/follow-ups.js";
 import { QUEUE_NAMES } from "../queue/keys.js";
-import { DEFAULT_CLUSTER } from "../queue/scope.js";
+import { clusterNameProblem, DEFAULT_CLUSTER } from "../queue/scope.js";
 import type { FollowUpHandler } from "../slack/deps.js";
 
 /**
@@ -49,10 +49,13 @@ export interface CentralClusters {
 
 /** The configured cluster list (`CLUSTERS`, comma-separated). */
 export function configuredClusters(env: Pick<Env, "CLUSTERS">): string[] {
-  return (env.CLUSTERS ?? "")
+  const names = (env.CLUSTERS ?? "")
     .split(",")
     .map((name) => name.trim())
     .filter((name) => name !== "");
+  const problems = names.flatMap((name) => clusterNameProblem(name) ?? []);
+  if (problems.length > 0) throw new ConfigError("CLUSTERS_INVALID", `CLUSTERS: ${problems.join("; ")}`);
+  return names;
 }
 
 /** Builds the central cluster map on serve's fail-fast connection. */
