@@ -38,6 +38,8 @@ export interface ClusterAgentOptions extends Omit<PipelineWorkerOptions, "prefix
   basePrefix: string;
   /** The whole policy; the agent applies it as its cluster sees it (policyForCluster). */
   policy: Policy;
+  /** Scopes as Redis Cluster hash tags (`{base:eu-1}`); the central serve must use the same. */
+  hashTag?: boolean;
   /** Heartbeat tuning; false: do not register (tests of the legacy layout). */
   heartbeat?:
     | false
@@ -66,15 +68,16 @@ export interface ClusterAgent {
  */
 export async function startClusterAgent(options: ClusterAgentOptions): Promise<ClusterAgent> {
   assertClusterName(options.cluster);
-  const prefix = scopePrefix(options.basePrefix, options.cluster);
+  const scope = { hashTag: options.hashTag ?? false };
+  const prefix = scopePrefix(options.basePrefix, options.cluster, scope);
   const policy = policyForCluster(options.policy, options.cluster);
-  const { heartbeat: beatOptions, basePrefix: _base, ...workerOptions } = options;
+  const { heartbeat: beatOptions, basePrefix: _base, hashTag: _tag, ...workerOptions } = options;
   const workers = await startPipelineWorkers({ ...workerOptions, prefix, policy, cluster: options.cluster });
   let heartbeat: Heartbeat | undefined;
   if (beatOptions !== false) {
     const queues = options.queues ?? ALL_QUEUES;
     heartbeat = await startHeartbeat({
-      registry: new AgentRegistry(workers.redis, options.basePrefix),
+      registry: new AgentRegistry(workers.redis, options.basePrefix, scope),
       cluster: options.cluster,
       roles: [...queues.map((key) => QUEUE_ROLES[key]), ...(beatOptions?.extraRoles ?? [])],
       ...(beatOptions?.namespaces ? { namespaces: beatOptions.namespaces } : {}),
@@ -100,12 +103,17 @@ export async function startClusterAgent(options: ClusterAgentOptions): Promise<C
 
 /** The namespaces a reader's identity can list, or undefined when it may not (RBAC) or fails. */
 export function readerNamespaces(reader: ClusterReader): () => Promise<string[] | undefined> {
+  // RBAC does not change under a running pod: after one refusal, stop asking (no 403 per minute).
+  let forbidden = false;
   return async () => {
+    if (forbidden) return undefined;
     try {
       const items = await reader.list("namespaces");
       return items.flatMap((item) => (item.metadata.name ? [item.metadata.name] : []));
     } catch (error) {
-      defaultLog.debug("namespaces not listable for the heartbeat", { error: errorMessage(error) });
+      const status = (error as { status?: number }).status;
+      if (status === 401 || status === 403) forbidden = true;
+      defaultLog.debug("namespaces not listable for the heartbeat", { error: errorMessage(error), status });
       return undefined;
     }
   };

@@ -32,15 +32,20 @@ export interface RouteOptions {
   /** An agent not seen for this long is offline (AGENT_OFFLINE_SECONDS). */
   offlineSeconds: number;
   now: Date;
+  /**
+   * The install's own cluster: with no agent registered at all it is accepted (an all-in-one
+   * install whose workers run in process); default {@link DEFAULT_CLUSTER}.
+   */
+  ownCluster?: string;
 }
 
 /**
  * Picks the cluster of a request. Pure. In order: the explicit cluster (must be known); the
  * channel's default; the only known cluster; the one cluster whose agents see the namespace
- * (several → ambiguous; an agent that cannot list namespaces counts as seeing it). Then the
+ * (several → ambiguous; when none did, the clusters whose agents cannot list namespaces). Then the
  * chosen cluster must have an agent with the needed role beating within `offlineSeconds`.
- * The default cluster with no agent at all is an all-in-one install whose workers predate the
- * registry: it is accepted as before.
+ * The own cluster with no agent at all is an all-in-one install whose workers run in process
+ * (or predate the registry): it is accepted as before.
  */
 export function decideRoute(
   request: RouteRequest,
@@ -66,7 +71,10 @@ export function decideRoute(
   } else if (views.length === 1) {
     chosen = known[0];
   } else {
-    const seeing = views.filter((view) => sees(view, request.namespace)).map((view) => view.cluster);
+    // Agents that listed the namespace win; agents that cannot list namespaces are the fallback.
+    const listing = views.filter((view) => lists(view, request.namespace)).map((view) => view.cluster);
+    const seeing =
+      listing.length > 0 ? listing : views.filter((view) => blind(view)).map((view) => view.cluster);
     if (seeing.length > 1)
       return { ok: false, reason: "ambiguous", namespace: request.namespace, clusters: seeing };
     if (seeing.length === 0)
@@ -78,7 +86,8 @@ export function decideRoute(
   const needs = request.needs ?? "investigations";
   const able = (view?.agents ?? []).filter((agent) => agent.roles.includes(needs));
   if (able.length === 0) {
-    if (cluster === DEFAULT_CLUSTER && (view?.agents.length ?? 0) === 0) return { ok: true, cluster };
+    if (cluster === (options.ownCluster ?? DEFAULT_CLUSTER) && (view?.agents.length ?? 0) === 0)
+      return { ok: true, cluster };
     return { ok: false, reason: "no-agent", cluster };
   }
   if (able.some((agent) => agentHealth(agent, options.now, options.offlineSeconds) === "online")) {
@@ -91,9 +100,14 @@ export function decideRoute(
   return { ok: false, reason: "offline", cluster, since };
 }
 
-/** True when some agent of the cluster sees `namespace` (or cannot tell which it sees). */
-function sees(view: ClusterView, namespace: string): boolean {
-  return view.agents.some((agent) => agent.namespaces === undefined || agent.namespaces.includes(namespace));
+/** True when some agent of the cluster listed `namespace` in its last heartbeat. */
+function lists(view: ClusterView, namespace: string): boolean {
+  return view.agents.some((agent) => agent.namespaces?.includes(namespace) === true);
+}
+
+/** True when no agent of the cluster could list namespaces (it may see any of them). */
+function blind(view: ClusterView): boolean {
+  return view.agents.length > 0 && view.agents.every((agent) => agent.namespaces === undefined);
 }
 
 /** The refusal in words for an ephemeral Slack reply (plain text; `since` as RFC 3339). */

@@ -1,5 +1,9 @@
 import { parseArgs } from "node:util";
 import type { Redis } from "ioredis";
+import { assertClusterName, readerNamespaces } from "../cluster/agent.js";
+import { startHeartbeat } from "../cluster/heartbeat.js";
+import { policyForCluster } from "../cluster/policy-scope.js";
+import { AgentRegistry } from "../cluster/registry.js";
 import { parseEnv } from "../config/env.js";
 import { loadPolicy } from "../config/policy.js";
 import { DetectState } from "../detect/detect-state.js";
@@ -14,18 +18,26 @@ import { createRedisMetrics } from "../metrics/registry.js";
 import { renderSharedMetrics } from "../metrics/shared.js";
 import { createProducerConnection, createWorkerConnection } from "../queue/connection.js";
 import { Producer } from "../queue/producer.js";
-import { pipelinePrefix, type RedisTarget, requireRedisSettings } from "../queue/redis-settings.js";
+import {
+  isRedisCluster,
+  pipelinePrefix,
+  type RedisTarget,
+  requireRedisSettings,
+} from "../queue/redis-settings.js";
+import { DEFAULT_CLUSTER } from "../queue/scope.js";
 import { startHealthServer } from "../server/health.js";
 import { quietRedisErrors, redisDisplay, redisReadiness, waitFor } from "../server/startup.js";
 import { armExitDeadline, CLOSE_MARGIN_SECONDS } from "./shutdown.js";
 
-const USAGE = `usage: k8s-triage watcher [--kubeconfig F] [--context C] [--dev-redis]
+const USAGE = `usage: k8s-triage watcher [--cluster NAME] [--kubeconfig F] [--context C] [--dev-redis]
 
 Watches Warning events in every namespace the policy allows and starts one investigation per
 incident (per owning workload), honouring the policy's selectors, rate limits and cooldowns.
 State (resume point, handled events, cooldowns) lives in Redis, so a restart neither repeats
 nor forgets. Stops on SIGTERM/SIGINT.
 
+  --cluster NAME   the cluster this watcher watches (default CLUSTER_NAME, "default"): its
+                   investigations go to that cluster's queue and agents
   --kubeconfig F   kubeconfig to read with (default: KUBECONFIG, ~/.kube/config, or in-cluster)
   --context C      kubeconfig context (default: KUBE_CONTEXT or the current context)
   --dev-redis      use REDIS_URL when it answers, else start a local redis-server (development)
@@ -46,6 +58,7 @@ export async function run(args: string[]): Promise<number> {
     options: {
       kubeconfig: { type: "string" },
       context: { type: "string" },
+      cluster: { type: "string" },
       "dev-redis": { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
@@ -56,11 +69,14 @@ export async function run(args: string[]): Promise<number> {
     return 0;
   }
   const env = parseEnv();
-  const policy = loadPolicy(env.TRIAGE_POLICY_FILE);
+  const cluster = values.cluster ?? env.CLUSTER_NAME;
+  assertClusterName(cluster);
+  // The policy as this cluster sees it: its namespaces, routes and automatic rules only.
+  const policy = policyForCluster(loadPolicy(env.TRIAGE_POLICY_FILE), cluster);
   const logger = log.child({ component: "watcher" });
   // Bad configuration still fails at once; only an unreachable Redis is waited for.
   const configured = values["dev-redis"] ? undefined : requireRedisSettings(env);
-  const prefix = pipelinePrefix(env.QUEUE_PREFIX, configured);
+  const prefix = pipelinePrefix(env.QUEUE_PREFIX, configured, cluster);
   const controller = new AbortController();
   const stop = (signal: NodeJS.Signals) => {
     logger.info("stopping watcher", { signal });
@@ -112,17 +128,28 @@ export async function run(args: string[]): Promise<number> {
     redis: producerRedis,
     prefix,
     retentionHours: env.INVESTIGATION_RETENTION_HOURS,
-    metrics: createRedisMetrics(stateRedis, prefix),
+    metrics: createRedisMetrics(stateRedis, prefix, cluster === DEFAULT_CLUSTER ? {} : { cluster }),
+    ...(cluster === DEFAULT_CLUSTER ? {} : { cluster }),
+  });
+  const heartbeat = await startHeartbeat({
+    registry: new AgentRegistry(stateRedis, env.QUEUE_PREFIX, { hashTag: isRedisCluster(configured) }),
+    cluster,
+    roles: ["watcher"],
+    namespaces: readerNamespaces(reader),
+    intervalMs: env.AGENT_HEARTBEAT_SECONDS * 1000,
+    logger,
   });
   const state = new DetectState(stateRedis, prefix);
   const handle = createEventHandler({
     policy,
     state,
     owners: readerOwnerLookup(reader),
-    submit: (trigger) => producer.submitTrigger(trigger),
+    // The watcher knows its own cluster: every trigger names it.
+    submit: (trigger) =>
+      producer.submitTrigger(cluster === DEFAULT_CLUSTER ? trigger : { ...trigger, cluster }),
     log: logger,
   });
-  logger.info("watching Warning events", { server: reader.server, namespaces: policy.namespaces });
+  logger.info("watching Warning events", { cluster, server: reader.server, namespaces: policy.namespaces });
   await runWatchLoop({
     reader,
     listWithVersion: async (plural, options) => {
@@ -140,6 +167,7 @@ export async function run(args: string[]): Promise<number> {
       for (const event of [...events].sort(byTime)) await handle(event);
     },
   });
+  await heartbeat.stop();
   await health.close();
   await producer.investigations.close();
   await producer.remediations.close();

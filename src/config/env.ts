@@ -84,6 +84,14 @@ export const envSchema = z.object({
     .transform((value) => value === "true" || value === "1"),
   /** Per-query timeout (capped at 30 s). */
   PROMETHEUS_TIMEOUT_SECONDS: z.coerce.number().positive().max(30).default(10),
+  /** Clusters the central serve knows before their agents register (comma-separated names). */
+  CLUSTERS: optionalString,
+  /** An agent whose heartbeat is older than this is offline: nothing is enqueued for its cluster. */
+  AGENT_OFFLINE_SECONDS: z.coerce.number().int().positive().default(60),
+  /** How often an agent writes its heartbeat. */
+  AGENT_HEARTBEAT_SECONDS: z.coerce.number().positive().default(15),
+  /** The Alertmanager label that names an alert's cluster. */
+  ALERTMANAGER_CLUSTER_LABEL: z.string().min(1).default("cluster"),
 });
 
 /** The process environment, parsed once. */

@@ -1,5 +1,5 @@
 import type { CustomRoute } from "@slack/bolt";
-import { Queue, type Worker } from "bullmq";
+import type { Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Env } from "../config/env.js";
 import type { Policy } from "../config/policy.js";
@@ -7,20 +7,24 @@ import { AlertQueue, startAlertWorker } from "../detect/alert-queue.js";
 import { alertmanagerRoute, handleAlertGroup } from "../detect/alertmanager-route.js";
 import { ConfigError, errorMessage } from "../errors.js";
 import type { Logger } from "../log.js";
-import { queueDepthSamples } from "../metrics/queue-depth.js";
 import { createRedisMetrics } from "../metrics/registry.js";
-import { renderSharedMetrics } from "../metrics/shared.js";
 import { createProducerConnection, createWorkerConnection, waitReady } from "../queue/connection.js";
-import { enqueueFollowUp } from "../queue/follow-ups.js";
-import { QUEUE_NAMES } from "../queue/keys.js";
-import { Producer } from "../queue/producer.js";
+import type { Producer } from "../queue/producer.js";
 import { pipelinePrefix, requireRedisSettings } from "../queue/redis-settings.js";
 import { authorizeApprover } from "../remediation/gate.js";
 import { createSlackApp, type SlackApp, type SlackAppOptions } from "../slack/app.js";
-import type { Block } from "../slack/blocks/kit.js";
-import type { FollowUpHandler, SlackDeps } from "../slack/deps.js";
+import { type Block, sections } from "../slack/blocks/kit.js";
+import type { SlackDeps } from "../slack/deps.js";
+import { escapeMrkdwn } from "../slack/mrkdwn.js";
+import { SlackNotifier } from "../slack/notifier.js";
 import { redisOnceGuard } from "../slack/once.js";
 import type { SlackPoster } from "../slack/poster.js";
+import {
+  type CentralClusters,
+  createCentralClusters,
+  renderCentralMetrics,
+  resolveAlertCluster,
+} from "./central.js";
 import { startHealthServer } from "./health.js";
 import { quietRedisErrors, redisDisplay, redisReadiness, waitFor } from "./startup.js";
 
@@ -53,7 +57,10 @@ export interface ServeAppOptions {
  */
 export interface ServeApp {
   slack: SlackApp;
+  /** The own cluster's producer (an all-in-one install's only one). */
   producer: Producer;
+  /** Every cluster's scope, routing, and the agents' notifications consumers. */
+  clusters: CentralClusters;
   redis: Redis;
   /** The bound HTTP port (the health port in Socket Mode). */
   port: number;
@@ -63,15 +70,13 @@ export interface ServeApp {
   stop(): Promise<void>;
 }
 
-/** The Prometheus handler: Redis-kept counters plus queue depth read at scrape time. */
-function metricsRoute(redis: Redis, prefix: string, producer: Producer): CustomRoute {
+/** The Prometheus handler. */
+function metricsRoute(redis: Redis, prefix: string, central: CentralClusters): CustomRoute {
   return {
     path: "/metrics",
     method: ["GET"],
     handler: (_req, res) => {
-      renderSharedMetrics(redis, prefix, () =>
-        queueDepthSamples([producer.investigations, producer.remediations]),
-      ).then(
+      renderCentralMetrics(redis, prefix, central).then(
         (text) =>
           res.writeHead(200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" }).end(text),
         (error: unknown) =>
@@ -94,7 +99,7 @@ export async function startServeApp(options: ServeAppOptions): Promise<ServeApp>
   const redis = createProducerConnection(redisUrl, "serve");
   quietRedisErrors(redis, logger, "serve");
   let slackReady = false;
-  let producerRef: Producer | undefined;
+  let centralRef: CentralClusters | undefined;
   const readiness = {
     redis: redisReadiness(redis, redisUrl),
     slack: async () => {
@@ -109,11 +114,8 @@ export async function startServeApp(options: ServeAppOptions): Promise<ServeApp>
           ...(options.host ? { host: options.host } : {}),
           readiness,
           metrics: async () => {
-            if (!producerRef) throw new Error("not started yet (waiting for Redis)");
-            const started = producerRef;
-            return renderSharedMetrics(redis, prefix, () =>
-              queueDepthSamples([started.investigations, started.remediations]),
-            );
+            if (!centralRef) throw new Error("not started yet (waiting for Redis)");
+            return renderCentralMetrics(redis, prefix, centralRef);
           },
         });
   if (options.waitSignal) {
@@ -133,37 +135,24 @@ export async function startServeApp(options: ServeAppOptions): Promise<ServeApp>
     await waitReady(redis, 10_000);
   }
   const metrics = createRedisMetrics(redis, prefix);
-  const producer = new Producer({
-    redis,
-    prefix,
-    retentionHours: env.INVESTIGATION_RETENTION_HOURS,
-    logger,
-    metrics,
-  });
-  producerRef = producer;
-  // Follow-up questions need the cluster (reader identity) and the model: a worker answers them.
-  const followUps = new Queue(QUEUE_NAMES.followUps, { connection: redis, prefix });
-  const followUp: FollowUpHandler = async ({ investigation, question, userId, channel, threadTs }) => {
-    await enqueueFollowUp(followUps, {
-      investigationId: investigation.id,
-      question,
-      userId,
-      channel,
-      threadTs,
-    });
-    return undefined;
-  };
+  // Every cluster's scope (the own cluster's is the unscoped layout for `default`); the Slack app
+  // works on one store and one producer over all of them, so ids, tokens and follow-ups always go
+  // to the cluster they belong to. Follow-ups are a job for that cluster's agent (serve reads no cluster).
+  const central = createCentralClusters({ env, policy, redis, redisUrl, logger });
+  centralRef = central;
+  const producer = central.directory.scope(central.directory.ownCluster).producer;
   const deps: SlackDeps = {
-    store: producer.store,
-    producer,
+    store: central.store,
+    producer: central.producer,
     policy,
     authorize: authorizeApprover,
     once: redisOnceGuard(redis, prefix),
     clock: () => new Date(),
     logger,
     readiness,
-    followUp,
+    followUp: central.followUp,
     clusterName: env.CLUSTER_NAME,
+    clusters: central.router,
   };
   const alertLog = logger.child({ component: "alertmanager" });
   const alertQueue = new AlertQueue(redis, prefix);
@@ -181,6 +170,10 @@ export async function startServeApp(options: ServeAppOptions): Promise<ServeApp>
             policy,
             redis,
             prefix,
+            resolveCluster: (group) => resolveAlertCluster(central, group),
+            reply: async (channel, threadTs, text) => {
+              await poster.post(channel, { text, blocks: sections(escapeMrkdwn(text)) }, threadTs);
+            },
             poster: {
               post: (channel, message) =>
                 poster.post(channel, { text: message.text, blocks: message.blocks as unknown as Block[] }),
@@ -190,7 +183,7 @@ export async function startServeApp(options: ServeAppOptions): Promise<ServeApp>
                   blocks: message.blocks as unknown as Block[],
                 }),
             },
-            submit: (trigger) => producer.submitTrigger(trigger),
+            submit: (trigger) => central.producer.submitTrigger(trigger),
           },
           group,
           receivedAt,
@@ -204,9 +197,10 @@ export async function startServeApp(options: ServeAppOptions): Promise<ServeApp>
           token: env.ALERTMANAGER_WEBHOOK_TOKEN,
           queue: alertQueue,
           log: alertLog,
+          clusterLabel: env.ALERTMANAGER_CLUSTER_LABEL,
         }),
       },
-      metricsRoute(redis, prefix, producer),
+      metricsRoute(redis, prefix, central),
     ];
   };
   const closeAlerts = async () => {
@@ -243,8 +237,7 @@ export async function startServeApp(options: ServeAppOptions): Promise<ServeApp>
     if (!slack) throw new ConfigError("SLACK_UNREACHABLE", "stopped while waiting for Slack");
   } catch (error) {
     await closeAlerts();
-    await producer.close();
-    await followUps.close();
+    await central.close();
     await health?.close();
     redis.disconnect();
     throw error;
@@ -252,9 +245,21 @@ export async function startServeApp(options: ServeAppOptions): Promise<ServeApp>
   slackReady = true;
   const started: SlackApp = slack;
   const { port } = await started.start();
+  // The agents' Slack updates (they hold no Slack token), posted with their cluster's policy.
+  await central.startNotifications(
+    (cluster) =>
+      new SlackNotifier({
+        poster: started.poster,
+        store: central.directory.scope(cluster).store,
+        policy: central.router.policyFor(cluster),
+        logger: logger.child({ component: "slack-notifier", cluster }),
+        clusterName: cluster,
+      }),
+  );
   return {
     slack: started,
     producer,
+    clusters: central,
     redis,
     port,
     ...(health ? { healthPort: health.port } : {}),
@@ -264,8 +269,7 @@ export async function startServeApp(options: ServeAppOptions): Promise<ServeApp>
         .stop()
         .catch((error: unknown) => logger.warn("stopping the Slack app", { error: errorMessage(error) }));
       await closeAlerts();
-      await producer.close();
-      await followUps.close();
+      await central.close();
       await metrics.flush();
       await redis.quit().catch(() => undefined);
     },
