@@ -129,7 +129,7 @@ afterAll(async () => {
 describe("central and agent releases of the chart, run as processes", () => {
   it("every pod of the central and of both agents gets ready; central holds no cluster identity, agents no Slack value", async () => {
     const [central, ...agents] = releases as [Release, ...Release[]];
-    expect(central.pods.map((p) => p.component).sort()).toEqual(["notifier", "serve"]);
+    expect(central.pods.map((p) => p.component).sort()).toEqual(["serve"]);
     for (const agent of agents)
       expect(agent.pods.map((p) => p.component).sort()).toEqual(["executor", "watcher", "worker"]);
     for (const release of releases) {
