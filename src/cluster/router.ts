@@ -74,7 +74,7 @@ export class ClusterRouter {
         ...(request.needs ? { needs: request.needs } : {}),
       },
       await this.views(),
-      { offlineSeconds: this.offlineSeconds, now: this.clock() },
+      { offlineSeconds: this.offlineSeconds, now: this.clock(), ownCluster: this.directory.ownCluster },
     );
   }
 
@@ -99,6 +99,16 @@ export class ClusterRouter {
       this.policies.set(cluster, scoped);
     }
     return scoped;
+  }
+
+  /**
+   * True while the install is one cluster as before: only its own cluster is known (nothing is
+   * configured and no other cluster's agent has registered). Labels naming other clusters are
+   * then ignored instead of refused, as they always were.
+   */
+  async single(): Promise<boolean> {
+    const known = await this.directory.known();
+    return known.length === 1 && known[0] === this.directory.ownCluster;
   }
 
   /** Every registered agent with its health, by cluster then newest first. */

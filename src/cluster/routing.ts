@@ -32,6 +32,11 @@ export interface RouteOptions {
   /** An agent not seen for this long is offline (AGENT_OFFLINE_SECONDS). */
   offlineSeconds: number;
   now: Date;
+  /**
+   * The install's own cluster: with no agent registered at all it is accepted (an all-in-one
+   * install whose workers run in process); default {@link DEFAULT_CLUSTER}.
+   */
+  ownCluster?: string;
 }
 
 /**
@@ -39,8 +44,8 @@ export interface RouteOptions {
  * channel's default; the only known cluster; the one cluster whose agents see the namespace
  * (several → ambiguous; an agent that cannot list namespaces counts as seeing it). Then the
  * chosen cluster must have an agent with the needed role beating within `offlineSeconds`.
- * The default cluster with no agent at all is an all-in-one install whose workers predate the
- * registry: it is accepted as before.
+ * The own cluster with no agent at all is an all-in-one install whose workers run in process
+ * (or predate the registry): it is accepted as before.
  */
 export function decideRoute(
   request: RouteRequest,
@@ -78,7 +83,8 @@ export function decideRoute(
   const needs = request.needs ?? "investigations";
   const able = (view?.agents ?? []).filter((agent) => agent.roles.includes(needs));
   if (able.length === 0) {
-    if (cluster === DEFAULT_CLUSTER && (view?.agents.length ?? 0) === 0) return { ok: true, cluster };
+    if (cluster === (options.ownCluster ?? DEFAULT_CLUSTER) && (view?.agents.length ?? 0) === 0)
+      return { ok: true, cluster };
     return { ok: false, reason: "no-agent", cluster };
   }
   if (able.some((agent) => agentHealth(agent, options.now, options.offlineSeconds) === "online")) {

@@ -1,5 +1,9 @@
 import { parseArgs } from "node:util";
 import type { Redis } from "ioredis";
+import { assertClusterName, readerNamespaces } from "../cluster/agent.js";
+import { startHeartbeat } from "../cluster/heartbeat.js";
+import { policyForCluster } from "../cluster/policy-scope.js";
+import { AgentRegistry } from "../cluster/registry.js";
 import { parseEnv } from "../config/env.js";
 import { loadPolicy } from "../config/policy.js";
 import { DetectState } from "../detect/detect-state.js";
@@ -14,17 +18,20 @@ import { createRedisMetrics } from "../metrics/registry.js";
 import { renderSharedMetrics } from "../metrics/shared.js";
 import { createProducerConnection, createWorkerConnection, requireRedisUrl } from "../queue/connection.js";
 import { Producer } from "../queue/producer.js";
+import { DEFAULT_CLUSTER, scopePrefix } from "../queue/scope.js";
 import { startHealthServer } from "../server/health.js";
 import { quietRedisErrors, redisDisplay, redisReadiness, waitFor } from "../server/startup.js";
 import { armExitDeadline, CLOSE_MARGIN_SECONDS } from "./shutdown.js";
 
-const USAGE = `usage: k8s-triage watcher [--kubeconfig F] [--context C] [--dev-redis]
+const USAGE = `usage: k8s-triage watcher [--cluster NAME] [--kubeconfig F] [--context C] [--dev-redis]
 
 Watches Warning events in every namespace the policy allows and starts one investigation per
 incident (per owning workload), honouring the policy's selectors, rate limits and cooldowns.
 State (resume point, handled events, cooldowns) lives in Redis, so a restart neither repeats
 nor forgets. Stops on SIGTERM/SIGINT.
 
+  --cluster NAME   the cluster this watcher watches (default CLUSTER_NAME, "default"): its
+                   investigations go to that cluster's queue and agents
   --kubeconfig F   kubeconfig to read with (default: KUBECONFIG, ~/.kube/config, or in-cluster)
   --context C      kubeconfig context (default: KUBE_CONTEXT or the current context)
   --dev-redis      use REDIS_URL when it answers, else start a local redis-server (development)
@@ -44,6 +51,7 @@ export async function run(args: string[]): Promise<number> {
     options: {
       kubeconfig: { type: "string" },
       context: { type: "string" },
+      cluster: { type: "string" },
       "dev-redis": { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
@@ -54,7 +62,10 @@ export async function run(args: string[]): Promise<number> {
     return 0;
   }
   const env = parseEnv();
-  const policy = loadPolicy(env.TRIAGE_POLICY_FILE);
+  const cluster = values.cluster ?? env.CLUSTER_NAME;
+  assertClusterName(cluster);
+  // The policy as this cluster sees it: its namespaces, routes and automatic rules only.
+  const policy = policyForCluster(loadPolicy(env.TRIAGE_POLICY_FILE), cluster);
   const logger = log.child({ component: "watcher" });
   // Bad configuration still fails at once; only an unreachable Redis is waited for.
   const configuredUrl = values["dev-redis"] ? undefined : requireRedisUrl(env.REDIS_URL);
@@ -77,7 +88,7 @@ export async function run(args: string[]): Promise<number> {
     },
     metrics: async () => {
       if (!stateRedisRef) throw new Error("not started yet (waiting for Redis)");
-      return renderSharedMetrics(stateRedisRef, env.QUEUE_PREFIX);
+      return renderSharedMetrics(stateRedisRef, scopePrefix(env.QUEUE_PREFIX, cluster));
     },
   });
   const redis = values["dev-redis"]
@@ -89,7 +100,7 @@ export async function run(args: string[]): Promise<number> {
   const reader = createClusterReader(
     loadKubeConfig({ ...(kubeconfig ? { kubeconfig } : {}), ...(context ? { context } : {}) }),
   );
-  const prefix = env.QUEUE_PREFIX;
+  const prefix = scopePrefix(env.QUEUE_PREFIX, cluster);
   // The watcher's own state survives Redis hiccups (it retries); producers fail fast instead.
   const stateRedis = createWorkerConnection(redisUrl, "watcher");
   quietRedisErrors(stateRedis, logger, "watcher");
@@ -110,17 +121,28 @@ export async function run(args: string[]): Promise<number> {
     redis: producerRedis,
     prefix,
     retentionHours: env.INVESTIGATION_RETENTION_HOURS,
-    metrics: createRedisMetrics(stateRedis, prefix),
+    metrics: createRedisMetrics(stateRedis, prefix, cluster === DEFAULT_CLUSTER ? {} : { cluster }),
+    ...(cluster === DEFAULT_CLUSTER ? {} : { cluster }),
+  });
+  const heartbeat = await startHeartbeat({
+    registry: new AgentRegistry(stateRedis, env.QUEUE_PREFIX),
+    cluster,
+    roles: ["watcher"],
+    namespaces: readerNamespaces(reader),
+    intervalMs: env.AGENT_HEARTBEAT_SECONDS * 1000,
+    logger,
   });
   const state = new DetectState(stateRedis, prefix);
   const handle = createEventHandler({
     policy,
     state,
     owners: readerOwnerLookup(reader),
-    submit: (trigger) => producer.submitTrigger(trigger),
+    // The watcher knows its own cluster: every trigger names it.
+    submit: (trigger) =>
+      producer.submitTrigger(cluster === DEFAULT_CLUSTER ? trigger : { ...trigger, cluster }),
     log: logger,
   });
-  logger.info("watching Warning events", { server: reader.server, namespaces: policy.namespaces });
+  logger.info("watching Warning events", { cluster, server: reader.server, namespaces: policy.namespaces });
   await runWatchLoop({
     reader,
     listWithVersion: async (plural, options) => {
@@ -138,6 +160,7 @@ export async function run(args: string[]): Promise<number> {
       for (const event of [...events].sort(byTime)) await handle(event);
     },
   });
+  await heartbeat.stop();
   await health.close();
   await producer.investigations.close();
   await producer.remediations.close();

@@ -1,6 +1,8 @@
 import { parseArgs } from "node:util";
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
+import { ALL_QUEUES, assertClusterName, readerNamespaces, startClusterAgent } from "../cluster/agent.js";
+import { policyForCluster } from "../cluster/policy-scope.js";
 import { parseEnv } from "../config/env.js";
 import { loadPolicy } from "../config/policy.js";
 import { redisForRole } from "../dev/local-redis.js";
@@ -10,16 +12,19 @@ import { queueDepthSamples } from "../metrics/queue-depth.js";
 import { renderSharedMetrics } from "../metrics/shared.js";
 import { createProducerConnection, requireRedisUrl } from "../queue/connection.js";
 import { QUEUE_NAMES, type QueueKey, queueKeyOf } from "../queue/keys.js";
-import { startPipelineWorkers } from "../queue/worker.js";
+import { scopePrefix } from "../queue/scope.js";
+import type { PipelineWorkers } from "../queue/worker.js";
 import { startHealthServer } from "../server/health.js";
 import { quietRedisErrors, redisDisplay, redisReadiness, waitFor } from "../server/startup.js";
 import { armExitDeadline, CLOSE_MARGIN_SECONDS } from "./shutdown.js";
 
-const USAGE = `usage: k8s-triage worker [--dev-redis] [--queues investigations,remediations,follow-ups,notifications] [--concurrency N]
+const USAGE = `usage: k8s-triage worker [--cluster NAME] [--dev-redis] [--queues investigations,remediations,follow-ups,notifications] [--concurrency N]
 
 Runs the investigation and remediation workers until SIGTERM/SIGINT, then stops taking jobs and
 lets active ones finish (WORKER_SHUTDOWN_GRACE_SECONDS, default 30) before closing.
 
+  --cluster NAME     run as cluster NAME's agent (default CLUSTER_NAME, "default"): its own Redis
+                     scope (QUEUE_PREFIX:NAME), its heartbeat in the registry, jobs of NAME only
   --dev-redis        use REDIS_URL when it answers, else start a local redis-server (development only)
   --queues LIST      consume only these queues (default all: investigations, remediations,
                      follow-ups (@mention questions), notifications (Slack updates of the executor))
@@ -28,7 +33,8 @@ lets active ones finish (WORKER_SHUTDOWN_GRACE_SECONDS, default 30) before closi
 Environment: REDIS_URL (required without --dev-redis), QUEUE_PREFIX, TRIAGE_POLICY_FILE,
 WORKER_CONCURRENCY, MODEL_CALLS_PER_MINUTE, INVESTIGATION_RETENTION_HOURS, KUBECONFIG,
 EXECUTOR_KUBECONFIG, ANTHROPIC_API_KEY, SLACK_BOT_TOKEN, HEALTH_PORT (default 9090),
-NOTIFY_VIA (queue: hand Slack updates to the notifications queue; the chart's executor).`;
+NOTIFY_VIA (queue: hand Slack updates to the notifications queue, consumed by serve; a cluster
+agent without a Slack token), CLUSTER_NAME, AGENT_HEARTBEAT_SECONDS (default 15).`;
 
 function parseQueues(value: string | undefined): QueueKey[] | undefined {
   if (value === undefined) return undefined;
@@ -68,6 +74,7 @@ export async function run(args: string[]): Promise<number> {
     args,
     options: {
       "dev-redis": { type: "boolean", default: false },
+      cluster: { type: "string" },
       queues: { type: "string" },
       concurrency: { type: "string" },
       help: { type: "boolean", short: "h", default: false },
@@ -85,9 +92,16 @@ export async function run(args: string[]): Promise<number> {
     return signal;
   });
   const stopSignal = stopping.signal;
-  const env = parseEnv();
+  const parsedEnv = parseEnv();
+  const cluster = values.cluster ?? parsedEnv.CLUSTER_NAME;
+  assertClusterName(cluster);
+  // Every message this agent posts or hands on names its cluster.
+  const env = { ...parsedEnv, CLUSTER_NAME: cluster };
   const policy = loadPolicy(env.TRIAGE_POLICY_FILE);
-  const queues = parseQueues(values.queues);
+  // Without a Slack token the notifications queue is central's to consume: never our own.
+  const queues =
+    parseQueues(values.queues) ??
+    (env.NOTIFY_VIA === "queue" ? ALL_QUEUES.filter((key) => key !== "notifications") : undefined);
   const concurrency = values.concurrency === undefined ? env.WORKER_CONCURRENCY : Number(values.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
     throw new InputError("WORKER_CONCURRENCY", "--concurrency must be an integer from 1 to 64");
@@ -97,7 +111,8 @@ export async function run(args: string[]): Promise<number> {
   // Bad configuration still fails at once; only an unreachable Redis is waited for.
   const configuredUrl = values["dev-redis"] ? undefined : requireRedisUrl(env.REDIS_URL);
   // Health first: with Redis away the pod stays alive (/healthz 200) and /readyz names Redis.
-  let workers: Awaited<ReturnType<typeof startPipelineWorkers>> | undefined;
+  let workers: PipelineWorkers | undefined;
+  const prefix = scopePrefix(env.QUEUE_PREFIX, cluster);
   let scraped: Queue[] = [];
   let probe: Redis | undefined;
   let probeUrl = env.REDIS_URL ?? "";
@@ -111,7 +126,7 @@ export async function run(args: string[]): Promise<number> {
     },
     metrics: async () => {
       if (!workers) throw new Error("workers not started yet (waiting for Redis)");
-      return renderSharedMetrics(workers.redis, env.QUEUE_PREFIX, () => queueDepthSamples(scraped));
+      return renderSharedMetrics(workers.redis, prefix, () => queueDepthSamples(scraped));
     },
   });
   const redis = values["dev-redis"]
@@ -133,28 +148,45 @@ export async function run(args: string[]): Promise<number> {
 
   // Loaded only now: the real wiring pulls in the Kubernetes client, the agent and Slack.
   const { defaultPipelineDeps } = await import("../queue/default-deps.js");
-  workers = await startPipelineWorkers({
+  const { createClusterReader } = await import("../k8s/kube-reader.js");
+  const { loadKubeConfig } = await import("../k8s/kubeconfig.js");
+  // The heartbeat's namespace list: what this agent's own (reader) identity can see.
+  const namespaceReader = createClusterReader(
+    loadKubeConfig({
+      ...(env.KUBECONFIG ? { kubeconfig: env.KUBECONFIG } : {}),
+      ...(env.KUBE_CONTEXT ? { context: env.KUBE_CONTEXT } : {}),
+    }),
+  );
+  const agent = await startClusterAgent({
+    cluster,
+    basePrefix: env.QUEUE_PREFIX,
     redisUrl,
-    prefix: env.QUEUE_PREFIX,
     policy,
-    deps: (runtime) => defaultPipelineDeps(env, policy, runtime),
+    // The scoped policy (approvers, limits, automatic rules of this cluster) reaches the deps too.
+    deps: (runtime) => defaultPipelineDeps(env, policyForCluster(policy, cluster), runtime),
     concurrency,
     modelCallsPerMinute: env.MODEL_CALLS_PER_MINUTE,
     retentionHours: env.INVESTIGATION_RETENTION_HOURS,
     ...(queues ? { queues } : {}),
+    heartbeat: {
+      intervalMs: env.AGENT_HEARTBEAT_SECONDS * 1000,
+      namespaces: readerNamespaces(namespaceReader),
+    },
   });
+  workers = agent.workers;
   // Probes and Prometheus scrape this port (the Helm chart's liveness/readiness and /metrics).
   const pipeline = workers;
   scraped = [QUEUE_NAMES.investigations, QUEUE_NAMES.remediations].map(
-    (name) => new Queue(name, { connection: pipeline.redis, prefix: env.QUEUE_PREFIX }),
+    (name) => new Queue(name, { connection: pipeline.redis, prefix }),
   );
-  logger.info("workers started", { healthPort: health.port, queues: queues ?? "all" });
+  logger.info("workers started", { cluster, prefix, healthPort: health.port, queues: queues ?? "all" });
   const signal = await stopped;
   log.info("stopping workers", { signal });
   armExitDeadline(env.WORKER_SHUTDOWN_GRACE_SECONDS + CLOSE_MARGIN_SECONDS, log);
   await health.close();
   await Promise.all(scraped.map((queue) => queue.close()));
-  await workers.close(env.WORKER_SHUTDOWN_GRACE_SECONDS * 1000);
+  await agent.close(env.WORKER_SHUTDOWN_GRACE_SECONDS * 1000);
+  namespaceReader.close();
   probe.disconnect();
   await redis.stop();
   // Everything is closed; should a library still hold a handle, do not hang the pod's shutdown.

@@ -52,6 +52,14 @@ export const envSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,62}$/, "1-63 letters, digits, '_', '.', ':', '-'")
     .default("default"),
+  /** Clusters the central serve knows before their agents register (comma-separated names). */
+  CLUSTERS: optionalString,
+  /** An agent whose heartbeat is older than this is offline: nothing is enqueued for its cluster. */
+  AGENT_OFFLINE_SECONDS: z.coerce.number().int().positive().default(60),
+  /** How often an agent writes its heartbeat. */
+  AGENT_HEARTBEAT_SECONDS: z.coerce.number().positive().default(15),
+  /** The Alertmanager label that names an alert's cluster. */
+  ALERTMANAGER_CLUSTER_LABEL: z.string().min(1).default("cluster"),
 });
 
 /** The process environment, parsed once. */

@@ -24,6 +24,16 @@ export interface AlertGroupDeps {
   prefix?: string;
   poster: AlertPoster;
   submit: SubmitTrigger;
+  /**
+   * Many clusters: the group's cluster (its label, else by namespace) and the policy as that
+   * cluster sees it, or why it cannot be investigated (unknown cluster, agent offline). Absent:
+   * one cluster, `policy` as is.
+   */
+  resolveCluster?(
+    group: AlertGroup,
+  ): Promise<{ ok: true; cluster: string; policy: Policy } | { ok: false; problem: string }>;
+  /** Replies in the alert's thread (why it was not investigated). */
+  reply?(channel: string, threadTs: string, text: string): Promise<void>;
 }
 
 /** What the webhook itself needs: it only validates and queues. */
@@ -36,6 +46,8 @@ export interface AlertmanagerDeps {
   now?: () => Date;
   /** Largest accepted body (default {@link MAX_BODY_BYTES}). */
   maxBodyBytes?: number;
+  /** The label naming an alert's cluster (ALERTMANAGER_CLUSTER_LABEL, default `cluster`). */
+  clusterLabel?: string;
 }
 
 export interface WebhookResult {
@@ -84,13 +96,15 @@ export async function handleAlertGroup(
     await deps.poster.update(existing.channel, existing.ts, message);
     return { key: group.key, outcome: "message updated: resolved" };
   }
-  if (!anyGlob(deps.policy.namespaces, group.namespace)) {
+  const resolved = deps.resolveCluster ? await deps.resolveCluster(group) : undefined;
+  const policy = resolved?.ok ? resolved.policy : deps.policy;
+  if (!anyGlob(policy.namespaces, group.namespace)) {
     return {
       key: group.key,
       outcome: `namespace ${group.namespace} is outside the policy's namespaces: skipped`,
     };
   }
-  const channel = routeFor(deps.policy, group.namespace)?.channel ?? deps.policy.incidentChannels[0];
+  const channel = routeFor(policy, group.namespace)?.channel ?? policy.incidentChannels[0];
   if (!channel)
     return { key: group.key, outcome: `no route or incident channel for ${group.namespace}: skipped` };
 
@@ -117,11 +131,17 @@ export async function handleAlertGroup(
       throw error;
     }
   }
+  if (resolved && !resolved.ok) {
+    // The alert is shown, and why nothing investigates it: never enqueued where no agent looks.
+    if (!existing) await deps.reply?.(thread.channel, thread.ts, resolved.problem);
+    return { key: group.key, outcome: `not investigated: ${resolved.problem}` };
+  }
   const firstStart = group.alerts.map((alert) => alert.startsAt).sort()[0] ?? at.toISOString();
   const firing = group.alerts.find((alert) => alert.status === "firing");
   const { investigation, joined } = await deps.submit({
     source: "alertmanager",
     namespace: group.namespace,
+    ...(resolved?.ok ? { cluster: resolved.cluster } : group.cluster ? { cluster: group.cluster } : {}),
     ...(group.workload ? { target: group.workload } : {}),
     text: `${group.alertnames.join(", ")}: ${group.summary}`.trim(),
     slack: { channel: thread.channel, threadTs: thread.ts },
@@ -167,7 +187,10 @@ export async function handleAlertmanagerWebhook(
     );
     return { status: 400, body: { error: "not an Alertmanager v4 webhook payload", problems } };
   }
-  const { groups, skipped } = groupAlerts(parsed.data);
+  const { groups, skipped } = groupAlerts(
+    parsed.data,
+    deps.clusterLabel ? { clusterLabel: deps.clusterLabel } : {},
+  );
   const at = deps.now?.() ?? new Date();
   const jobIds = groups.length > 0 ? await deps.queue.record(groups, at) : [];
   deps.log.info("alertmanager webhook queued", {
@@ -182,6 +205,7 @@ export async function handleAlertmanagerWebhook(
       groups: groups.map((group, index) => ({
         key: group.key,
         namespace: group.namespace,
+        ...(group.cluster ? { cluster: group.cluster } : {}),
         ...(group.workload ? { workload: group.workload } : {}),
         status: group.status,
         alerts: group.alerts.length,

@@ -37,6 +37,8 @@ export interface AlertGroup {
   /** Stable across notifications of the same group: used to find the Slack message to update. */
   key: string;
   namespace: string;
+  /** The cluster the alerts name (their cluster label, see {@link GroupOptions}), when they do. */
+  cluster?: string;
   workload?: ResourceRef;
   status: "firing" | "resolved";
   alertnames: string[];
@@ -76,13 +78,26 @@ function namespaceOf(alert: Alert, payload: AlertmanagerPayload): string | undef
   return alert.labels.namespace ?? alert.labels.exported_namespace ?? payload.commonLabels.namespace;
 }
 
+/** The label that names an alert's cluster by default (ALERTMANAGER_CLUSTER_LABEL). */
+export const DEFAULT_CLUSTER_LABEL = "cluster";
+
+/** How alerts are grouped. */
+export interface GroupOptions {
+  /** The label naming the alert's cluster (default {@link DEFAULT_CLUSTER_LABEL}). */
+  clusterLabel?: string;
+}
+
 /**
  * Splits a payload into groups per namespace/workload; alerts without a namespace cannot be
  * triaged and are returned as skipped with the reason.
  */
-export function groupAlerts(payload: AlertmanagerPayload): { groups: AlertGroup[]; skipped: string[] } {
+export function groupAlerts(
+  payload: AlertmanagerPayload,
+  options: GroupOptions = {},
+): { groups: AlertGroup[]; skipped: string[] } {
   const groups = new Map<string, AlertGroup>();
   const skipped: string[] = [];
+  const clusterLabel = options.clusterLabel ?? DEFAULT_CLUSTER_LABEL;
   for (const alert of payload.alerts) {
     const namespace = namespaceOf(alert, payload);
     const name = alert.labels.alertname ?? "unnamed alert";
@@ -90,12 +105,16 @@ export function groupAlerts(payload: AlertmanagerPayload): { groups: AlertGroup[
       skipped.push(`${name}: no namespace label, cannot pick what to triage`);
       continue;
     }
+    const cluster = alert.labels[clusterLabel] ?? payload.commonLabels[clusterLabel];
     const workload = workloadOf(alert, namespace);
-    const scope = workload ? `${namespace}/${workload.kind}/${workload.name}` : namespace;
+    const local = workload ? `${namespace}/${workload.kind}/${workload.name}` : namespace;
+    // The same namespace in two clusters is two incidents (keys without a cluster are unchanged).
+    const scope = cluster ? `${cluster}\u0000${local}` : local;
     const key = createHash("sha256").update(`${payload.groupKey}\u0000${scope}`).digest("hex").slice(0, 32);
     const group = groups.get(key) ?? {
       key,
       namespace,
+      ...(cluster ? { cluster } : {}),
       ...(workload ? { workload } : {}),
       status: "resolved" as const,
       alertnames: [],

@@ -12,6 +12,12 @@ export interface MetricsRecorder {
   flush(): Promise<void>;
 }
 
+/** One cluster's metrics hash (its scope prefix) and the `cluster` label its series get. */
+export interface MetricsScope {
+  prefix: string;
+  cluster?: string;
+}
+
 /** A gauge sample computed at scrape time (queue depth). */
 export interface Sample {
   metric: MetricKey;
@@ -38,8 +44,14 @@ function checkLabels(definition: MetricDefinition, labels: Labels): Labels {
 }
 
 /** Records metrics into Redis with HINCRBYFLOAT, fire-and-forget, failures logged once per burst. */
-export function createRedisMetrics(redis: Redis, prefix = "k8s-triage"): MetricsRecorder {
+export function createRedisMetrics(
+  redis: Redis,
+  prefix = "k8s-triage",
+  options: { cluster?: string } = {},
+): MetricsRecorder {
   const key = metricsKey(prefix);
+  // A cluster agent's series carry its cluster (central renders every cluster's hash).
+  const constant: Labels = options.cluster ? { cluster: options.cluster } : {};
   const pending = new Set<Promise<unknown>>();
   let lastWarning = 0;
   const write = (field: string, by: number) => {
@@ -57,11 +69,11 @@ export function createRedisMetrics(redis: Redis, prefix = "k8s-triage"): Metrics
   return {
     inc(metric, labels = {}, by = 1) {
       const definition: MetricDefinition = METRICS[metric];
-      write(seriesField(definition.name, checkLabels(definition, labels)), by);
+      write(seriesField(definition.name, { ...checkLabels(definition, labels), ...constant }), by);
     },
     observe(metric, labels, seconds) {
       const definition: MetricDefinition = METRICS[metric];
-      const clean = checkLabels(definition, labels);
+      const clean = { ...checkLabels(definition, labels), ...constant };
       for (const bound of definition.buckets ?? []) {
         if (seconds <= bound)
           write(seriesField(`${definition.name}_bucket`, { ...clean, le: String(bound) }), 1);
@@ -131,13 +143,22 @@ export async function renderMetrics(
   redis: Redis,
   prefix = "k8s-triage",
   gauges: Sample[] = [],
+  clusters: readonly MetricsScope[] = [],
 ): Promise<string> {
-  const fields = await redis.hgetall(metricsKey(prefix));
   const byBase = new Map<string, Series[]>();
   const add = (base: string, series: Series) => byBase.set(base, [...(byBase.get(base) ?? []), series]);
-  for (const [field, raw] of Object.entries(fields)) {
-    const series = parseField(field, raw);
-    add(series.name.replace(/_(bucket|sum|count)$/, ""), series);
+  // Many clusters: every cluster's hash, each series labelled with its cluster.
+  const scopes = clusters.length > 0 ? clusters : [{ prefix }];
+  for (const scope of scopes) {
+    const fields = await redis.hgetall(metricsKey(scope.prefix));
+    for (const [field, raw] of Object.entries(fields)) {
+      const series = parseField(field, raw);
+      if (scope.cluster && !series.labels.some(([key]) => key === "cluster")) {
+        const labelled: [string, string][] = [...series.labels, ["cluster", scope.cluster]];
+        series.labels = labelled.sort((a, b) => a[0].localeCompare(b[0]));
+      }
+      add(series.name.replace(/_(bucket|sum|count)$/, ""), series);
+    }
   }
   for (const sample of gauges) {
     const definition: MetricDefinition = METRICS[sample.metric];

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 import { METRICS, type MetricDefinition } from "./definitions.js";
-import { renderMetrics, type Sample } from "./registry.js";
+import { type MetricsScope, renderMetrics, type Sample } from "./registry.js";
 
 /**
  * Counters and histograms live in one Redis hash shared by every replica, and queue depth is the
@@ -57,9 +57,10 @@ export async function renderSharedMetrics(
   redis: Redis,
   prefix: string,
   gauges: () => Promise<Sample[]> = async () => [],
+  clusters: () => Promise<readonly MetricsScope[]> = async () => [],
 ): Promise<string> {
   if (await holdsExporterLease(redis, prefix)) {
-    return `${await renderMetrics(redis, prefix, await gauges())}${exporterLine(1)}\n`;
+    return `${await renderMetrics(redis, prefix, await gauges(), await clusters())}${exporterLine(1)}\n`;
   }
   const headers = (Object.values(METRICS) as MetricDefinition[]).flatMap((definition) => [
     `# HELP ${definition.name} ${definition.help}`,

@@ -2,6 +2,7 @@ import { type Job, type Queue, UnrecoverableError } from "bullmq";
 import type { InvestigationNotifier } from "../domain/investigation.js";
 import type { PipelineContext } from "./context.js";
 import { type FollowUpJob, followUpJobSchema, JOB_NAMES, type NotifyJob, notifyJobSchema } from "./jobs.js";
+import type { InvestigationStore } from "./store.js";
 
 /**
  * Two small jobs that keep each identity where it belongs: @mention follow-ups are answered by a
@@ -32,13 +33,25 @@ export async function processFollowUp(ctx: PipelineContext, job: Job): Promise<v
 
 /** Tells Slack about an update the executor recorded, with the record as it is now. */
 export async function processNotification(ctx: PipelineContext, job: Job): Promise<void> {
-  const parsed = notifyJobSchema.safeParse(job.data);
+  await deliverNotification(ctx.store, ctx.deps.notifier, job.data);
+}
+
+/**
+ * One notify job's work, for any consumer of a notifications queue (a worker with a Slack token,
+ * or the central serve consuming every cluster agent's queue): the store is the queue's scope's.
+ */
+export async function deliverNotification(
+  store: Pick<InvestigationStore, "get">,
+  notifier: InvestigationNotifier,
+  data: unknown,
+): Promise<void> {
+  const parsed = notifyJobSchema.safeParse(data);
   if (!parsed.success)
     throw new UnrecoverableError(`invalid notify job: ${parsed.error.issues[0]?.message ?? "bad payload"}`);
-  const investigation = await ctx.store.get(parsed.data.investigationId);
+  const investigation = await store.get(parsed.data.investigationId);
   if (!investigation)
     throw new UnrecoverableError(`investigation ${parsed.data.investigationId} is unknown or expired`);
-  await ctx.deps.notifier.notify(investigation, parsed.data.update);
+  await notifier.notify(investigation, parsed.data.update);
 }
 
 /** Enqueues a follow-up question (serve's @mention listener). */

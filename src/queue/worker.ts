@@ -86,7 +86,13 @@ export async function startPipelineWorkers(options: PipelineWorkerOptions): Prom
   const remediationQueue = new Queue(QUEUE_NAMES.remediations, { connection: bullConnection, prefix });
   const investigationQueue = new Queue(QUEUE_NAMES.investigations, { connection: bullConnection, prefix });
 
-  const metrics = options.metrics ?? createRedisMetrics(redis, prefix);
+  const metrics =
+    options.metrics ??
+    createRedisMetrics(
+      redis,
+      prefix,
+      options.cluster && options.cluster !== "default" ? { cluster: options.cluster } : {},
+    );
   const deps =
     typeof options.deps === "function"
       ? options.deps({ store, audit, redis, logger, metrics })

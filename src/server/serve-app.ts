@@ -1,9 +1,11 @@
 import type { CustomRoute } from "@slack/bolt";
-import { Queue, type Worker } from "bullmq";
+import type { Worker } from "bullmq";
 import type { Redis } from "ioredis";
+import type { ClusterScope } from "../cluster/index.js";
 import type { Env } from "../config/env.js";
 import type { Policy } from "../config/policy.js";
 import { AlertQueue, startAlertWorker } from "../detect/alert-queue.js";
+import type { AlertGroup } from "../detect/alertmanager.js";
 import { alertmanagerRoute, handleAlertGroup } from "../detect/alertmanager-route.js";
 import { ConfigError, errorMessage } from "../errors.js";
 import type { Logger } from "../log.js";
@@ -11,15 +13,16 @@ import { queueDepthSamples } from "../metrics/queue-depth.js";
 import { createRedisMetrics } from "../metrics/registry.js";
 import { renderSharedMetrics } from "../metrics/shared.js";
 import { createProducerConnection, createWorkerConnection, waitReady } from "../queue/connection.js";
-import { enqueueFollowUp } from "../queue/follow-ups.js";
-import { QUEUE_NAMES } from "../queue/keys.js";
-import { Producer } from "../queue/producer.js";
+import type { Producer } from "../queue/producer.js";
 import { authorizeApprover } from "../remediation/gate.js";
 import { createSlackApp, type SlackApp, type SlackAppOptions } from "../slack/app.js";
-import type { Block } from "../slack/blocks/kit.js";
-import type { FollowUpHandler, SlackDeps } from "../slack/deps.js";
+import { type Block, sections } from "../slack/blocks/kit.js";
+import type { SlackDeps } from "../slack/deps.js";
+import { escapeMrkdwn } from "../slack/mrkdwn.js";
+import { SlackNotifier } from "../slack/notifier.js";
 import { redisOnceGuard } from "../slack/once.js";
 import type { SlackPoster } from "../slack/poster.js";
+import { type CentralClusters, createCentralClusters } from "./central.js";
 import { startHealthServer } from "./health.js";
 import { quietRedisErrors, redisDisplay, redisReadiness, waitFor } from "./startup.js";
 
@@ -52,7 +55,10 @@ export interface ServeAppOptions {
  */
 export interface ServeApp {
   slack: SlackApp;
+  /** The own cluster's producer (an all-in-one install's only one). */
   producer: Producer;
+  /** Every cluster's scope, routing, and the agents' notifications consumers. */
+  clusters: CentralClusters;
   redis: Redis;
   /** The bound HTTP port (the health port in Socket Mode). */
   port: number;
@@ -62,15 +68,47 @@ export interface ServeApp {
   stop(): Promise<void>;
 }
 
-/** The Prometheus handler: Redis-kept counters plus queue depth read at scrape time. */
-function metricsRoute(redis: Redis, prefix: string, producer: Producer): CustomRoute {
+/**
+ * The /metrics body: Redis-kept counters plus queue depth read at scrape time. With many clusters
+ * every cluster's series and queues, each labelled with its `cluster`.
+ */
+function renderServeMetrics(redis: Redis, prefix: string, central: CentralClusters): Promise<string> {
+  let scopes: ClusterScope[] | undefined;
+  const resolveScopes = async () => {
+    if (scopes) return scopes;
+    const single = await central.router.single();
+    const clusters = await central.directory.known();
+    scopes = clusters.map((cluster) => central.directory.scope(cluster));
+    return single ? undefined : scopes;
+  };
+  return renderSharedMetrics(
+    redis,
+    prefix,
+    async () => {
+      const many = await resolveScopes();
+      if (!many) {
+        const own = central.directory.scope(central.directory.ownCluster).producer;
+        return queueDepthSamples([own.investigations, own.remediations]);
+      }
+      const samples = await Promise.all(
+        many.map((scope) =>
+          queueDepthSamples([scope.producer.investigations, scope.producer.remediations], scope.cluster),
+        ),
+      );
+      return samples.flat();
+    },
+    async () =>
+      ((await resolveScopes()) ?? []).map((scope) => ({ prefix: scope.prefix, cluster: scope.cluster })),
+  );
+}
+
+/** The Prometheus handler. */
+function metricsRoute(redis: Redis, prefix: string, central: CentralClusters): CustomRoute {
   return {
     path: "/metrics",
     method: ["GET"],
     handler: (_req, res) => {
-      renderSharedMetrics(redis, prefix, () =>
-        queueDepthSamples([producer.investigations, producer.remediations]),
-      ).then(
+      renderServeMetrics(redis, prefix, central).then(
         (text) =>
           res.writeHead(200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" }).end(text),
         (error: unknown) =>
@@ -80,6 +118,25 @@ function metricsRoute(redis: Redis, prefix: string, producer: Producer): CustomR
       );
     },
   };
+}
+
+/**
+ * The cluster of an Alertmanager group: its cluster label, else routing by namespace. While the
+ * install is one cluster, labels are ignored as they always were (kube-prometheus setups often
+ * carry a `cluster` external label).
+ */
+async function resolveAlertCluster(
+  central: CentralClusters,
+  group: AlertGroup,
+): Promise<{ ok: true; cluster: string; policy: Policy } | { ok: false; problem: string }> {
+  const own = central.directory.ownCluster;
+  if (await central.router.single()) return { ok: true, cluster: own, policy: central.router.policyFor(own) };
+  const routed = await central.router.route({
+    namespace: group.namespace,
+    ...(group.cluster ? { cluster: group.cluster } : {}),
+  });
+  if (!routed.ok) return routed;
+  return { ok: true, cluster: routed.cluster, policy: central.router.policyFor(routed.cluster) };
 }
 
 /**
@@ -93,7 +150,7 @@ export async function startServeApp(options: ServeAppOptions): Promise<ServeApp>
   const redis = createProducerConnection(redisUrl, "serve");
   quietRedisErrors(redis, logger, "serve");
   let slackReady = false;
-  let producerRef: Producer | undefined;
+  let centralRef: CentralClusters | undefined;
   const readiness = {
     redis: redisReadiness(redis, redisUrl),
     slack: async () => {
@@ -108,11 +165,8 @@ export async function startServeApp(options: ServeAppOptions): Promise<ServeApp>
           ...(options.host ? { host: options.host } : {}),
           readiness,
           metrics: async () => {
-            if (!producerRef) throw new Error("not started yet (waiting for Redis)");
-            const started = producerRef;
-            return renderSharedMetrics(redis, prefix, () =>
-              queueDepthSamples([started.investigations, started.remediations]),
-            );
+            if (!centralRef) throw new Error("not started yet (waiting for Redis)");
+            return renderServeMetrics(redis, prefix, centralRef);
           },
         });
   if (options.waitSignal) {
@@ -132,37 +186,24 @@ export async function startServeApp(options: ServeAppOptions): Promise<ServeApp>
     await waitReady(redis, 10_000);
   }
   const metrics = createRedisMetrics(redis, prefix);
-  const producer = new Producer({
-    redis,
-    prefix,
-    retentionHours: env.INVESTIGATION_RETENTION_HOURS,
-    logger,
-    metrics,
-  });
-  producerRef = producer;
-  // Follow-up questions need the cluster (reader identity) and the model: a worker answers them.
-  const followUps = new Queue(QUEUE_NAMES.followUps, { connection: redis, prefix });
-  const followUp: FollowUpHandler = async ({ investigation, question, userId, channel, threadTs }) => {
-    await enqueueFollowUp(followUps, {
-      investigationId: investigation.id,
-      question,
-      userId,
-      channel,
-      threadTs,
-    });
-    return undefined;
-  };
+  // Every cluster's scope (the own cluster's is the unscoped layout for `default`); the Slack app
+  // works on one store and one producer over all of them, so ids, tokens and follow-ups always go
+  // to the cluster they belong to. Follow-ups are a job for that cluster's agent (serve reads no cluster).
+  const central = createCentralClusters({ env, policy, redis, redisUrl, logger });
+  centralRef = central;
+  const producer = central.directory.scope(central.directory.ownCluster).producer;
   const deps: SlackDeps = {
-    store: producer.store,
-    producer,
+    store: central.store,
+    producer: central.producer,
     policy,
     authorize: authorizeApprover,
     once: redisOnceGuard(redis, prefix),
     clock: () => new Date(),
     logger,
     readiness,
-    followUp,
+    followUp: central.followUp,
     clusterName: env.CLUSTER_NAME,
+    clusters: central.router,
   };
   const alertLog = logger.child({ component: "alertmanager" });
   const alertQueue = new AlertQueue(redis, prefix);
@@ -180,6 +221,10 @@ export async function startServeApp(options: ServeAppOptions): Promise<ServeApp>
             policy,
             redis,
             prefix,
+            resolveCluster: (group) => resolveAlertCluster(central, group),
+            reply: async (channel, threadTs, text) => {
+              await poster.post(channel, { text, blocks: sections(escapeMrkdwn(text)) }, threadTs);
+            },
             poster: {
               post: (channel, message) =>
                 poster.post(channel, { text: message.text, blocks: message.blocks as unknown as Block[] }),
@@ -189,7 +234,7 @@ export async function startServeApp(options: ServeAppOptions): Promise<ServeApp>
                   blocks: message.blocks as unknown as Block[],
                 }),
             },
-            submit: (trigger) => producer.submitTrigger(trigger),
+            submit: (trigger) => central.producer.submitTrigger(trigger),
           },
           group,
           receivedAt,
@@ -203,9 +248,10 @@ export async function startServeApp(options: ServeAppOptions): Promise<ServeApp>
           token: env.ALERTMANAGER_WEBHOOK_TOKEN,
           queue: alertQueue,
           log: alertLog,
+          clusterLabel: env.ALERTMANAGER_CLUSTER_LABEL,
         }),
       },
-      metricsRoute(redis, prefix, producer),
+      metricsRoute(redis, prefix, central),
     ];
   };
   const closeAlerts = async () => {
@@ -242,8 +288,7 @@ export async function startServeApp(options: ServeAppOptions): Promise<ServeApp>
     if (!slack) throw new ConfigError("SLACK_UNREACHABLE", "stopped while waiting for Slack");
   } catch (error) {
     await closeAlerts();
-    await producer.close();
-    await followUps.close();
+    await central.close();
     await health?.close();
     redis.disconnect();
     throw error;
@@ -251,9 +296,21 @@ export async function startServeApp(options: ServeAppOptions): Promise<ServeApp>
   slackReady = true;
   const started: SlackApp = slack;
   const { port } = await started.start();
+  // The agents' Slack updates (they hold no Slack token), posted with their cluster's policy.
+  await central.startNotifications(
+    (cluster) =>
+      new SlackNotifier({
+        poster: started.poster,
+        store: central.directory.scope(cluster).store,
+        policy: central.router.policyFor(cluster),
+        logger: logger.child({ component: "slack-notifier", cluster }),
+        clusterName: cluster,
+      }),
+  );
   return {
     slack: started,
     producer,
+    clusters: central,
     redis,
     port,
     ...(health ? { healthPort: health.port } : {}),
@@ -263,8 +320,7 @@ export async function startServeApp(options: ServeAppOptions): Promise<ServeApp>
         .stop()
         .catch((error: unknown) => logger.warn("stopping the Slack app", { error: errorMessage(error) }));
       await closeAlerts();
-      await producer.close();
-      await followUps.close();
+      await central.close();
       await metrics.flush();
       await redis.quit().catch(() => undefined);
     },

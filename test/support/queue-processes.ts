@@ -13,9 +13,12 @@ export interface ChildWorker {
   kill(signal: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Starts `queue-worker-child.ts` under tsx and resolves once its workers are running. */
-export async function startChildWorker(env: Record<string, string>): Promise<ChildWorker> {
-  const child = spawn(process.execPath, ["--import", "tsx", CHILD], {
+/**
+ * Starts `queue-worker-child.ts` (or another child script that prints "ready") under tsx and
+ * resolves once its workers are running.
+ */
+export async function startChildWorker(env: Record<string, string>, script = CHILD): Promise<ChildWorker> {
+  const child = spawn(process.execPath, ["--import", "tsx", script], {
     env: { ...process.env, LOG_LEVEL: "warn", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -1,4 +1,5 @@
 import type { Investigation } from "../../domain/investigation.js";
+import type { AgentStatus } from "../deps.js";
 import { code, escapeMrkdwn, link, mentionUser, slackDate } from "../mrkdwn.js";
 import { phaseText, severityLight } from "./format.js";
 import { type Block, contexts, header, type SlackMessage, sections } from "./kit.js";
@@ -53,8 +54,10 @@ export function joinedMessage(investigation: Investigation, permalink: string | 
 export function investigationLine(investigation: Investigation, permalink: string | undefined): string {
   const severity = investigation.rca?.severity ?? investigation.triage?.severity;
   const light = investigation.status === "failed" ? "❌" : severityLight(severity);
-  const ns = escapeMrkdwn(investigation.trigger.namespace);
-  const name = permalink ? link(permalink, investigation.trigger.namespace) : `*${ns}*`;
+  const shown = investigation.trigger.cluster
+    ? `${investigation.trigger.cluster}/${investigation.trigger.namespace}`
+    : investigation.trigger.namespace;
+  const name = permalink ? link(permalink, shown) : `*${escapeMrkdwn(shown)}*`;
   const headline = investigation.triage?.headline ? ` — ${escapeMrkdwn(investigation.triage.headline)}` : "";
   const by = investigation.trigger.requestedBy ? ` · ${mentionUser(investigation.trigger.requestedBy)}` : "";
   return `${light} ${name} · _${phaseText(investigation.status)}_${headline}\n      ${slackDate(investigation.createdAt)}${by}`;
@@ -67,6 +70,7 @@ export function investigationLine(investigation: Investigation, permalink: strin
 export function statusListMessage(
   investigations: Investigation[],
   permalinks: ReadonlyMap<string, string>,
+  agents?: readonly AgentStatus[],
 ): SlackMessage {
   const running = investigations.filter((item) =>
     ["queued", "collecting", "analyzing", "approved", "executing", "validating"].includes(item.status),
@@ -77,5 +81,21 @@ export function statusListMessage(
     items.map((item) => investigationLine(item, permalinks.get(item.id))).join("\n");
   blocks.push(...sections(`*Running (${running.length})*\n${running.length ? render(running) : "_none_"}`));
   blocks.push(...sections(`*Recent (${recent.length})*\n${recent.length ? render(recent) : "_none_"}`));
-  return { text: `${running.length} running, ${recent.length} recent investigations`, blocks };
+  if (agents) blocks.push(...sections(agentLines(agents)));
+  const agentText = agents
+    ? `; agents: ${agents.map((agent) => `${agent.cluster} ${agent.health}`).join(", ") || "none registered"}`
+    : "";
+  return { text: `${running.length} running, ${recent.length} recent investigations${agentText}`, blocks };
+}
+
+const HEALTH_MARK: Record<AgentStatus["health"], string> = { online: "🟢", late: "🔴", stopped: "⚪" };
+
+/** The agents section of `/triage status`: per cluster, each agent's health, roles, last beat. */
+export function agentLines(agents: readonly AgentStatus[]): string {
+  if (agents.length === 0) return "*Cluster agents*\n_none registered_";
+  const lines = agents.map(
+    (agent) =>
+      `${HEALTH_MARK[agent.health]} *${escapeMrkdwn(agent.cluster)}* · ${agent.health} · ${escapeMrkdwn(agent.host)} · ${escapeMrkdwn(agent.roles.join(", "))} · v${escapeMrkdwn(agent.version)}${agent.namespaces === undefined ? "" : ` · ${agent.namespaces} namespaces`} · last seen ${slackDate(agent.lastSeen)}`,
+  );
+  return `*Cluster agents (${agents.length})*\n${lines.join("\n")}`;
 }

@@ -29,7 +29,10 @@ type Respond = (message: RespondArguments) => Promise<unknown>;
 export function register(app: App, deps: ListenerDeps): void {
   app.command(deps.commandName, async ({ command, ack, respond }) => {
     // With many clusters the namespace is checked against the chosen cluster's policy below.
-    const parsed = parseTriageCommand(command.text, deps.clusters ? { namespaces: ["*"] } : deps.policy);
+    const parsed = parseTriageCommand(
+      command.text,
+      deps.clusters && deps.policy.clusterPolicies.length > 0 ? { namespaces: ["*"] } : deps.policy,
+    );
     switch (parsed.kind) {
       case "help":
         await ack({ response_type: "ephemeral", ...helpMessage(deps.commandName) });
@@ -98,7 +101,7 @@ async function routeCommand(
       await respond({
         response_type: "ephemeral",
         ...usageError(
-          `Triage is not allowed in namespace ${parsed.namespace} of cluster ${routed.cluster} by policy (allowed: ${allowed.join(", ")}).`,
+          `Triage is not allowed in namespace ${parsed.namespace}${routed.cluster === DEFAULT_CLUSTER ? "" : ` of cluster ${routed.cluster}`} by policy (allowed: ${allowed.join(", ")}).`,
           deps.commandName,
         ),
       });
@@ -123,7 +126,8 @@ async function replyStatus(deps: ListenerDeps, respond: Respond): Promise<void> 
       const url = archivesLink(item.thread);
       if (url) links.set(item.id, url);
     }
-    await respond({ response_type: "ephemeral", ...statusListMessage(investigations, links) });
+    const agents = deps.clusters ? await deps.clusters.agents() : undefined;
+    await respond({ response_type: "ephemeral", ...statusListMessage(investigations, links, agents) });
   } catch (error) {
     deps.logger.error("triage status failed", { error: errorMessage(error) });
     await respond({

@@ -4,7 +4,7 @@ import { errorMessage } from "../../../errors.js";
 import { type AlertMessageInput, parseAlertMessage } from "../../alerts.js";
 import { sections } from "../../blocks/kit.js";
 import { archivesLink } from "../../links.js";
-import { link } from "../../mrkdwn.js";
+import { escapeMrkdwn, link } from "../../mrkdwn.js";
 import { REACTIONS } from "../../notifier.js";
 import type { ListenerDeps } from "../context.js";
 
@@ -47,7 +47,25 @@ export function register(app: App, deps: ListenerDeps): void {
       return;
     }
     const namespace = alert.namespace as string;
-    if (!anyGlob(deps.policy.namespaces, namespace)) {
+    let cluster: string | undefined;
+    if (deps.clusters) {
+      // The channel's default cluster, else the one cluster whose agents see the namespace.
+      const routed = await deps.clusters.route({ namespace, channel: event.channel });
+      if (!routed.ok) {
+        deps.logger.info("alert not routed to a cluster", { namespace, reason: routed.reason });
+        await deps.poster
+          .post(
+            event.channel,
+            { text: routed.problem, blocks: sections(escapeMrkdwn(routed.problem)) },
+            event.ts,
+          )
+          .catch(() => undefined);
+        return;
+      }
+      cluster = routed.cluster;
+    }
+    const policy = deps.clusters && cluster ? deps.clusters.policyFor(cluster) : deps.policy;
+    if (!anyGlob(policy.namespaces, namespace)) {
       deps.logger.info("alert names a namespace the policy excludes", { namespace });
       return;
     }
@@ -55,6 +73,7 @@ export function register(app: App, deps: ListenerDeps): void {
       const { investigation, joined, duplicate } = await deps.producer.submitTrigger({
         source: "alert-message",
         namespace,
+        ...(cluster ? { cluster } : {}),
         ...(alert.target ? { target: alert.target } : {}),
         text: alert.summary,
         slack: { channel: event.channel, threadTs: event.ts },

@@ -1,6 +1,8 @@
 import type { App } from "@slack/bolt";
+import { anyGlob } from "../../../config/glob.js";
 import type { Investigation, Trigger } from "../../../domain/investigation.js";
 import { errorMessage } from "../../../errors.js";
+import { DEFAULT_CLUSTER } from "../../../queue/scope.js";
 import { usageError } from "../../blocks/command.js";
 import { type SlackMessage, sections } from "../../blocks/kit.js";
 import { parseTriageCommand } from "../../command-parse.js";
@@ -46,15 +48,36 @@ export function register(app: App, deps: ListenerDeps): void {
         : undefined;
       if (investigation) {
         if (REINVESTIGATE.test(text)) {
-          await submit(deps, mention, investigation.trigger.namespace, text, investigation.trigger.target);
+          // Same scope, same cluster: a re-investigation never moves to another cluster.
+          const cluster = investigation.trigger.cluster;
+          const routed = await routeMention(
+            deps,
+            mention,
+            investigation.trigger.namespace,
+            cluster ?? DEFAULT_CLUSTER,
+          );
+          if (routed === null) return;
+          await submit(
+            deps,
+            mention,
+            investigation.trigger.namespace,
+            text,
+            investigation.trigger.target,
+            cluster,
+          );
         } else {
           await answer(deps, mention, investigation, text);
         }
         return;
       }
-      const parsed = parseTriageCommand(text, deps.policy);
+      const parsed = parseTriageCommand(
+        text,
+        deps.clusters && deps.policy.clusterPolicies.length > 0 ? { namespaces: ["*"] } : deps.policy,
+      );
       if (parsed.kind === "investigate") {
-        await submit(deps, mention, parsed.namespace, parsed.text);
+        const cluster = await routeMention(deps, mention, parsed.namespace, parsed.cluster);
+        if (cluster === null) return;
+        await submit(deps, mention, parsed.namespace, parsed.text, undefined, cluster);
       } else {
         const problem =
           parsed.kind === "invalid" ? parsed.problem : "Tell me which namespace to investigate.";
@@ -78,16 +101,62 @@ async function findByThread(
   return recent.find((item) => item.thread?.channel === channel && item.thread.threadTs === threadTs);
 }
 
+/**
+ * The cluster of a mention's request (undefined: one cluster, as before), or null when it was
+ * refused with a reply in the thread (unknown cluster, ambiguous namespace, agent offline).
+ */
+async function routeMention(
+  deps: ListenerDeps,
+  mention: MentionEvent,
+  namespace: string,
+  cluster: string | undefined,
+): Promise<string | undefined | null> {
+  const threadTs = mention.thread_ts ?? mention.ts;
+  if (!deps.clusters) {
+    if (cluster === undefined || cluster === (deps.clusterName ?? DEFAULT_CLUSTER)) return undefined;
+    await deps.poster.post(
+      mention.channel,
+      reply(`Unknown cluster ${cluster}. Nothing was started.`),
+      threadTs,
+    );
+    return null;
+  }
+  const routed = await deps.clusters.route({
+    namespace,
+    ...(cluster !== undefined ? { cluster } : {}),
+    channel: mention.channel,
+    commandName: "@mention",
+  });
+  if (!routed.ok) {
+    await deps.poster.post(mention.channel, reply(routed.problem), threadTs);
+    return null;
+  }
+  const allowed = deps.clusters.policyFor(routed.cluster).namespaces;
+  if (!anyGlob(allowed, namespace)) {
+    await deps.poster.post(
+      mention.channel,
+      reply(
+        `Triage is not allowed in namespace ${namespace} of cluster ${routed.cluster} by policy (allowed: ${allowed.join(", ")}).`,
+      ),
+      threadTs,
+    );
+    return null;
+  }
+  return routed.cluster;
+}
+
 async function submit(
   deps: ListenerDeps,
   mention: MentionEvent,
   namespace: string,
   text: string | undefined,
   target?: Investigation["trigger"]["target"],
+  cluster?: string,
 ): Promise<void> {
   const trigger: Trigger = {
     source: "mention",
     namespace,
+    ...(cluster ? { cluster } : {}),
     requestedBy: mention.user as string,
     slack: { channel: mention.channel, threadTs: mention.thread_ts ?? mention.ts },
     dedupKey: `slack-message:${mention.channel}:${mention.ts}`,

@@ -1,0 +1,150 @@
+import { type Job, Worker } from "bullmq";
+import type { Redis } from "ioredis";
+import {
+  ClusterDirectory,
+  ClusterRouter,
+  investigationCluster,
+  MultiClusterProducer,
+  MultiClusterStore,
+} from "../cluster/index.js";
+import type { Env } from "../config/env.js";
+import type { Policy } from "../config/policy.js";
+import type { InvestigationNotifier } from "../domain/investigation.js";
+import { errorMessage } from "../errors.js";
+import type { Logger } from "../log.js";
+import { createRedisMetrics } from "../metrics/registry.js";
+import { createWorkerConnection } from "../queue/connection.js";
+import { deliverNotification, enqueueFollowUp } from "../queue/follow-ups.js";
+import { QUEUE_NAMES } from "../queue/keys.js";
+import { DEFAULT_CLUSTER } from "../queue/scope.js";
+import type { FollowUpHandler } from "../slack/deps.js";
+
+/**
+ * The central role's side of many clusters: the directory of every cluster's scope, routing,
+ * the one-store/one-producer view the Slack app works on, follow-ups handed to the right
+ * cluster's agent, and a consumer of every cluster's notifications queue (agents hold no Slack
+ * token: they hand their Slack updates to this queue, and serve posts them).
+ */
+export interface CentralClusters {
+  directory: ClusterDirectory;
+  router: ClusterRouter;
+  store: MultiClusterStore;
+  producer: MultiClusterProducer;
+  /** @mention questions → a follow-up job on the investigation's own cluster. */
+  followUp: FollowUpHandler;
+  /**
+   * Starts consuming every known cluster's notifications queue (and, every `refreshMs`, those of
+   * clusters discovered later) with the notifier `notifierFor` builds for that cluster.
+   */
+  startNotifications(
+    notifierFor: (cluster: string) => InvestigationNotifier,
+    refreshMs?: number,
+  ): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The configured cluster list (`CLUSTERS`, comma-separated). */
+export function configuredClusters(env: Pick<Env, "CLUSTERS">): string[] {
+  return (env.CLUSTERS ?? "")
+    .split(",")
+    .map((name) => name.trim())
+    .filter((name) => name !== "");
+}
+
+/** Builds the central cluster map on serve's fail-fast connection. */
+export function createCentralClusters(options: {
+  env: Env;
+  policy: Policy;
+  redis: Redis;
+  /** For the notifications consumers' own (blocking) connection. */
+  redisUrl: string;
+  logger: Logger;
+  clock?: () => Date;
+}): CentralClusters {
+  const { env, redis, logger } = options;
+  const directory = new ClusterDirectory({
+    redis,
+    basePrefix: env.QUEUE_PREFIX,
+    retentionHours: env.INVESTIGATION_RETENTION_HOURS,
+    ownCluster: env.CLUSTER_NAME,
+    configured: configuredClusters(env),
+    logger,
+    ...(options.clock ? { clock: options.clock } : {}),
+    metricsFor: (cluster, prefix) =>
+      createRedisMetrics(redis, prefix, cluster === DEFAULT_CLUSTER ? {} : { cluster }),
+  });
+  const router = new ClusterRouter(directory, options.policy, {
+    offlineSeconds: env.AGENT_OFFLINE_SECONDS,
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
+  const store = new MultiClusterStore(directory);
+  const producer = new MultiClusterProducer(directory, store);
+  const consumers = new Map<string, Worker>();
+  let connection: Redis | undefined;
+  let timer: NodeJS.Timeout | undefined;
+
+  const followUp: FollowUpHandler = async ({ investigation, question, userId, channel, threadTs }) => {
+    const cluster = investigationCluster(investigation);
+    const routed = await router.route({
+      namespace: investigation.trigger.namespace,
+      cluster,
+      needs: "follow-ups",
+    });
+    if (!routed.ok) return routed.problem;
+    await enqueueFollowUp(directory.scope(cluster).followUps, {
+      investigationId: investigation.id,
+      question,
+      userId,
+      channel,
+      threadTs,
+    });
+    return undefined;
+  };
+
+  const consume = (cluster: string, notifier: InvestigationNotifier) => {
+    if (consumers.has(cluster) || !connection) return;
+    const scope = directory.scope(cluster);
+    const worker = new Worker(
+      QUEUE_NAMES.notifications,
+      async (job: Job) => deliverNotification(scope.store, notifier, job.data),
+      { connection, prefix: scope.prefix, concurrency: 4 },
+    );
+    worker.on("error", (error) =>
+      logger.warn("notifications consumer error", { cluster, error: errorMessage(error) }),
+    );
+    consumers.set(cluster, worker);
+    logger.info("consuming a cluster's notifications", { cluster, prefix: scope.prefix });
+  };
+
+  return {
+    directory,
+    router,
+    store,
+    producer,
+    followUp,
+    async startNotifications(notifierFor, refreshMs = 5000) {
+      connection ??= createWorkerConnection(options.redisUrl, "notifications");
+      const refresh = async () => {
+        directory.invalidate();
+        for (const cluster of await directory.known()) consume(cluster, notifierFor(cluster));
+      };
+      await refresh();
+      await Promise.all([...consumers.values()].map((worker) => worker.waitUntilReady()));
+      timer = setInterval(() => {
+        refresh().catch((error: unknown) =>
+          logger.warn("cluster discovery failed", { error: errorMessage(error) }),
+        );
+      }, refreshMs);
+      timer.unref();
+    },
+    async close() {
+      if (timer) clearInterval(timer);
+      await Promise.allSettled([...consumers.values()].map((worker) => worker.close()));
+      await directory.close();
+      if (connection) {
+        await connection.quit().catch(() => undefined);
+        connection.disconnect();
+      }
+    },
+  };
+}
