@@ -65,6 +65,29 @@ async function analyzed(stack: DemoStack, namespace: string, cluster: string): P
   });
 }
 
+/**
+ * Waits until the investigation's thread shows its RCA, every proposal's buttons and the parent's
+ * final summary: Slack posts are paced per channel, so they can land after the analysis is
+ * recorded as notified.
+ */
+async function threadPosted(stack: DemoStack, investigation: Investigation): Promise<void> {
+  const thread = investigation.thread ?? investigation.trigger.slack;
+  if (!thread?.threadTs) return;
+  await until(`the ${investigation.trigger.namespace} thread's posts`, async () => {
+    const replies = stack.fake.workspace.messages.filter(
+      (message) => message.channel === thread.channel && message.threadTs === thread.threadTs,
+    );
+    const rca = replies.some((message) => message.text.includes("Root cause ("));
+    const buttons = replies.filter((message) => buttonValue(message) !== undefined).length;
+    // The parent's final edit (the answer-first summary) is the thread's last update.
+    const parent = stack.fake.workspace.messages.find(
+      (message) => message.channel === thread.channel && message.ts === (thread.statusTs ?? thread.threadTs),
+    );
+    const summarized = parent !== undefined && !parent.text.includes("Investigating");
+    return rca && summarized && buttons >= investigation.proposals.length ? true : undefined;
+  });
+}
+
 /** The `n`-th top-level message the bot posted in a channel (a slash command's thread parent). */
 function parentMessage(stack: DemoStack, channel: string, n = 0): FakeMessage | undefined {
   return stack.fake.workspace.messages.filter((message) => message.channel === channel && !message.threadTs)[
@@ -140,12 +163,14 @@ async function slashCommand(
   );
   const visible = transcript.elapsedMs();
   const investigation = await analyzed(stack, "prod-api", routedTo);
+  const analyzedAt = transcript.elapsedMs();
+  await threadPosted(stack, investigation);
   return {
     namespace: "prod-api",
     cluster: routedTo,
     trigger: cluster ? `/triage --cluster ${cluster}` : "/triage slash command",
     investigation,
-    phases: { detect: [sent, visible], analyze: [visible, transcript.elapsedMs()] },
+    phases: { detect: [sent, visible], analyze: [visible, analyzedAt] },
   };
 }
 
@@ -175,12 +200,14 @@ async function alert(stack: DemoStack, transcript: Transcript): Promise<DemoRun[
   }
   const visible = transcript.elapsedMs();
   const investigation = await analyzed(stack, "a-team", HOME_CLUSTER);
+  const analyzedAt = transcript.elapsedMs();
+  await threadPosted(stack, investigation);
   return {
     namespace: "a-team",
     cluster: HOME_CLUSTER,
     trigger: "Alertmanager webhook",
     investigation,
-    phases: { detect: [sent, visible], analyze: [visible, transcript.elapsedMs()] },
+    phases: { detect: [sent, visible], analyze: [visible, analyzedAt] },
   };
 }
 
@@ -266,6 +293,23 @@ async function approve(
   incident.investigation = final;
   incident.phases.remediate = [clicked, applied];
   incident.phases.validate = [applied, transcript.elapsedMs()];
+  // The agent hands its updates to serve through the notifications queue: wait until the thread
+  // shows the verdict and the parent its final status, as a person in the channel would.
+  await until("the verdict in the a-team thread", async () => {
+    const verdict = stack.fake.workspace.messages.some(
+      (m) =>
+        m.channel === thread.channel &&
+        m.threadTs === thread.threadTs &&
+        / resolved|failed/.test(m.text) &&
+        m.text.includes("create-pvc") &&
+        buttonValue(m) === undefined &&
+        !m.text.includes("approve or deny"),
+    );
+    const parent = stack.fake.workspace.messages.find(
+      (m) => m.channel === thread.channel && m.ts === (thread.statusTs ?? thread.threadTs),
+    );
+    return verdict && parent && /resolved|failed/.test(parent.text) ? true : undefined;
+  });
   return {
     proposalId: record.proposal.id,
     approver: DEMO_SLACK.approver,
