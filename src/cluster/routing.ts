@@ -42,7 +42,7 @@ export interface RouteOptions {
 /**
  * Picks the cluster of a request. Pure. In order: the explicit cluster (must be known); the
  * channel's default; the only known cluster; the one cluster whose agents see the namespace
- * (several → ambiguous; an agent that cannot list namespaces counts as seeing it). Then the
+ * (several → ambiguous; when none did, the clusters whose agents cannot list namespaces). Then the
  * chosen cluster must have an agent with the needed role beating within `offlineSeconds`.
  * The own cluster with no agent at all is an all-in-one install whose workers run in process
  * (or predate the registry): it is accepted as before.
@@ -71,7 +71,10 @@ export function decideRoute(
   } else if (views.length === 1) {
     chosen = known[0];
   } else {
-    const seeing = views.filter((view) => sees(view, request.namespace)).map((view) => view.cluster);
+    // Agents that listed the namespace win; agents that cannot list namespaces are the fallback.
+    const listing = views.filter((view) => lists(view, request.namespace)).map((view) => view.cluster);
+    const seeing =
+      listing.length > 0 ? listing : views.filter((view) => blind(view)).map((view) => view.cluster);
     if (seeing.length > 1)
       return { ok: false, reason: "ambiguous", namespace: request.namespace, clusters: seeing };
     if (seeing.length === 0)
@@ -97,9 +100,14 @@ export function decideRoute(
   return { ok: false, reason: "offline", cluster, since };
 }
 
-/** True when some agent of the cluster sees `namespace` (or cannot tell which it sees). */
-function sees(view: ClusterView, namespace: string): boolean {
-  return view.agents.some((agent) => agent.namespaces === undefined || agent.namespaces.includes(namespace));
+/** True when some agent of the cluster listed `namespace` in its last heartbeat. */
+function lists(view: ClusterView, namespace: string): boolean {
+  return view.agents.some((agent) => agent.namespaces?.includes(namespace) === true);
+}
+
+/** True when no agent of the cluster could list namespaces (it may see any of them). */
+function blind(view: ClusterView): boolean {
+  return view.agents.length > 0 && view.agents.every((agent) => agent.namespaces === undefined);
 }
 
 /** The refusal in words for an ephemeral Slack reply (plain text; `since` as RFC 3339). */

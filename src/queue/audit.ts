@@ -24,6 +24,8 @@ export interface AuditEntry {
   actor?: string;
   /** Structured details (already redacted upstream; never a secret). */
   data?: Record<string, unknown>;
+  /** The cluster the entry is about, when the trail is a named cluster's (many clusters). */
+  cluster?: string;
 }
 
 /** Keep roughly this many entries in the global stream (approximate trim keeps XADD O(1)). */
@@ -36,6 +38,8 @@ export interface AuditOptions {
   /** Per-investigation streams expire with the records; the global stream is only length-capped. */
   retentionSeconds: number;
   logger?: Logger;
+  /** The cluster whose scope `prefix` is: every entry written names it. */
+  cluster?: string;
 }
 
 /**
@@ -56,7 +60,8 @@ export class AuditTrail {
   }
 
   /** Appends an entry; returns its stream id. */
-  async append(entry: AuditEntry): Promise<string> {
+  async append(given: AuditEntry): Promise<string> {
+    const entry = this.options.cluster ? { ...given, cluster: this.options.cluster } : given;
     const fields = [
       "kind",
       entry.kind,
@@ -68,6 +73,7 @@ export class AuditTrail {
       entry.actor ?? "",
       "data",
       JSON.stringify(entry.data ?? {}),
+      ...(entry.cluster ? ["cluster", entry.cluster] : []),
     ];
     this.logger.info(`audit ${entry.kind}`, { ...entry });
     const perInvestigation = this.keys.auditFor(entry.investigationId);
@@ -95,7 +101,9 @@ function parseEntry(id: string, fields: string[]): AuditEntry {
   const map = new Map<string, string>();
   for (let i = 0; i + 1 < fields.length; i += 2) map.set(fields[i] as string, fields[i + 1] as string);
   const actor = map.get("actor");
+  const cluster = map.get("cluster");
   return {
+    ...(cluster ? { cluster } : {}),
     id,
     kind: (map.get("kind") ?? "status") as AuditKind,
     investigationId: map.get("investigationId") ?? "",

@@ -78,6 +78,7 @@ export class Producer {
     const prefix = options.prefix ?? DEFAULT_PREFIX;
     this.store = new InvestigationStore(options.redis, { prefix, retentionHours: options.retentionHours });
     this.audit = new AuditTrail(options.redis, {
+      ...(options.cluster ? { cluster: options.cluster } : {}),
       prefix,
       retentionSeconds: this.store.retentionSeconds,
       ...(options.logger ? { logger: options.logger } : {}),

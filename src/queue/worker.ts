@@ -82,7 +82,12 @@ export async function startPipelineWorkers(options: PipelineWorkerOptions): Prom
   const bullConnection = createWorkerConnection(options.redisUrl, "bullmq");
   const retentionHours = options.retentionHours ?? 72;
   const store = new InvestigationStore(redis, { prefix, retentionHours });
-  const audit = new AuditTrail(redis, { prefix, retentionSeconds: store.retentionSeconds, logger });
+  const audit = new AuditTrail(redis, {
+    prefix,
+    retentionSeconds: store.retentionSeconds,
+    logger,
+    ...(options.cluster && options.cluster !== "default" ? { cluster: options.cluster } : {}),
+  });
   const remediationQueue = new Queue(QUEUE_NAMES.remediations, { connection: bullConnection, prefix });
   const investigationQueue = new Queue(QUEUE_NAMES.investigations, { connection: bullConnection, prefix });
 

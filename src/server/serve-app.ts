@@ -73,13 +73,15 @@ export interface ServeApp {
  * every cluster's series and queues, each labelled with its `cluster`.
  */
 function renderServeMetrics(redis: Redis, prefix: string, central: CentralClusters): Promise<string> {
-  let scopes: ClusterScope[] | undefined;
-  const resolveScopes = async () => {
-    if (scopes) return scopes;
-    const single = await central.router.single();
-    const clusters = await central.directory.known();
-    scopes = clusters.map((cluster) => central.directory.scope(cluster));
-    return single ? undefined : scopes;
+  // One answer per scrape: undefined while the install is one cluster (series stay unlabelled).
+  let resolved: Promise<ClusterScope[] | undefined> | undefined;
+  const resolveScopes = () => {
+    resolved ??= (async () => {
+      if (await central.router.single()) return undefined;
+      const clusters = await central.directory.known();
+      return clusters.map((cluster) => central.directory.scope(cluster));
+    })();
+    return resolved;
   };
   return renderSharedMetrics(
     redis,

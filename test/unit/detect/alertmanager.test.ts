@@ -49,3 +49,32 @@ describe("Alertmanager payloads", () => {
     expect(resolved.text).toMatch(/^✅ RESOLVED/);
   });
 });
+
+describe("Alertmanager payloads from several clusters", () => {
+  it("splits the same workload of two clusters into two groups named by the cluster label", () => {
+    const payload = alertmanagerPayloadSchema.parse(firingPayload());
+    const unlabelled = groupAlerts(payload).groups;
+    const alerts = payload.alerts.filter(
+      (alert) => alert.labels.deployment === "api-gateway" || alert.labels.pod,
+    );
+    const first = alerts[0];
+    expect(first).toBeDefined();
+    const twoClusters = {
+      ...payload,
+      alerts: [
+        { ...first, labels: { ...first?.labels, cluster: "eu-1" } },
+        { ...first, labels: { ...first?.labels, cluster: "us-1" } },
+      ],
+    } as typeof payload;
+    const groups = groupAlerts(twoClusters).groups;
+    expect(groups.map((group) => group.cluster).sort()).toEqual(["eu-1", "us-1"]);
+    expect(new Set(groups.map((group) => group.key)).size).toBe(2);
+    // Alerts without the label keep the keys they always had.
+    expect(unlabelled.every((group) => group.cluster === undefined)).toBe(true);
+    const custom = {
+      ...payload,
+      alerts: [{ ...first, labels: { ...first?.labels, k8s_cluster: "ap-1" } }],
+    } as typeof payload;
+    expect(groupAlerts(custom, { clusterLabel: "k8s_cluster" }).groups[0]?.cluster).toBe("ap-1");
+  });
+});

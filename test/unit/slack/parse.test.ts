@@ -110,3 +110,35 @@ describe("parseTriageCommand", () => {
     expect(parsed.kind).toBe("invalid");
   });
 });
+
+describe("parseTriageCommand with clusters", () => {
+  const open = { namespaces: ["*"] };
+  it("reads --cluster NAME anywhere, --cluster=NAME, and NAME/namespace", () => {
+    expect(parseTriageCommand("prod-api --cluster eu-1", open)).toEqual({
+      kind: "investigate",
+      namespace: "prod-api",
+      cluster: "eu-1",
+    });
+    expect(parseTriageCommand("prod-api 502s since 10:05 --cluster=us-1", open)).toEqual({
+      kind: "investigate",
+      namespace: "prod-api",
+      text: "502s since 10:05",
+      cluster: "us-1",
+    });
+    expect(parseTriageCommand("eu-1/prod-api checkout fails", open)).toEqual({
+      kind: "investigate",
+      namespace: "prod-api",
+      text: "checkout fails",
+      cluster: "eu-1",
+    });
+  });
+
+  it("refuses a missing, malformed or conflicting cluster", () => {
+    expect(parseTriageCommand("prod-api --cluster", open)).toMatchObject({ kind: "invalid" });
+    expect(parseTriageCommand("prod-api --cluster EU_1", open)).toMatchObject({ kind: "invalid" });
+    expect(parseTriageCommand("eu-1/prod-api --cluster us-1", open)).toMatchObject({
+      kind: "invalid",
+      problem: expect.stringContaining("Two clusters"),
+    });
+  });
+});
