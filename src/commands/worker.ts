@@ -170,7 +170,11 @@ export async function run(args: string[]): Promise<number> {
     ...(queues ? { queues } : {}),
     heartbeat: {
       intervalMs: env.AGENT_HEARTBEAT_SECONDS * 1000,
-      namespaces: readerNamespaces(namespaceReader),
+      // Only an investigating agent's namespaces route work; the executor (`--queues remediations`,
+      // the writer's identity, which may not list namespaces) leaves them out.
+      ...(!queues || queues.includes("investigations")
+        ? { namespaces: readerNamespaces(namespaceReader) }
+        : {}),
     },
   });
   workers = agent.workers;
