@@ -165,17 +165,23 @@ describe("central and agent releases of the chart, run as processes", () => {
     const serve = central.pods.find((pod) => pod.component === "serve") as LocalPod;
     const serveUrl = `http://127.0.0.1:${serve.ports.get("http")}`;
     const sender = new SlackSender(`${serveUrl}/slack/events`, SIGNING_SECRET);
-    // Central learns the clusters from the agents' heartbeats; wait until both are routable.
+    // Central learns the clusters from the agents' heartbeats: until it does, the command is
+    // answered (response_url, ephemeral) "Unknown cluster us-1" and nothing starts; retry then.
     const response = await until("us-1's agent routable", async () => {
-      const before = slack.workspace.ephemerals.length;
+      const before = slack.calls.length;
       const answer = await sender.command({
         text: "prod-api --cluster us-1",
         user: "U0ALICE",
         channel: "C0OPS",
         responseUrl: slack.responseUrl(),
       });
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      return slack.workspace.ephemerals.length === before ? answer : undefined;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const refused = slack.calls
+        .slice(before)
+        .some(
+          (call) => call.method === "response_url" && /Nothing was started/.test(String(call.params.text)),
+        );
+      return refused ? undefined : answer;
     });
     expect(response.status).toBe(200);
     const threadReplies = (parent: FakeMessage) =>
@@ -275,4 +281,24 @@ describe("central and agent releases of the chart, run as processes", () => {
     // us-1's API server saw nothing of it (its agent's heartbeat lists namespaces at most).
     expect(us.sim?.requests.slice(usBefore).filter((r) => r.namespace === "prod-api")).toEqual([]);
   }, 180_000);
+
+  it("no request on either cluster was denied by its release's rendered RBAC, and only the executors wrote", () => {
+    for (const agent of releases.slice(1)) {
+      const requests = agent.sim?.requests ?? [];
+      expect(
+        requests
+          .filter((r) => r.status === 401 || r.status === 403)
+          .map((r) => `${r.identity} ${r.verb} ${r.path}`),
+        agent.name,
+      ).toEqual([]);
+      const writers = new Set(requests.filter((r) => isMutating(r)).map((r) => r.identity));
+      const executor = [...agent.identities.values()].find((identity) =>
+        identity.name.endsWith("-executor"),
+      )?.name;
+      expect(
+        [...writers].filter((identity) => identity !== executor),
+        agent.name,
+      ).toEqual([]);
+    }
+  });
 });
