@@ -38,6 +38,8 @@ export interface ClusterAgentOptions extends Omit<PipelineWorkerOptions, "prefix
   basePrefix: string;
   /** The whole policy; the agent applies it as its cluster sees it (policyForCluster). */
   policy: Policy;
+  /** Scopes as Redis Cluster hash tags (`{base:eu-1}`); the central serve must use the same. */
+  hashTag?: boolean;
   /** Heartbeat tuning; false: do not register (tests of the legacy layout). */
   heartbeat?:
     | false
@@ -66,15 +68,16 @@ export interface ClusterAgent {
  */
 export async function startClusterAgent(options: ClusterAgentOptions): Promise<ClusterAgent> {
   assertClusterName(options.cluster);
-  const prefix = scopePrefix(options.basePrefix, options.cluster);
+  const scope = { hashTag: options.hashTag ?? false };
+  const prefix = scopePrefix(options.basePrefix, options.cluster, scope);
   const policy = policyForCluster(options.policy, options.cluster);
-  const { heartbeat: beatOptions, basePrefix: _base, ...workerOptions } = options;
+  const { heartbeat: beatOptions, basePrefix: _base, hashTag: _tag, ...workerOptions } = options;
   const workers = await startPipelineWorkers({ ...workerOptions, prefix, policy, cluster: options.cluster });
   let heartbeat: Heartbeat | undefined;
   if (beatOptions !== false) {
     const queues = options.queues ?? ALL_QUEUES;
     heartbeat = await startHeartbeat({
-      registry: new AgentRegistry(workers.redis, options.basePrefix),
+      registry: new AgentRegistry(workers.redis, options.basePrefix, scope),
       cluster: options.cluster,
       roles: [...queues.map((key) => QUEUE_ROLES[key]), ...(beatOptions?.extraRoles ?? [])],
       ...(beatOptions?.namespaces ? { namespaces: beatOptions.namespaces } : {}),

@@ -36,6 +36,8 @@ export interface DirectoryOptions {
   clock?: () => Date;
   /** How long a discovery result is reused (default 2 s; every /triage would SCAN otherwise). */
   discoveryTtlMs?: number;
+  /** Scopes as Redis Cluster hash tags (`{base:eu-1}`); agents must use the same. */
+  hashTag?: boolean;
 }
 
 /**
@@ -55,7 +57,9 @@ export class ClusterDirectory {
   private readonly logger: Logger;
 
   constructor(private readonly options: DirectoryOptions) {
-    this.registry = new AgentRegistry(options.redis, options.basePrefix);
+    this.registry = new AgentRegistry(options.redis, options.basePrefix, {
+      hashTag: options.hashTag ?? false,
+    });
     this.ownCluster = options.ownCluster ?? DEFAULT_CLUSTER;
     this.basePrefix = options.basePrefix;
     this.logger = (options.logger ?? defaultLog).child({ component: "clusters" });
@@ -65,7 +69,7 @@ export class ClusterDirectory {
   scope(cluster: string): ClusterScope {
     const existing = this.scopes.get(cluster);
     if (existing) return existing;
-    const prefix = scopePrefix(this.options.basePrefix, cluster);
+    const prefix = scopePrefix(this.options.basePrefix, cluster, { hashTag: this.options.hashTag ?? false });
     const metrics = this.options.metricsFor?.(cluster, prefix);
     const producer = new Producer({
       redis: this.options.redis,

@@ -1,6 +1,6 @@
 import type { Redis } from "ioredis";
 import { keys } from "../queue/keys.js";
-import { CLUSTER_NAME_PATTERN, DEFAULT_CLUSTER, scopePrefix } from "../queue/scope.js";
+import { CLUSTER_NAME_PATTERN, DEFAULT_CLUSTER, type ScopeOptions, scopePrefix } from "../queue/scope.js";
 
 /**
  * The agent registry: every cluster agent process writes a heartbeat into the `agents` hash of
@@ -44,11 +44,13 @@ export class AgentRegistry {
   constructor(
     private readonly redis: Redis,
     readonly basePrefix: string,
+    /** Scopes are Redis Cluster hash tags (`{base:eu-1}`), see scope.ts. */
+    private readonly options: ScopeOptions = {},
   ) {}
 
   /** The `agents` hash of `cluster`. */
   key(cluster: string): string {
-    return keys(scopePrefix(this.basePrefix, cluster)).agents;
+    return keys(scopePrefix(this.basePrefix, cluster, this.options)).agents;
   }
 
   /** Writes (or refreshes) one heartbeat. */
@@ -87,19 +89,21 @@ export class AgentRegistry {
   async discover(): Promise<string[]> {
     const found = new Set<string>();
     if ((await this.redis.exists(this.key(DEFAULT_CLUSTER))) === 1) found.add(DEFAULT_CLUSTER);
-    const head = `${this.basePrefix}:`;
+    const head = this.options.hashTag ? `{${this.basePrefix}:` : `${this.basePrefix}:`;
+    const tail = this.options.hashTag ? "}:agents" : ":agents";
     let cursor = "0";
     do {
       const [next, batch] = await this.redis.scan(
         cursor,
         "MATCH",
-        `${globEscape(head)}*:agents`,
+        `${globEscape(head)}*${globEscape(tail)}`,
         "COUNT",
         500,
       );
       cursor = next;
       for (const key of batch) {
-        const middle = key.slice(head.length, key.length - ":agents".length);
+        if (!key.startsWith(head) || !key.endsWith(tail)) continue;
+        const middle = key.slice(head.length, key.length - tail.length);
         // Only one segment that is a cluster name: never a key of some other layout.
         if (CLUSTER_NAME_PATTERN.test(middle)) found.add(middle);
       }

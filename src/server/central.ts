@@ -1,5 +1,6 @@
 import { type Job, Worker } from "bullmq";
 import type { Redis } from "ioredis";
+import type { ClusterScope } from "../cluster/index.js";
 import {
   ClusterDirectory,
   ClusterRouter,
@@ -9,14 +10,17 @@ import {
 } from "../cluster/index.js";
 import type { Env } from "../config/env.js";
 import type { Policy } from "../config/policy.js";
+import type { AlertGroup } from "../detect/alertmanager.js";
 import type { InvestigationNotifier } from "../domain/investigation.js";
-import { errorMessage } from "../errors.js";
+import { ConfigError, errorMessage } from "../errors.js";
 import type { Logger } from "../log.js";
+import { queueDepthSamples } from "../metrics/queue-depth.js";
 import { createRedisMetrics } from "../metrics/registry.js";
+import { renderSharedMetrics } from "../metrics/shared.js";
 import { createWorkerConnection } from "../queue/connection.js";
 import { deliverNotification, enqueueFollowUp } from "../queue/follow-ups.js";
 import { QUEUE_NAMES } from "../queue/keys.js";
-import { DEFAULT_CLUSTER } from "../queue/scope.js";
+import { clusterNameProblem, DEFAULT_CLUSTER } from "../queue/scope.js";
 import type { FollowUpHandler } from "../slack/deps.js";
 
 /**
@@ -45,10 +49,13 @@ export interface CentralClusters {
 
 /** The configured cluster list (`CLUSTERS`, comma-separated). */
 export function configuredClusters(env: Pick<Env, "CLUSTERS">): string[] {
-  return (env.CLUSTERS ?? "")
+  const names = (env.CLUSTERS ?? "")
     .split(",")
     .map((name) => name.trim())
     .filter((name) => name !== "");
+  const problems = names.flatMap((name) => clusterNameProblem(name) ?? []);
+  if (problems.length > 0) throw new ConfigError("CLUSTERS_INVALID", `CLUSTERS: ${problems.join("; ")}`);
+  return names;
 }
 
 /** Builds the central cluster map on serve's fail-fast connection. */
@@ -149,4 +156,63 @@ export function createCentralClusters(options: {
       }
     },
   };
+}
+
+/**
+ * The /metrics body: Redis-kept counters plus queue depth read at scrape time. With many clusters
+ * every cluster's series and queues, each labelled with its `cluster`.
+ */
+export function renderCentralMetrics(
+  redis: Redis,
+  prefix: string,
+  central: CentralClusters,
+): Promise<string> {
+  // One answer per scrape: undefined while the install is one cluster (series stay unlabelled).
+  let resolved: Promise<ClusterScope[] | undefined> | undefined;
+  const resolveScopes = () => {
+    resolved ??= (async () => {
+      if (await central.router.single()) return undefined;
+      const clusters = await central.directory.known();
+      return clusters.map((cluster) => central.directory.scope(cluster));
+    })();
+    return resolved;
+  };
+  return renderSharedMetrics(
+    redis,
+    prefix,
+    async () => {
+      const many = await resolveScopes();
+      if (!many) {
+        const own = central.directory.scope(central.directory.ownCluster).producer;
+        return queueDepthSamples([own.investigations, own.remediations]);
+      }
+      const samples = await Promise.all(
+        many.map((scope) =>
+          queueDepthSamples([scope.producer.investigations, scope.producer.remediations], scope.cluster),
+        ),
+      );
+      return samples.flat();
+    },
+    async () =>
+      ((await resolveScopes()) ?? []).map((scope) => ({ prefix: scope.prefix, cluster: scope.cluster })),
+  );
+}
+
+/**
+ * The cluster of an Alertmanager group: its cluster label, else routing by namespace. While the
+ * install is one cluster, labels are ignored as they always were (kube-prometheus setups often
+ * carry a `cluster` external label).
+ */
+export async function resolveAlertCluster(
+  central: CentralClusters,
+  group: AlertGroup,
+): Promise<{ ok: true; cluster: string; policy: Policy } | { ok: false; problem: string }> {
+  const own = central.directory.ownCluster;
+  if (await central.router.single()) return { ok: true, cluster: own, policy: central.router.policyFor(own) };
+  const routed = await central.router.route({
+    namespace: group.namespace,
+    ...(group.cluster ? { cluster: group.cluster } : {}),
+  });
+  if (!routed.ok) return routed;
+  return { ok: true, cluster: routed.cluster, policy: central.router.policyFor(routed.cluster) };
 }

@@ -1,17 +1,13 @@
 import type { CustomRoute } from "@slack/bolt";
 import type { Worker } from "bullmq";
 import type { Redis } from "ioredis";
-import type { ClusterScope } from "../cluster/index.js";
 import type { Env } from "../config/env.js";
 import type { Policy } from "../config/policy.js";
 import { AlertQueue, startAlertWorker } from "../detect/alert-queue.js";
-import type { AlertGroup } from "../detect/alertmanager.js";
 import { alertmanagerRoute, handleAlertGroup } from "../detect/alertmanager-route.js";
 import { ConfigError, errorMessage } from "../errors.js";
 import type { Logger } from "../log.js";
-import { queueDepthSamples } from "../metrics/queue-depth.js";
 import { createRedisMetrics } from "../metrics/registry.js";
-import { renderSharedMetrics } from "../metrics/shared.js";
 import { createProducerConnection, createWorkerConnection, waitReady } from "../queue/connection.js";
 import type { Producer } from "../queue/producer.js";
 import { authorizeApprover } from "../remediation/gate.js";
@@ -22,7 +18,12 @@ import { escapeMrkdwn } from "../slack/mrkdwn.js";
 import { SlackNotifier } from "../slack/notifier.js";
 import { redisOnceGuard } from "../slack/once.js";
 import type { SlackPoster } from "../slack/poster.js";
-import { type CentralClusters, createCentralClusters } from "./central.js";
+import {
+  type CentralClusters,
+  createCentralClusters,
+  renderCentralMetrics,
+  resolveAlertCluster,
+} from "./central.js";
 import { startHealthServer } from "./health.js";
 import { quietRedisErrors, redisDisplay, redisReadiness, waitFor } from "./startup.js";
 
@@ -68,49 +69,13 @@ export interface ServeApp {
   stop(): Promise<void>;
 }
 
-/**
- * The /metrics body: Redis-kept counters plus queue depth read at scrape time. With many clusters
- * every cluster's series and queues, each labelled with its `cluster`.
- */
-function renderServeMetrics(redis: Redis, prefix: string, central: CentralClusters): Promise<string> {
-  // One answer per scrape: undefined while the install is one cluster (series stay unlabelled).
-  let resolved: Promise<ClusterScope[] | undefined> | undefined;
-  const resolveScopes = () => {
-    resolved ??= (async () => {
-      if (await central.router.single()) return undefined;
-      const clusters = await central.directory.known();
-      return clusters.map((cluster) => central.directory.scope(cluster));
-    })();
-    return resolved;
-  };
-  return renderSharedMetrics(
-    redis,
-    prefix,
-    async () => {
-      const many = await resolveScopes();
-      if (!many) {
-        const own = central.directory.scope(central.directory.ownCluster).producer;
-        return queueDepthSamples([own.investigations, own.remediations]);
-      }
-      const samples = await Promise.all(
-        many.map((scope) =>
-          queueDepthSamples([scope.producer.investigations, scope.producer.remediations], scope.cluster),
-        ),
-      );
-      return samples.flat();
-    },
-    async () =>
-      ((await resolveScopes()) ?? []).map((scope) => ({ prefix: scope.prefix, cluster: scope.cluster })),
-  );
-}
-
 /** The Prometheus handler. */
 function metricsRoute(redis: Redis, prefix: string, central: CentralClusters): CustomRoute {
   return {
     path: "/metrics",
     method: ["GET"],
     handler: (_req, res) => {
-      renderServeMetrics(redis, prefix, central).then(
+      renderCentralMetrics(redis, prefix, central).then(
         (text) =>
           res.writeHead(200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" }).end(text),
         (error: unknown) =>
@@ -120,25 +85,6 @@ function metricsRoute(redis: Redis, prefix: string, central: CentralClusters): C
       );
     },
   };
-}
-
-/**
- * The cluster of an Alertmanager group: its cluster label, else routing by namespace. While the
- * install is one cluster, labels are ignored as they always were (kube-prometheus setups often
- * carry a `cluster` external label).
- */
-async function resolveAlertCluster(
-  central: CentralClusters,
-  group: AlertGroup,
-): Promise<{ ok: true; cluster: string; policy: Policy } | { ok: false; problem: string }> {
-  const own = central.directory.ownCluster;
-  if (await central.router.single()) return { ok: true, cluster: own, policy: central.router.policyFor(own) };
-  const routed = await central.router.route({
-    namespace: group.namespace,
-    ...(group.cluster ? { cluster: group.cluster } : {}),
-  });
-  if (!routed.ok) return routed;
-  return { ok: true, cluster: routed.cluster, policy: central.router.policyFor(routed.cluster) };
 }
 
 /**
@@ -168,7 +114,7 @@ export async function startServeApp(options: ServeAppOptions): Promise<ServeApp>
           readiness,
           metrics: async () => {
             if (!centralRef) throw new Error("not started yet (waiting for Redis)");
-            return renderServeMetrics(redis, prefix, centralRef);
+            return renderCentralMetrics(redis, prefix, centralRef);
           },
         });
   if (options.waitSignal) {

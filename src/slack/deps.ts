@@ -103,6 +103,8 @@ export interface ClusterRouting {
     cluster?: string;
     channel?: string;
     commandName?: string;
+    /** The agent role the work needs (default investigations). */
+    needs?: "investigations" | "remediations" | "follow-ups";
   }): Promise<{ ok: true; cluster: string } | { ok: false; problem: string; reason: string }>;
   /** The policy as `cluster` sees it (cluster-scoped approvers, namespaces, limits). */
   policyFor(cluster: string): Policy;

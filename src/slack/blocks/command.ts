@@ -14,7 +14,8 @@ export const TRIAGE_USAGE_HINT = "<namespace> [what is wrong] | status | help";
 export function helpMessage(command = "/triage"): SlackMessage {
   const lines = [
     `*${command} <namespace> [what is wrong]* — investigate a namespace; the results arrive in a thread.`,
-    `*${command} status* — running and recent investigations.`,
+    `*${command} <namespace> --cluster <name>* (or *${command} <name>/<namespace>*) — in one of several clusters.`,
+    `*${command} status* — running and recent investigations, and the clusters' agents.`,
     `*${command} help* — this message.`,
     "",
     `Example: ${code(`${command} prod-api checkout returns 502 since 10:05`)}`,

@@ -1,12 +1,13 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Queue } from "bullmq";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { AgentRegistry, scopePrefix } from "../../../src/cluster/index.js";
+import { DetectState } from "../../../src/detect/detect-state.js";
 import { createProducerConnection, waitReady } from "../../../src/queue/connection.js";
 import { Producer } from "../../../src/queue/producer.js";
 import { type SimCluster, startSimCluster } from "../../../src/sim/index.js";
@@ -15,16 +16,56 @@ import { trigger, uniquePrefix, waitFor } from "../../support/queue-helpers.js";
 const CLI = fileURLToPath(new URL("../../../src/cli.ts", import.meta.url));
 let sim: SimCluster;
 let dir: string;
+let policyFile: string;
 
 beforeAll(async () => {
   sim = await startSimCluster({ scenario: "prod-api-outage" });
   dir = mkdtempSync(join(tmpdir(), "agent-cmd-"));
   await sim.writeKubeconfig(join(dir, "kubeconfig"), "reader");
+  policyFile = join(dir, "policy.yaml");
+  writeFileSync(
+    policyFile,
+    `routes:\n  - {namespaces: ["prod-*"], channel: C0USPROD, clusters: ["us-*"]}\n  - {namespaces: ["prod-*"], channel: C0EUPROD, clusters: ["eu-*"]}\n`,
+  );
 });
 afterAll(async () => {
   await sim?.close();
   rmSync(dir, { recursive: true, force: true });
 });
+
+/** A Deployment whose pods can never start: its Secret does not exist. */
+function brokenDeployment(name: string) {
+  return {
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: { name, namespace: "prod-api" },
+    spec: {
+      replicas: 1,
+      selector: { matchLabels: { app: name } },
+      template: {
+        metadata: { labels: { app: name } },
+        spec: {
+          containers: [
+            {
+              name: "app",
+              image: "ghcr.io/acme/app:1.0.0",
+              env: [{ name: "TOKEN", valueFrom: { secretKeyRef: { name: `${name}-secret`, key: "token" } } }],
+            },
+          ],
+        },
+      },
+    },
+  };
+}
+
+async function admin(target: SimCluster, method: string, path: string, body?: unknown): Promise<void> {
+  const response = await fetch(`${target.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${target.tokens.admin}`, "content-type": "application/json" },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  });
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+}
 
 function run(args: string[], env: Record<string, string>) {
   const child = spawn(process.execPath, ["--import", "tsx", CLI, ...args], {
@@ -111,6 +152,50 @@ describe("k8s-triage worker --cluster", () => {
       expect(stopped?.stopped).toBe(true);
       await eu.close();
       await other.close();
+      await redis.quit();
+    }
+  }, 120_000);
+
+  it("watcher --cluster: its incidents go to its own cluster's scope, named by it", async () => {
+    const base = uniquePrefix("watch");
+    const watcher = run(["watcher", "--cluster", "eu-1"], {
+      REDIS_URL: inject("redisUrl"),
+      QUEUE_PREFIX: base,
+      KUBECONFIG: join(dir, "kubeconfig"),
+      AGENT_HEARTBEAT_SECONDS: "0.5",
+      TRIAGE_POLICY_FILE: policyFile,
+    });
+    const redis = createProducerConnection(inject("redisUrl"));
+    await waitReady(redis);
+    const eu = new Producer({ redis, prefix: scopePrefix(base, "eu-1"), retentionHours: 1, cluster: "eu-1" });
+    try {
+      const state = new DetectState(redis, scopePrefix(base, "eu-1"));
+      await waitFor(async () => (await state.resourceVersion()) ?? undefined, "the watch to start", 60_000);
+      const [agent] = await new AgentRegistry(redis, base).agents("eu-1");
+      expect(agent?.roles).toEqual(["watcher"]);
+      sim.clock.advance(60_000);
+      await admin(sim, "POST", "/apis/apps/v1/namespaces/prod-api/deployments", brokenDeployment("billing"));
+      sim.clock.advance(60_000);
+      const billing = await waitFor(
+        async () => (await eu.store.recent(50)).find((item) => item.trigger.target?.name === "billing"),
+        "the watcher's incident in eu-1's scope",
+        60_000,
+      );
+      // The route scoped to eu-* applies to this watcher's cluster.
+      expect(billing.trigger).toMatchObject({
+        source: "watcher",
+        cluster: "eu-1",
+        namespace: "prod-api",
+        slack: { channel: "C0EUPROD" },
+      });
+      // Nothing in the unscoped (default cluster) layout.
+      const unscoped = new Producer({ redis, prefix: base, retentionHours: 1 });
+      expect(await unscoped.store.recent(50)).toEqual([]);
+      await unscoped.close();
+    } finally {
+      watcher.child.kill("SIGTERM");
+      await once(watcher.child, "exit");
+      await eu.close();
       await redis.quit();
     }
   }, 120_000);

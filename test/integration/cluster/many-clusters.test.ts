@@ -531,4 +531,36 @@ describe("one Slack app for many clusters", () => {
     expect(text).toMatch(/k8s_triage_phase_duration_seconds_count\{[^}]*cluster="eu-1"/);
     expect(text).toMatch(/k8s_triage_queue_jobs\{[^}]*cluster="eu-1"/);
   });
+
+  it("tells the approver when the fix's cluster has no executor beating; the job waits on that cluster's queue", async () => {
+    await euAgent.close(2000);
+    const investigation = (await records("eu-1")).find((item) => item.trigger.namespace === "prod-api");
+    const record = investigation?.proposals.find((item) => item.state === "pending" && item.message);
+    expect(record).toBeDefined();
+    const card = record?.message as { channel: string; ts: string };
+    eu.clearRequests();
+    const response = await send.action({
+      actionId: APPROVE_ACTION_ID,
+      value: record?.token as string,
+      user: "U0ALICE",
+      channel: card.channel,
+      messageTs: card.ts,
+      ...(investigation?.thread?.threadTs ? { threadTs: investigation.thread.threadTs } : {}),
+      responseUrl: fake.responseUrl(),
+    });
+    expect(response.status).toBe(200);
+    await waitFor(
+      () =>
+        fake.workspace.ephemerals.find(
+          (item) =>
+            item.user === "U0ALICE" &&
+            /Approved, but it cannot run yet: Cluster eu-1's agent is offline since/.test(item.text),
+        ),
+      "the approver's heads-up",
+    );
+    const queue = new Queue("remediations", { connection: redis, prefix: scopePrefix(base, "eu-1") });
+    expect(await queue.getWaitingCount()).toBe(1);
+    await queue.close();
+    expect(work(eu).filter((request) => isMutating(request))).toEqual([]);
+  }, 60_000);
 });

@@ -57,3 +57,12 @@ describe("policyForCluster", () => {
     expect(channelCluster(policy, "C0OPS")).toBeUndefined();
   });
 });
+
+describe("CLUSTERS", () => {
+  it("lists the configured clusters and refuses names that cannot be scopes", async () => {
+    const { configuredClusters } = await import("../../../src/server/central.js");
+    expect(configuredClusters({ CLUSTERS: " eu-1, us-1 ,," })).toEqual(["eu-1", "us-1"]);
+    expect(configuredClusters({ CLUSTERS: undefined })).toEqual([]);
+    expect(() => configuredClusters({ CLUSTERS: "eu-1,EU_2,token" })).toThrow(/EU_2.*DNS label.*token.*reserved/);
+  });
+});

@@ -171,6 +171,21 @@ export function decisionHandler(deps: ListenerDeps, decision: Decision) {
         await deps.once.claim(`rerender:${token}:${result.proposal.state}`, 24 * 3600);
         await rerender(deps, channel, messageTs, result.investigation, result.proposal);
       }
+      if (decision === "approve" && deps.clusters) {
+        // The job waits on its own cluster's queue; say so when no executor there is beating.
+        const routed = await deps.clusters
+          .route({
+            namespace: proposal.target.namespace,
+            cluster: cluster ?? DEFAULT_CLUSTER,
+            needs: "remediations",
+          })
+          .catch(() => undefined);
+        if (routed && !routed.ok) {
+          await tell(
+            `Approved, but it cannot run yet: ${escapeMrkdwn(routed.problem.replace(/ Nothing was started.*$/, ""))} It runs once the executor is back, unless the approval expires first.`,
+          );
+        }
+      }
     } catch (error) {
       deps.logger.error("decision failed", { user, decision, error: errorMessage(error) });
       await tell(
