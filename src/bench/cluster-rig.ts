@@ -4,19 +4,20 @@ import type { Redis } from "ioredis";
 import { rcaFromTriage } from "../agent/fallback.js";
 import {
   type ClusterAgent,
-  ClusterDirectory,
-  MultiClusterProducer,
-  MultiClusterStore,
+  type ClusterDirectory,
+  type MultiClusterProducer,
   startClusterAgent,
 } from "../cluster/index.js";
+import { parseEnv } from "../config/env.js";
 import { defaultPolicy } from "../config/policy.js";
 import type { Investigation, InvestigationUpdate } from "../domain/investigation.js";
 import type { Snapshot } from "../domain/types.js";
 import { snapshotFromState } from "../k8s/from-file.js";
+import { createLogger } from "../log.js";
 import type { PipelineDeps } from "../queue/deps.js";
 import { queueNotifier } from "../queue/follow-ups.js";
 import { QUEUE_NAMES } from "../queue/keys.js";
-import { type PipelineWorkers, startPipelineWorkers } from "../queue/worker.js";
+import { createCentralClusters } from "../server/central.js";
 import { parseStateFile } from "../sim/index.js";
 import { loadScenarioText } from "../sim/scenarios/index.js";
 import { triage } from "../triage/index.js";
@@ -24,16 +25,16 @@ import { triage } from "../triage/index.js";
 /**
  * The bench's many-cluster rig: per cluster one agent (startClusterAgent: its own scope, its
  * heartbeat in the registry, NOTIFY_VIA=queue-style updates into its notifications queue) and
- * central's notifier for that scope; central submits through the one-producer facade over every
- * scope, as serve does. No Slack, no model: the notifier records when it would post the thread.
+ * serve's central side (createCentralClusters: the one-producer facade over every scope and the
+ * consumers of every cluster's notifications queue), as serve runs it. No Slack, no model: the
+ * central notifier records when it would post the thread.
  */
 
 /** One cluster of the rig. */
 export interface RigCluster {
   cluster: string;
   agent: ClusterAgent;
-  /** Central's consumer of this cluster's notifications queue. */
-  notifier: PipelineWorkers;
+  /** The agent's side of its notifications queue. */
   notifications: Queue;
 }
 
@@ -43,7 +44,7 @@ export interface ClusterRig {
   directory: ClusterDirectory;
   /** Central's producer over every cluster's scope. */
   producer: MultiClusterProducer;
-  /** Investigation id → when central's notifier got its triage update (performance.now()). */
+  /** Investigation id → when central's notifier got its root-cause update (performance.now()). */
   posted: Map<string, number>;
   /** Resolves when `id`'s thread update arrived. */
   threadOf(id: string): Promise<number>;
@@ -66,7 +67,7 @@ export interface RigOptions {
 /** The name of the i-th cluster (c01, c02, …). */
 export const rigClusterName = (index: number) => `c${String(index + 1).padStart(2, "0")}`;
 
-/** Starts every cluster's agent and central's notifier per scope. */
+/** Starts every cluster's agent and serve's central side over them. */
 export async function startClusterRig(options: RigOptions): Promise<ClusterRig> {
   // A real incident's snapshot, so records (triage, RCA, proposals) have their real size.
   const state = parseStateFile(loadScenarioText("prod-api-outage"), "prod-api-outage");
@@ -75,24 +76,30 @@ export async function startClusterRig(options: RigOptions): Promise<ClusterRig> 
   const posted = new Map<string, number>();
   const waiters = new Map<string, () => void>();
   const collectedBy = new Map<string, string>();
-  const directory = new ClusterDirectory({
+  const names = Array.from({ length: options.clusters }, (_, i) => rigClusterName(i));
+  const central = createCentralClusters({
+    env: parseEnv({
+      REDIS_URL: options.redisUrl,
+      QUEUE_PREFIX: options.basePrefix,
+      CLUSTERS: names.join(","),
+      INVESTIGATION_RETENTION_HOURS: "1",
+    }),
+    policy,
     redis: options.redis,
-    basePrefix: options.basePrefix,
-    retentionHours: 1,
+    redisUrl: options.redisUrl,
+    logger: createLogger({ role: "bench-central" }, undefined, "warn"),
   });
-  const producer = new MultiClusterProducer(directory, new MultiClusterStore(directory));
+  const { directory, producer } = central;
   const clusters: RigCluster[] = [];
   const close = async () => {
     for (const rig of clusters) {
       await rig.agent.close(10_000);
-      await rig.notifier.close(10_000);
       await rig.notifications.close();
     }
-    await directory.close();
+    await central.close();
   };
   try {
-    for (let i = 0; i < options.clusters; i++) {
-      const cluster = rigClusterName(i);
+    for (const cluster of names) {
       const notifications = new Queue(QUEUE_NAMES.notifications, {
         connection: options.redis,
         prefix: directory.scope(cluster).prefix,
@@ -122,23 +129,17 @@ export async function startClusterRig(options: RigOptions): Promise<ClusterRig> 
         deps,
         queues: ["investigations", "remediations"],
       });
-      const notifier = await startPipelineWorkers({
-        ...common,
-        prefix: agent.prefix,
-        queues: ["notifications"],
-        deps: {
-          ...deps,
-          notifier: {
-            async notify(investigation: Investigation, update: InvestigationUpdate) {
-              if (update.type !== "triage" || posted.has(investigation.id)) return;
-              posted.set(investigation.id, performance.now());
-              waiters.get(investigation.id)?.();
-            },
-          },
-        },
-      });
-      clusters.push({ cluster, agent, notifier, notifications });
+      clusters.push({ cluster, agent, notifications });
     }
+    // Serve's consumers of every cluster's notifications queue, with a notifier that records
+    // when the thread's answer (the root-cause reply, the first reply Slack shows) would be posted.
+    await central.startNotifications(() => ({
+      async notify(investigation: Investigation, update: InvestigationUpdate) {
+        if (update.type !== "rca" || posted.has(investigation.id)) return;
+        posted.set(investigation.id, performance.now());
+        waiters.get(investigation.id)?.();
+      },
+    }));
   } catch (error) {
     await close();
     throw error;

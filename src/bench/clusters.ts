@@ -7,13 +7,14 @@ import type { BenchContext, BenchSection, BenchSectionResult } from "./types.js"
 
 /**
  * Many clusters on one Redis: 20 cluster agents (one each, its own scope of keys and queues, as
- * `worker --cluster NAME` runs them) and one central role. Central submits every trigger through its one-producer view over
- * every scope (as serve does, with the trigger's cluster); the cluster's agent collects (a recorded prod-api-outage snapshot, no API
+ * `worker --cluster NAME` runs them) and serve's central side. Central submits every trigger
+ * through its one-producer view over every scope (with the trigger's cluster, as `/triage
+ * --cluster` does); the cluster's agent collects (a recorded prod-api-outage snapshot, no API
  * server round trips), triages, writes the deterministic RCA and hands each update to its
- * notifications queue (NOTIFY_VIA=queue, no Slack token); central's notifier for that scope
- * takes it — the moment it would post the thread's reply. Measured: throughput of a burst,
- * trigger-to-thread latency (in the burst, and unloaded one at a time), Redis memory per
- * retained investigation (INFO memory before and after the burst).
+ * notifications queue (NOTIFY_VIA=queue, no Slack token); serve's consumer of that queue takes
+ * it. Trigger-to-thread ends when the root-cause update reaches that consumer (where serve posts
+ * the thread's answer). Measured: throughput of a burst, trigger-to-thread latency in the burst
+ * and one at a time, Redis memory per retained investigation (INFO memory before and after).
  */
 
 const round = (value: number, digits = 1) => Number(value.toFixed(digits));

@@ -80,6 +80,8 @@ export async function startDemoClusters(options: DemoClusterOptions): Promise<De
           remediationClock: { now: () => sim.clock.nowMs() },
           remediationSleep: options.sleepFor(sim),
         }),
+      // As the chart's agent runs them: not the notifications queue, which serve consumes.
+      queues: ["investigations", "remediations", "followUps"],
       concurrency: 2,
       retentionHours: 1,
       logger: options.logger.child({ role: "agent", cluster: spec.name }),

@@ -1,11 +1,12 @@
-import { investigationCluster } from "../cluster/index.js";
-import type { FakeMessage } from "../dev/fake-slack.js";
 import type { Investigation } from "../domain/investigation.js";
 import { TriageError } from "../errors.js";
 import { APPROVE_ACTION_ID } from "../slack/blocks/proposal.js";
 import { HOME_CLUSTER } from "./agents.js";
 import { DEMO_SLACK, type DemoStack } from "./stack.js";
 import type { Transcript } from "./transcript.js";
+import { analyzed, buttonValue, parentMessage, threadPosted, until } from "./waits.js";
+
+export { buttonValue } from "./waits.js";
 
 /** When each phase of one incident started and ended (ms since the demo started). */
 export interface PhaseTimes {
@@ -27,49 +28,6 @@ export interface DemoRun {
   }[];
   /** The proposal that was approved and executed. */
   approved?: { proposalId: string; approver: string; refusedFirst: string };
-}
-
-const ANALYSIS_DONE = new Set<Investigation["status"]>(["proposed", "completed", "failed"]);
-
-/** Polls until `probe` returns a value; a DemoError naming what never happened otherwise. */
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new TriageError("DEMO_STUCK", `demo: gave up waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-/** The newest investigation of a namespace on a cluster. */
-async function investigationOf(
-  stack: DemoStack,
-  namespace: string,
-  cluster: string,
-): Promise<Investigation | undefined> {
-  const recent = await stack.store.recent(20);
-  return recent.find(
-    (candidate) => candidate.trigger.namespace === namespace && investigationCluster(candidate) === cluster,
-  );
-}
-
-/** Waits until the analysis is done and its last update (the final status) was posted. */
-async function analyzed(stack: DemoStack, namespace: string, cluster: string): Promise<Investigation> {
-  const store = stack.store;
-  return until(`the analysis of ${cluster}/${namespace}`, async () => {
-    const found = await investigationOf(stack, namespace, cluster);
-    if (!found || !ANALYSIS_DONE.has(found.status)) return undefined;
-    const step = found.status === "failed" ? "failed" : `status:${found.status}`;
-    return (await store.wasNotified(found.id, step)) ? found : undefined;
-  });
-}
-
-/** The `n`-th top-level message the bot posted in a channel (a slash command's thread parent). */
-function parentMessage(stack: DemoStack, channel: string, n = 0): FakeMessage | undefined {
-  return stack.fake.workspace.messages.filter((message) => message.channel === channel && !message.threadTs)[
-    n
-  ];
 }
 
 /** An Alertmanager v4 webhook payload for a-team's database, as kube-prometheus would send it. */
@@ -140,12 +98,14 @@ async function slashCommand(
   );
   const visible = transcript.elapsedMs();
   const investigation = await analyzed(stack, "prod-api", routedTo);
+  const analyzedAt = transcript.elapsedMs();
+  await threadPosted(stack, investigation);
   return {
     namespace: "prod-api",
     cluster: routedTo,
     trigger: cluster ? `/triage --cluster ${cluster}` : "/triage slash command",
     investigation,
-    phases: { detect: [sent, visible], analyze: [visible, transcript.elapsedMs()] },
+    phases: { detect: [sent, visible], analyze: [visible, analyzedAt] },
   };
 }
 
@@ -175,27 +135,15 @@ async function alert(stack: DemoStack, transcript: Transcript): Promise<DemoRun[
   }
   const visible = transcript.elapsedMs();
   const investigation = await analyzed(stack, "a-team", HOME_CLUSTER);
+  const analyzedAt = transcript.elapsedMs();
+  await threadPosted(stack, investigation);
   return {
     namespace: "a-team",
     cluster: HOME_CLUSTER,
     trigger: "Alertmanager webhook",
     investigation,
-    phases: { detect: [sent, visible], analyze: [visible, transcript.elapsedMs()] },
+    phases: { detect: [sent, visible], analyze: [visible, analyzedAt] },
   };
-}
-
-/** The value of a button (by action_id) on a message, exactly as the app built it. */
-export function buttonValue(message: FakeMessage, actionId: string = APPROVE_ACTION_ID): string | undefined {
-  let found: string | undefined;
-  const visit = (node: unknown): void => {
-    if (found || typeof node !== "object" || node === null) return;
-    const children = Array.isArray(node) ? node : Object.values(node);
-    const record = node as Record<string, unknown>;
-    if (record.action_id === actionId && typeof record.value === "string") found = record.value;
-    else for (const child of children) visit(child);
-  };
-  visit(message.blocks);
-  return found;
 }
 
 /**
@@ -266,6 +214,23 @@ async function approve(
   incident.investigation = final;
   incident.phases.remediate = [clicked, applied];
   incident.phases.validate = [applied, transcript.elapsedMs()];
+  // The agent hands its updates to serve through the notifications queue: wait until the thread
+  // shows the verdict and the parent its final status, as a person in the channel would.
+  await until("the verdict in the a-team thread", async () => {
+    const verdict = stack.fake.workspace.messages.some(
+      (m) =>
+        m.channel === thread.channel &&
+        m.threadTs === thread.threadTs &&
+        / resolved|failed/.test(m.text) &&
+        m.text.includes("create-pvc") &&
+        buttonValue(m) === undefined &&
+        !m.text.includes("approve or deny"),
+    );
+    const parent = stack.fake.workspace.messages.find(
+      (m) => m.channel === thread.channel && m.ts === (thread.statusTs ?? thread.threadTs),
+    );
+    return verdict && parent && /resolved|failed/.test(parent.text) ? true : undefined;
+  });
   return {
     proposalId: record.proposal.id,
     approver: DEMO_SLACK.approver,

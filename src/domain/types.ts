@@ -16,8 +16,8 @@ import type {
   StorageClass,
   Workload,
 } from "./kube.js";
-import type { PrometheusSnapshot } from "./prometheus.js";
 import type { MetricsServerStatus, NodeMetrics, PodMetrics, UsagePeak } from "./metrics.js";
+import type { PrometheusSnapshot } from "./prometheus.js";
 
 /** Names one Kubernetes object. `namespace` is "" for cluster-scoped kinds (Node, StorageClass…). */
 export interface ResourceRef {

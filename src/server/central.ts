@@ -117,7 +117,9 @@ export function createCentralClusters(options: {
     const worker = new Worker(
       QUEUE_NAMES.notifications,
       async (job: Job) => deliverNotification(scope.store, notifier, job.data),
-      { connection, prefix: scope.prefix, concurrency: 4 },
+      // One at a time, in queue order: an investigation's updates must reach its thread in the
+      // order the agent sent them (the root cause before its fixes, the parent's final edit last).
+      { connection, prefix: scope.prefix, concurrency: 1 },
     );
     worker.on("error", (error) =>
       logger.warn("notifications consumer error", { cluster, error: errorMessage(error) }),

@@ -257,7 +257,12 @@ export class SlackNotifier implements InvestigationNotifier {
     if (!investigation.rca || !plan.filesReply || (await this.store.wasNotified(investigation.id, key)))
       return;
     await postFilesReply(
-      { poster: this.poster, logger: this.logger, chartOptions: this.chartOptions, context: this.contextFor(investigation) },
+      {
+        poster: this.poster,
+        logger: this.logger,
+        chartOptions: this.chartOptions,
+        context: this.contextFor(investigation),
+      },
       {
         investigation,
         thread,

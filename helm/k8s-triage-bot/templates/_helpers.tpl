@@ -48,7 +48,7 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- .Values.mode | default "all-in-one" -}}
 {{- end -}}
 
-{{/* "true" when this mode runs the Slack-facing roles (serve; central also the notifier). */}}
+{{/* "true" when this mode runs the Slack-facing role (serve). */}}
 {{- define "k8s-triage-bot.runsSlack" -}}
 {{- if ne (include "k8s-triage-bot.mode" .) "agent" -}}
 true
@@ -64,14 +64,12 @@ true
 
 {{/*
 The roles (Deployments) of this mode, as a JSON list, in the order every per-role template renders
-them: all-in-one serve, worker, executor, watcher; central serve, notifier; agent worker,
-executor, watcher (executor and watcher when enabled).
+them: all-in-one serve, worker, executor, watcher; central serve; agent worker, executor,
+watcher (executor and watcher when enabled).
 */}}
 {{- define "k8s-triage-bot.roles" -}}
-{{- $mode := include "k8s-triage-bot.mode" . -}}
 {{- $roles := list -}}
 {{- if include "k8s-triage-bot.runsSlack" . }}{{ $roles = append $roles "serve" }}{{ end -}}
-{{- if eq $mode "central" }}{{ $roles = append $roles "notifier" }}{{ end -}}
 {{- if include "k8s-triage-bot.readsCluster" . -}}
 {{- $roles = append $roles "worker" -}}
 {{- if .Values.executor.enabled }}{{ $roles = append $roles "executor" }}{{ end -}}

@@ -14,7 +14,7 @@ function replies(transcript: TranscriptEvent[], label: string): TranscriptEvent[
 }
 
 describe("k8s-triage demo", () => {
-  it("runs the whole flow offline and exits by itself: slash command, alert, refused and authorized approval, validation", async () => {
+  it("runs the whole flow offline and exits by itself: two clusters behind one app, slash commands, alert, refused and authorized approval, validation", async () => {
     const run = await runCli(["demo", "--json"]);
     expect(run.stderr).not.toMatch(/"level":"error"/);
     expect(run.code).toBe(0);
@@ -22,12 +22,13 @@ describe("k8s-triage demo", () => {
     const { transcript, summary } = result;
     expect(result.engine).toMatch(/^deterministic engine/);
 
-    // (a) /triage prod-api: a parent in #ops, then summary, RCA and two proposals with buttons.
+    // (a) /triage prod-api: a parent in #ops, then summary, RCA and two proposals with buttons,
+    // investigated on #ops' default cluster eu-1.
     const parent = transcript.find((event) => event.kind === "message" && event.channel === "C0OPS");
     expect(parent?.text).toMatch(/prod-api/);
     const prodApi = replies(transcript, parent?.label ?? "?");
     // The RCA is the first reply; the triage summary is merged into it.
-    expect(prodApi[0]?.text).toMatch(/^\[default\] Root cause \(P1\) in prod-api: /);
+    expect(prodApi[0]?.text).toMatch(/^\[eu-1\] Root cause \(P1\) in prod-api: /);
     expect(prodApi.length).toBeLessThanOrEqual(4);
     const proposals = prodApi.filter((reply) => / Fix \d \(/.test(reply.text));
     expect(proposals).toHaveLength(2);
@@ -37,36 +38,69 @@ describe("k8s-triage demo", () => {
         (event) =>
           event.kind === "edit" &&
           event.label === parent?.label &&
-          event.text.startsWith("P1 [default] prod-api: "),
+          event.text.startsWith("P1 [eu-1] prod-api: "),
       ),
     ).toBe(true);
 
-    // (b) the Alertmanager alert lands in the incident channel and is investigated in its thread.
+    // (b) /triage prod-api --cluster us-1: the same namespace on the other cluster, its own thread,
+    // investigated by us-1's agent.
+    const usParent = transcript.filter((event) => event.kind === "message" && event.channel === "C0OPS")[1];
+    expect(
+      transcript.some(
+        (event) => event.kind === "step" && event.text.includes("`/triage prod-api --cluster us-1`"),
+      ),
+    ).toBe(true);
+    const usProdApi = replies(transcript, usParent?.label ?? "?");
+    expect(usProdApi[0]?.text).toMatch(/^\[us-1\] Root cause \(P1\) in prod-api: /);
+    expect(usProdApi.filter((reply) => / Fix \d \(/.test(reply.text))).toHaveLength(2);
+    expect(usProdApi.every((reply) => reply.text.startsWith("[us-1] "))).toBe(true);
+    expect(
+      transcript.some(
+        (event) =>
+          event.kind === "edit" &&
+          event.label === usParent?.label &&
+          event.text.startsWith("P1 [us-1] prod-api: "),
+      ),
+    ).toBe(true);
+
+    // (c) the Alertmanager alert (label cluster=eu-1) lands in the incident channel and is
+    // investigated in its thread on eu-1.
     const alert = transcript.find((event) => event.kind === "message" && event.channel === "C0INCIDENTS");
     expect(alert?.text).toMatch(/FIRING: KubeDeploymentReplicasMismatch in a-team/);
     const aTeam = replies(transcript, alert?.label ?? "?");
     expect(
       aTeam.some((reply) => /create-pvc on PersistentVolumeClaim a-team\/postgres-pvc/.test(reply.text)),
     ).toBe(true);
+    expect(aTeam.every((reply) => reply.text.startsWith("[eu-1] "))).toBe(true);
 
-    // (c) a user outside the policy is refused; the approver's click executes and validates.
+    // (d) a user outside the policy is refused; the approver's click executes and validates.
     const refusal = transcript.find((event) => event.kind === "ephemeral");
     expect(refusal?.user).toBe("U0MALLORY");
     expect(refusal?.text).toMatch(/not an approver/);
     expect(aTeam.some((reply) => /create-pvc .*resolved/.test(reply.text))).toBe(true);
     expect(
       transcript.some(
-        (event) => event.kind === "edit" && /^P\d \[default\] a-team: ✅ resolved/.test(event.text),
+        (event) => event.kind === "edit" && /^P\d \[eu-1\] a-team: ✅ resolved/.test(event.text),
       ),
     ).toBe(true);
 
-    expect(summary.finalStatus).toEqual({ "prod-api": "proposed", "a-team": "resolved" });
+    expect(summary.finalStatus).toEqual({
+      "eu-1/prod-api": "proposed",
+      "us-1/prod-api": "proposed",
+      "eu-1/a-team": "resolved",
+    });
     expect(new Set(summary.phases.map((phase) => phase.phase))).toEqual(
       new Set(["detect", "analyze", "remediate", "validate"]),
     );
-    // Analysis read as `reader` and never wrote; only the executor wrote: one dry run, one create.
-    expect(summary.requests.reader).toMatchObject({ dryRuns: 0, writes: 0 });
-    expect(summary.requests.executor).toMatchObject({ dryRuns: 1, writes: 1 });
+    // Analysis read as each cluster's `reader` and never wrote; only eu-1's executor wrote (one
+    // dry run, one create): the approval for eu-1 touched nothing on us-1.
+    expect(summary.requests["eu-1/reader"]).toMatchObject({ dryRuns: 0, writes: 0 });
+    expect(summary.requests["eu-1/executor"]).toMatchObject({ dryRuns: 1, writes: 1 });
+    expect(summary.requests["us-1/reader"]?.reads).toBeGreaterThan(0);
+    expect(summary.requests["us-1/reader"]).toMatchObject({ dryRuns: 0, writes: 0 });
+    expect(summary.requests["us-1/executor"]).toEqual({ reads: 0, dryRuns: 0, writes: 0 });
+    // Well under a minute, for the whole walkthrough.
+    expect(summary.totalMs).toBeLessThan(30_000);
   }, 120_000);
 
   it("--quiet prints the summary only", async () => {
@@ -75,6 +109,7 @@ describe("k8s-triage demo", () => {
     expect(run.stdout).toMatch(/^k8s-triage demo — analysis engine: deterministic engine/);
     expect(run.stdout).toContain("=== Summary ===");
     expect(run.stdout).toMatch(/validate\s+a-team\s+[\d.]+ s\s+resolved/);
+    expect(run.stdout).toMatch(/^ {2}us-1\/executor +0 reads, 0 dry-run writes, 0 writes$/m);
     expect(run.stdout).not.toContain("▶");
     expect(run.stdout).not.toContain("↳");
   }, 120_000);

@@ -139,8 +139,8 @@ describe("the chart's modes, rendered by real Helm", () => {
       expect(envOf(container(deployment)).CLUSTER_NAME, role).toBe("eu-1");
   });
 
-  it("central: serve and the notifier only, no RBAC, no cluster identity, no kube credentials mounted", async () => {
-    const objects = await renderChart(CENTRAL);
+  it("central: serve only (it posts every agent's updates), no RBAC, no cluster identity, no kube credentials mounted", async () => {
+    const objects = await renderChart({ ...CENTRAL, central: { clusters: ["eu-1", "us-1"] } });
     expect(objects.filter((o) => RBAC_KINDS.includes(o.kind)).map((o) => o.kind)).toEqual([]);
     expect(ofKind(objects, "ServiceAccount").map((sa) => sa.metadata.name)).toEqual([
       "triage-k8s-triage-bot-serve",
@@ -154,7 +154,7 @@ describe("the chart's modes, rendered by real Helm", () => {
       rulesForServiceAccount(objects, { namespace: "triage", name: "triage-k8s-triage-bot-serve" }),
     ).toEqual([]);
     const roles = byRole(objects);
-    expect([...roles.keys()].sort()).toEqual(["notifier", "serve"]);
+    expect([...roles.keys()]).toEqual(["serve"]);
     for (const [role, deployment] of roles) {
       const pod = deployment.spec.template.spec;
       expect(pod.serviceAccountName, role).toBe("triage-k8s-triage-bot-serve");
@@ -170,8 +170,11 @@ describe("the chart's modes, rendered by real Helm", () => {
       ).not.toMatch(/projected|serviceAccountToken|kubeconfig/i);
       expect(secretKeys(c), role).not.toContain("ANTHROPIC_API_KEY");
     }
-    expect(container(roles.get("notifier")).args).toEqual(["worker", "--queues", "notifications"]);
-    expect(secretKeys(container(roles.get("notifier")))).toEqual(["SLACK_BOT_TOKEN"]);
+    expect(envOf(container(roles.get("serve")))).toMatchObject({
+      CLUSTERS: "eu-1,us-1",
+      AGENT_OFFLINE_SECONDS: "60",
+      ALERTMANAGER_CLUSTER_LABEL: "cluster",
+    });
     expect(secretKeys(container(roles.get("serve"))).sort()).toEqual([
       "ALERTMANAGER_WEBHOOK_TOKEN",
       "SLACK_APP_TOKEN",
@@ -184,15 +187,11 @@ describe("the chart's modes, rendered by real Helm", () => {
       ofKind(objects, "Service")
         .map((s) => s.metadata.name)
         .sort(),
-    ).toEqual([
-      "triage-k8s-triage-bot",
-      "triage-k8s-triage-bot-notifier-metrics",
-      "triage-k8s-triage-bot-serve-metrics",
-    ]);
-    // Neither role may even reach an API server.
+    ).toEqual(["triage-k8s-triage-bot", "triage-k8s-triage-bot-serve-metrics"]);
+    // serve may not even reach an API server.
     const policies = ofKind<NetworkPolicy>(objects, "NetworkPolicy");
     expect(policies.map((p) => p.spec.podSelector.matchLabels["app.kubernetes.io/component"]).sort()).toEqual(
-      ["notifier", "serve"],
+      ["serve"],
     );
     for (const policy of policies)
       expect(policy.spec.egress.flatMap((rule) => rule.ports.map((p) => p.port))).not.toContain(6443);
@@ -212,7 +211,7 @@ describe("the chart's modes, rendered by real Helm", () => {
         role,
       ).toEqual([]);
       if (role !== "watcher")
-        expect(env.NOTIFY_VIA, `${role} hands Slack updates to the central notifier`).toBe("queue");
+        expect(env.NOTIFY_VIA, `${role} hands Slack updates to central's serve`).toBe("queue");
     }
     expect(container(roles.get("worker")).args).toEqual(["worker", "--queues", "investigations,follow-ups"]);
     expect(container(roles.get("executor")).args).toEqual(["worker", "--queues", "remediations"]);

@@ -57,34 +57,73 @@ describe("pipeline metrics", () => {
       },
     });
     const values = series(exposition);
-    expect(values.get('k8s_triage_investigations_total{outcome="proposed",trigger="slash-command"}')).toBe(1);
-    expect(values.get('k8s_triage_investigations_total{outcome="proposed",trigger="alertmanager"}')).toBe(1);
-    expect(values.get('k8s_triage_investigations_total{outcome="resolved",trigger="alertmanager"}')).toBe(1);
+    // The demo runs two clusters behind one serve: every series names its cluster.
+    expect(
+      values.get(
+        'k8s_triage_investigations_total{cluster="eu-1",outcome="proposed",trigger="slash-command"}',
+      ),
+    ).toBe(1);
+    expect(
+      values.get(
+        'k8s_triage_investigations_total{cluster="us-1",outcome="proposed",trigger="slash-command"}',
+      ),
+    ).toBe(1);
+    expect(
+      values.get('k8s_triage_investigations_total{cluster="eu-1",outcome="proposed",trigger="alertmanager"}'),
+    ).toBe(1);
+    expect(
+      values.get('k8s_triage_investigations_total{cluster="eu-1",outcome="resolved",trigger="alertmanager"}'),
+    ).toBe(1);
     for (const phase of ["collect", "triage", "analyze", "post", "execute", "validate"]) {
-      expect(values.get(`k8s_triage_phase_duration_seconds_count{phase="${phase}"}`), phase).toBeGreaterThan(
-        0,
-      );
-      expect(values.get(`k8s_triage_phase_duration_seconds_sum{phase="${phase}"}`), phase).toBeGreaterThan(0);
+      expect(
+        values.get(`k8s_triage_phase_duration_seconds_count{cluster="eu-1",phase="${phase}"}`),
+        phase,
+      ).toBeGreaterThan(0);
+      expect(
+        values.get(`k8s_triage_phase_duration_seconds_sum{cluster="eu-1",phase="${phase}"}`),
+        phase,
+      ).toBeGreaterThan(0);
     }
-    expect(values.get('k8s_triage_remediations_total{action="create-pvc",outcome="succeeded"}')).toBe(1);
+    // us-1 only investigated: no execution or validation there.
+    expect(values.get('k8s_triage_phase_duration_seconds_count{cluster="us-1",phase="analyze"}')).toBe(1);
+    expect(values.has('k8s_triage_phase_duration_seconds_count{cluster="us-1",phase="execute"}')).toBe(false);
+    expect(
+      values.get('k8s_triage_remediations_total{action="create-pvc",cluster="eu-1",outcome="succeeded"}'),
+    ).toBe(1);
     const denied = [...values].filter(
       ([name]) => name.startsWith("k8s_triage_remediations_total") && name.includes('outcome="denied"'),
     );
     expect(denied).toHaveLength(1);
     expect(denied[0]?.[1]).toBe(1);
-    expect(values.get('k8s_triage_model_tokens_total{kind="input"}')).toBeGreaterThan(0);
-    expect(values.get('k8s_triage_model_tokens_total{kind="output"}')).toBeGreaterThan(0);
-    expect(values.get("k8s_triage_model_cost_usd_total")).toBeGreaterThan(0);
-    for (const queue of ["investigations", "remediations"]) {
-      for (const state of ["waiting", "active", "delayed", "prioritized", "completed", "failed"]) {
-        expect(
-          values.has(`k8s_triage_queue_jobs{queue="${queue}",state="${state}"}`),
-          `${queue} ${state}`,
-        ).toBe(true);
+    for (const cluster of ["eu-1", "us-1"]) {
+      expect(values.get(`k8s_triage_model_tokens_total{cluster="${cluster}",kind="input"}`)).toBeGreaterThan(
+        0,
+      );
+      expect(values.get(`k8s_triage_model_tokens_total{cluster="${cluster}",kind="output"}`)).toBeGreaterThan(
+        0,
+      );
+      expect(values.get(`k8s_triage_model_cost_usd_total{cluster="${cluster}"}`)).toBeGreaterThan(0);
+      for (const queue of ["investigations", "remediations"]) {
+        for (const state of ["waiting", "active", "delayed", "prioritized", "completed", "failed"]) {
+          expect(
+            values.has(`k8s_triage_queue_jobs{queue="${queue}",state="${state}",cluster="${cluster}"}`),
+            `${cluster} ${queue} ${state}`,
+          ).toBe(true);
+        }
       }
     }
-    expect(values.get('k8s_triage_queue_jobs{queue="investigations",state="completed"}')).toBe(2);
-    expect(values.get('k8s_triage_queue_jobs{queue="remediations",state="completed"}')).toBe(1);
+    expect(values.get('k8s_triage_queue_jobs{queue="investigations",state="completed",cluster="eu-1"}')).toBe(
+      2,
+    );
+    expect(values.get('k8s_triage_queue_jobs{queue="investigations",state="completed",cluster="us-1"}')).toBe(
+      1,
+    );
+    expect(values.get('k8s_triage_queue_jobs{queue="remediations",state="completed",cluster="eu-1"}')).toBe(
+      1,
+    );
+    expect(values.get('k8s_triage_queue_jobs{queue="remediations",state="completed",cluster="us-1"}')).toBe(
+      0,
+    );
     expect(exposition).toContain("# TYPE k8s_triage_slack_api_errors_total counter");
   }, 120_000);
 

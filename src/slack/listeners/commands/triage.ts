@@ -165,7 +165,8 @@ async function startInvestigation(
       updatedAt: receivedAt,
       proposals: [],
     },
-    deps.clusterName ? { clusterName: deps.clusterName } : {},
+    // The routed cluster names the placeholder too (not the install's own cluster).
+    cluster ? { clusterName: cluster } : deps.clusterName ? { clusterName: deps.clusterName } : {},
   );
   let parent: { ts: string; channel: string };
   try {
