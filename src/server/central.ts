@@ -65,6 +65,8 @@ export function createCentralClusters(options: {
   redis: Redis;
   /** For the notifications consumers' own (blocking) connection. */
   redisUrl: string;
+  /** Scopes as Redis Cluster hash tags (`{base:eu-1}`); every agent must use the same. */
+  hashTag?: boolean;
   logger: Logger;
   clock?: () => Date;
 }): CentralClusters {
@@ -75,6 +77,7 @@ export function createCentralClusters(options: {
     retentionHours: env.INVESTIGATION_RETENTION_HOURS,
     ownCluster: env.CLUSTER_NAME,
     configured: configuredClusters(env),
+    ...(options.hashTag ? { hashTag: true } : {}),
     logger,
     ...(options.clock ? { clock: options.clock } : {}),
     metricsFor: (cluster, prefix) =>
