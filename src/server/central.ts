@@ -134,9 +134,12 @@ export function createCentralClusters(options: {
     followUp,
     async startNotifications(notifierFor, refreshMs = 5000) {
       connection ??= createWorkerConnection(options.redisUrl, "notifications");
+      // A cluster found by any lookup (a /triage, a scrape) is consumed at once; the timer finds
+      // agents that register while nobody asks.
+      directory.onCluster((cluster) => consume(cluster, notifierFor(cluster)));
       const refresh = async () => {
         directory.invalidate();
-        for (const cluster of await directory.known()) consume(cluster, notifierFor(cluster));
+        await directory.known();
       };
       await refresh();
       await Promise.all([...consumers.values()].map((worker) => worker.waitUntilReady()));
