@@ -66,6 +66,8 @@ export function createCentralClusters(options: {
   redis: Redis;
   /** For the notifications consumers' own (blocking) connection. */
   redisUrl: RedisTarget;
+  /** Scopes as Redis Cluster hash tags (`{base:eu-1}`); every agent must use the same. Default: from redisUrl. */
+  hashTag?: boolean;
   logger: Logger;
   clock?: () => Date;
 }): CentralClusters {
@@ -74,7 +76,7 @@ export function createCentralClusters(options: {
     redis,
     basePrefix: env.QUEUE_PREFIX,
     // On a Redis Cluster every scope is a hash tag, as the agents' (see pipelinePrefix).
-    hashTag: isRedisCluster(options.redisUrl),
+    hashTag: options.hashTag ?? isRedisCluster(options.redisUrl),
     retentionHours: env.INVESTIGATION_RETENTION_HOURS,
     ownCluster: env.CLUSTER_NAME,
     configured: configuredClusters(env),
@@ -136,9 +138,12 @@ export function createCentralClusters(options: {
     followUp,
     async startNotifications(notifierFor, refreshMs = 5000) {
       connection ??= createWorkerConnection(options.redisUrl, "notifications");
+      // A cluster found by any lookup (a /triage, a scrape) is consumed at once; the timer finds
+      // agents that register while nobody asks.
+      directory.onCluster((cluster) => consume(cluster, notifierFor(cluster)));
       const refresh = async () => {
         directory.invalidate();
-        for (const cluster of await directory.known()) consume(cluster, notifierFor(cluster));
+        await directory.known();
       };
       await refresh();
       await Promise.all([...consumers.values()].map((worker) => worker.waitUntilReady()));
