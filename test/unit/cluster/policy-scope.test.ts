@@ -63,6 +63,8 @@ describe("CLUSTERS", () => {
     const { configuredClusters } = await import("../../../src/server/central.js");
     expect(configuredClusters({ CLUSTERS: " eu-1, us-1 ,," })).toEqual(["eu-1", "us-1"]);
     expect(configuredClusters({ CLUSTERS: undefined })).toEqual([]);
-    expect(() => configuredClusters({ CLUSTERS: "eu-1,EU_2,token" })).toThrow(/EU_2.*DNS label.*token.*reserved/);
+    expect(() => configuredClusters({ CLUSTERS: "eu-1,EU_2,token" })).toThrow(
+      /EU_2.*DNS label.*token.*reserved/,
+    );
   });
 });
