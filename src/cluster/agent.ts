@@ -103,12 +103,17 @@ export async function startClusterAgent(options: ClusterAgentOptions): Promise<C
 
 /** The namespaces a reader's identity can list, or undefined when it may not (RBAC) or fails. */
 export function readerNamespaces(reader: ClusterReader): () => Promise<string[] | undefined> {
+  // RBAC does not change under a running pod: after one refusal, stop asking (no 403 per minute).
+  let forbidden = false;
   return async () => {
+    if (forbidden) return undefined;
     try {
       const items = await reader.list("namespaces");
       return items.flatMap((item) => (item.metadata.name ? [item.metadata.name] : []));
     } catch (error) {
-      defaultLog.debug("namespaces not listable for the heartbeat", { error: errorMessage(error) });
+      const status = (error as { status?: number }).status;
+      if (status === 401 || status === 403) forbidden = true;
+      defaultLog.debug("namespaces not listable for the heartbeat", { error: errorMessage(error), status });
       return undefined;
     }
   };

@@ -54,6 +54,8 @@ export class ClusterDirectory {
   /** Investigation id → cluster, filled as ids are seen or located (ids are unique). */
   private readonly located = new Map<string, string>();
   private discovered: { at: number; clusters: string[] } | undefined;
+  private readonly seen = new Set<string>();
+  private readonly listeners: ((cluster: string) => void)[] = [];
   private readonly logger: Logger;
 
   constructor(private readonly options: DirectoryOptions) {
@@ -105,7 +107,21 @@ export class ClusterDirectory {
     }
     const all = new Set([...(this.options.configured ?? []), ...this.discovered.clusters]);
     if (all.size === 0) all.add(this.ownCluster);
+    for (const cluster of all) {
+      if (this.seen.has(cluster)) continue;
+      this.seen.add(cluster);
+      for (const listener of this.listeners) listener(cluster);
+    }
     return [...all].sort();
+  }
+
+  /**
+   * Calls `listener` for every cluster known now and each one that becomes known later (as soon
+   * as a lookup discovers it), e.g. to start consuming its notifications queue at once.
+   */
+  onCluster(listener: (cluster: string) => void): void {
+    this.listeners.push(listener);
+    for (const cluster of this.seen) listener(cluster);
   }
 
   /** Forgets the cached discovery (a test or a refresh loop that wants the truth now). */

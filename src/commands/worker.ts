@@ -150,7 +150,10 @@ export async function run(args: string[]): Promise<number> {
   const { defaultPipelineDeps } = await import("../queue/default-deps.js");
   const { createClusterReader } = await import("../k8s/kube-reader.js");
   const { loadKubeConfig } = await import("../k8s/kubeconfig.js");
-  // The heartbeat's namespace list: what this agent's own (reader) identity can see.
+  // The heartbeat's namespace list: what this agent's reader identity can see. Only an
+  // investigating agent lists them (routing by namespace needs no more; the executor's narrow
+  // identity may not list namespaces at all).
+  const investigates = (queues ?? ALL_QUEUES).includes("investigations");
   const namespaceReader = createClusterReader(
     loadKubeConfig({
       ...(env.KUBECONFIG ? { kubeconfig: env.KUBECONFIG } : {}),
@@ -170,11 +173,7 @@ export async function run(args: string[]): Promise<number> {
     ...(queues ? { queues } : {}),
     heartbeat: {
       intervalMs: env.AGENT_HEARTBEAT_SECONDS * 1000,
-      // Only an investigating agent's namespaces route work; the executor (`--queues remediations`,
-      // the writer's identity, which may not list namespaces) leaves them out.
-      ...(!queues || queues.includes("investigations")
-        ? { namespaces: readerNamespaces(namespaceReader) }
-        : {}),
+      ...(investigates ? { namespaces: readerNamespaces(namespaceReader) } : {}),
     },
   });
   workers = agent.workers;

@@ -65,6 +65,8 @@ export function createCentralClusters(options: {
   redis: Redis;
   /** For the notifications consumers' own (blocking) connection. */
   redisUrl: string;
+  /** Scopes as Redis Cluster hash tags (`{base:eu-1}`); every agent must use the same. */
+  hashTag?: boolean;
   logger: Logger;
   clock?: () => Date;
 }): CentralClusters {
@@ -75,6 +77,7 @@ export function createCentralClusters(options: {
     retentionHours: env.INVESTIGATION_RETENTION_HOURS,
     ownCluster: env.CLUSTER_NAME,
     configured: configuredClusters(env),
+    ...(options.hashTag ? { hashTag: true } : {}),
     logger,
     ...(options.clock ? { clock: options.clock } : {}),
     metricsFor: (cluster, prefix) =>
@@ -133,9 +136,12 @@ export function createCentralClusters(options: {
     followUp,
     async startNotifications(notifierFor, refreshMs = 5000) {
       connection ??= createWorkerConnection(options.redisUrl, "notifications");
+      // A cluster found by any lookup (a /triage, a scrape) is consumed at once; the timer finds
+      // agents that register while nobody asks.
+      directory.onCluster((cluster) => consume(cluster, notifierFor(cluster)));
       const refresh = async () => {
         directory.invalidate();
-        for (const cluster of await directory.known()) consume(cluster, notifierFor(cluster));
+        await directory.known();
       };
       await refresh();
       await Promise.all([...consumers.values()].map((worker) => worker.waitUntilReady()));

@@ -135,7 +135,7 @@ describe("k8s-triage worker --cluster", () => {
       expect(done.triage?.rootCauses.length).toBeGreaterThan(0);
       expect(done.triage?.rootCauses.every((cause) => cause.cluster === "eu-1")).toBe(true);
       // Its updates wait in eu-1's notifications queue for the central serve.
-      expect(await eu.investigations.getCompletedCount()).toBe(1);
+      await waitFor(async () => (await eu.investigations.getCompletedCount()) === 1, "the job to complete");
       const notifications = new Queue("notifications", {
         connection: redis,
         prefix: scopePrefix(base, "eu-1"),

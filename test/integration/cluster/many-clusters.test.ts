@@ -562,5 +562,31 @@ describe("one Slack app for many clusters", () => {
     expect(await queue.getWaitingCount()).toBe(1);
     await queue.close();
     expect(work(eu).filter((request) => isMutating(request))).toEqual([]);
+
+    // A follow-up question in that thread is not left unanswered either.
+    const thread = investigation?.thread as { channel: string; threadTs: string };
+    const ts = `${Math.floor(Date.now() / 1000)}.000200`;
+    await send.event(
+      {
+        type: "app_mention",
+        user: "U0ALICE",
+        text: "<@U0TRIAGEBOT> is it the DB?",
+        channel: thread.channel,
+        ts,
+        thread_ts: thread.threadTs,
+        event_ts: ts,
+      },
+      `Ev${randomBytes(6).toString("hex")}`,
+    );
+    await waitFor(
+      () =>
+        threadOf(investigation as Investigation)?.replies.find((reply) =>
+          reply.text.includes("Cluster eu-1's agent is offline since"),
+        ),
+      "the offline answer in the thread",
+    );
+    const followUps = new Queue("follow-ups", { connection: redis, prefix: scopePrefix(base, "eu-1") });
+    expect(await followUps.getJobCountByTypes("completed", "failed", "waiting", "active")).toBe(0);
+    await followUps.close();
   }, 60_000);
 });
