@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Redis } from "ioredis";
 import { replayScript } from "../agent/eval/replay.js";
-import { ClusterDirectory, MultiClusterStore } from "../cluster/index.js";
+import type { MultiClusterStore } from "../cluster/index.js";
 import { type Env, parseEnv } from "../config/env.js";
 import { loadPolicy, type Policy } from "../config/policy.js";
 import { type FakeAnthropic, startFakeAnthropic } from "../dev/fake-anthropic.js";
@@ -61,7 +61,7 @@ export interface DemoStack {
   serve: ServeApp;
   /** The home cluster's agent's workers. */
   workers: PipelineWorkers;
-  /** Every cluster's investigation records as one store (what the script waits on). */
+  /** Every cluster's investigation records as one store: serve's own view (what the script waits on). */
   store: MultiClusterStore;
   env: Env;
   policy: Policy;
@@ -175,13 +175,6 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
       // On a shared REDIS_URL, leave nothing behind (a redis-server we started just goes away).
       if (!redis.started) await deleteKeys(home.agent.workers.redis, `${prefix}:*`).catch(() => undefined);
     });
-    const directory = new ClusterDirectory({
-      redis: home.agent.workers.redis,
-      basePrefix: prefix,
-      retentionHours: 1,
-      configured: clusters.map((cluster) => cluster.name),
-    });
-    cleanup.push(() => directory.close());
     const serve = await startServeApp({
       env,
       policy,
@@ -198,7 +191,7 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
       fake,
       serve,
       workers: home.agent.workers,
-      store: new MultiClusterStore(directory),
+      store: serve.clusters.store,
       env,
       policy,
       slack: new SlackSender(`${serveUrl}/slack/events`, signingSecret),
