@@ -1,6 +1,7 @@
 import type { FakeMessage } from "../dev/fake-slack.js";
 import type { Investigation } from "../domain/investigation.js";
 import { TriageError } from "../errors.js";
+import { isMutating } from "../sim/index.js";
 import { APPROVE_ACTION_ID } from "../slack/blocks/proposal.js";
 import { DEMO_SLACK, type DemoStack } from "./stack.js";
 import type { Transcript } from "./transcript.js";
@@ -13,11 +14,19 @@ export interface PhaseTimes {
   validate?: [number, number];
 }
 
+/** One approval the script clicked, and who was refused before it (when someone was). */
+export interface DemoApproval {
+  namespace: string;
+  proposalId: string;
+  approver: string;
+  refusedFirst?: string;
+}
+
 /** What the script saw, for the summary. */
 export interface DemoRun {
   incidents: { namespace: string; trigger: string; investigation: Investigation; phases: PhaseTimes }[];
-  /** The proposal that was approved and executed. */
-  approved?: { proposalId: string; approver: string; refusedFirst: string };
+  /** The proposals that were approved and executed, in order. */
+  approvals: DemoApproval[];
 }
 
 const ANALYSIS_DONE = new Set<Investigation["status"]>(["proposed", "completed", "failed"]);
@@ -161,27 +170,58 @@ export function buttonValue(message: FakeMessage, actionId: string = APPROVE_ACT
   return found;
 }
 
-/** (c) A bystander's click is refused; Alice approves create-pvc; the executor applies; validation resolves. */
+/** Whether the last steps of a fix (its execution reply, the parent's new status) were posted. */
+async function fixReported(
+  stack: DemoStack,
+  id: string,
+  proposalId: string,
+): Promise<Investigation | undefined> {
+  const store = stack.serve.producer.store;
+  const current = await store.get(id);
+  const record = current?.proposals.find((candidate) => candidate.proposal.id === proposalId);
+  if (!current || !record || !DONE.has(record.state)) return undefined;
+  if (!(await store.wasNotified(id, `execution:${proposalId}`))) return undefined;
+  // The parent's last word: resolved, failed, or back to waiting with this fix counted.
+  const step =
+    current.status === "resolved"
+      ? "status:resolved"
+      : current.status === "failed"
+        ? "failed"
+        : `status:${current.status}:after:${proposalId}`;
+  return (await store.wasNotified(id, step)) ? current : undefined;
+}
+
+const DONE = new Set(["succeeded", "failed", "refused", "rolled-back"]);
+
+/**
+ * Approves the `action` card of an incident's thread — first refused for `bystander` when given —
+ * and waits until the executor applied it, validation judged it and the thread said so.
+ */
 async function approve(
   stack: DemoStack,
   transcript: Transcript,
   incident: DemoRun["incidents"][number],
-): Promise<DemoRun["approved"]> {
-  const record = incident.investigation.proposals.find(
-    (candidate) => candidate.proposal.action === "create-pvc",
-  );
-  if (!record) throw new TriageError("DEMO_NO_PROPOSAL", "demo: the a-team analysis proposed no create-pvc");
+  action: string,
+  bystander?: string,
+): Promise<DemoApproval> {
+  const { namespace } = incident;
+  const record = incident.investigation.proposals.find((candidate) => candidate.proposal.action === action);
+  if (!record)
+    throw new TriageError("DEMO_NO_PROPOSAL", `demo: the ${namespace} analysis proposed no ${action}`);
   const thread = incident.investigation.thread ?? incident.investigation.trigger.slack;
   const message = stack.fake.workspace.messages.find(
     (candidate) =>
       candidate.channel === thread?.channel &&
       candidate.threadTs === thread.threadTs &&
-      candidate.text.includes("create-pvc") &&
+      candidate.text.includes(action) &&
       buttonValue(candidate) !== undefined,
   );
   const value = message && buttonValue(message);
   if (!message || !value || !thread?.threadTs) {
-    throw new TriageError("DEMO_NO_BUTTON", "demo: no Approve button for create-pvc in the a-team thread");
+    throw new TriageError(
+      "DEMO_NO_BUTTON",
+      `demo: no Approve button for ${action} in the ${namespace} thread`,
+    );
   }
   const click = (user: string) =>
     stack.slack.action({
@@ -193,48 +233,52 @@ async function approve(
       threadTs: thread.threadTs as string,
       responseUrl: stack.fake.responseUrl(),
     });
+  if (bystander) {
+    transcript.step(`<@${bystander}> (not an approver in the policy) clicks [Approve] on ${action}`);
+    await click(bystander);
+    await until("the refusal", async () =>
+      stack.fake.workspace.ephemerals.find((ephemeral) => ephemeral.user === bystander),
+    );
+  }
   transcript.step(
-    `<@${DEMO_SLACK.bystander}> (not an approver in the policy) clicks [Approve] on create-pvc`,
+    `<@${DEMO_SLACK.approver}> (an approver for ${namespace}) clicks [Approve] on ${action} in the ${namespace} thread`,
   );
-  await click(DEMO_SLACK.bystander);
-  await until("the refusal", async () =>
-    stack.fake.workspace.ephemerals.find((ephemeral) => ephemeral.user === DEMO_SLACK.bystander),
-  );
-  transcript.step(`<@${DEMO_SLACK.approver}> (an approver for a-team) clicks [Approve] on create-pvc`);
   const clicked = transcript.elapsedMs();
   const clickedWall = Date.now();
+  const writesBefore = stack.sim.requests.length;
   await click(DEMO_SLACK.approver);
-  const store = stack.serve.producer.store;
   const id = incident.investigation.id;
   const final = await until(
     "the validation verdict",
-    async () => {
-      const current = await store.get(id);
-      if (!current || (current.status !== "resolved" && current.status !== "failed")) return undefined;
-      const step = current.status === "failed" ? "failed" : "status:resolved";
-      return (await store.wasNotified(id, step)) ? current : undefined;
-    },
+    () => fixReported(stack, id, record.proposal.id),
     60_000,
   );
   // The executor's write (not its dry run) ends execution; validation runs from there.
-  const write = stack.sim.requests.find(
-    (request) => request.identity === "executor" && request.verb === "create" && !request.dryRun,
-  );
+  const write = stack.sim.requests
+    .slice(writesBefore)
+    .find((request) => request.identity === "executor" && isMutating(request) && !request.dryRun);
   const applied = write ? clicked + (Date.parse(write.wallTime) - clickedWall) : clicked;
   incident.investigation = final;
   incident.phases.remediate = [clicked, applied];
   incident.phases.validate = [applied, transcript.elapsedMs()];
   return {
+    namespace,
     proposalId: record.proposal.id,
     approver: DEMO_SLACK.approver,
-    refusedFirst: DEMO_SLACK.bystander,
+    ...(bystander ? { refusedFirst: bystander } : {}),
   };
 }
 
-/** Runs the three acts of the demo against a started stack. */
+/**
+ * Runs the four acts of the demo against a started stack: /triage prod-api, an Alertmanager alert
+ * for a-team, a refused then an authorized create-pvc approval there, and Alice approving the
+ * analytics-service memory fix in the prod-api thread — validated, while prod-api's other root
+ * causes stay open (the parent says how many are fixed).
+ */
 export async function runDemoScript(stack: DemoStack, transcript: Transcript): Promise<DemoRun> {
   const prodApi = await slashCommand(stack, transcript);
   const aTeam = await alert(stack, transcript);
-  const approved = await approve(stack, transcript, aTeam);
-  return { incidents: [prodApi, aTeam], ...(approved ? { approved } : {}) };
+  const approvals = [await approve(stack, transcript, aTeam, "create-pvc", DEMO_SLACK.bystander)];
+  approvals.push(await approve(stack, transcript, prodApi, "set-resources"));
+  return { incidents: [prodApi, aTeam], approvals };
 }
