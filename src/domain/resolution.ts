@@ -98,12 +98,21 @@ export function statusAfterValidatedFix(
   return states.includes("pending") ? "proposed" : "completed";
 }
 
-/** "1 of 5 root causes fixed: set-resources on Deployment analytics-service validated; still open: …". */
-export function progressText(progress: ResolutionProgress, maxOpen = 4): string | undefined {
+/**
+ * "1 of 5 root causes fixed: set-resources on Deployment analytics-service validated; still open:
+ * payment-service (image-pull), …" — `names` alone drops the categories (for tight layouts).
+ */
+export function progressText(
+  progress: ResolutionProgress,
+  options: { maxOpen?: number; names?: boolean } = {},
+): string | undefined {
   if (progress.fixed.length === 0 || progress.complete) return undefined;
+  const maxOpen = options.maxOpen ?? 4;
   const total = progress.causes.length;
   const fixes = progress.fixed.map((cause) => cause.fixedBy).join("; ");
-  const open = progress.open.map((cause) => `${cause.resource.name} (${cause.category})`);
+  const open = progress.open.map((cause) =>
+    options.names ? cause.resource.name : `${cause.resource.name} (${cause.category})`,
+  );
   const shown = open.slice(0, maxOpen).join(", ");
   const more = open.length > maxOpen ? ` and ${open.length - maxOpen} more` : "";
   return `${progress.fixed.length} of ${total} root cause${total === 1 ? "" : "s"} fixed: ${fixes} validated; still open: ${shown}${more}`;

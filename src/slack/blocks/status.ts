@@ -56,26 +56,25 @@ function firstOpenCause(
 /** The status line of a finished analysis: where the incident is now, in words. */
 function statusLine(investigation: Investigation, progress: ResolutionProgress): string {
   const symbol = STATUS_SYMBOL[investigation.status];
-  // Some root causes fixed, others not: say both, whatever phase the remaining fixes are in.
+  // Some root causes fixed, others not: the parent's Progress line says which (not repeated here).
   const partial = progressText(progress);
-  const soFar = partial ? `\n🟢 ${escapeMrkdwn(partial)}` : "";
   switch (investigation.status) {
     case "resolved":
       return `${symbol} Resolved — ${escapeMrkdwn(fixedBy(progress))}`;
     case "failed":
-      return `${symbol} Not resolved: ${escapeMrkdwn(investigation.error ?? "unknown error")}${soFar}`;
+      return `${symbol} Not resolved: ${escapeMrkdwn(investigation.error ?? "unknown error")}`;
     case "completed":
       return partial
-        ? `${symbol} Partly fixed — the rest needs the manual steps in the thread${soFar}`
+        ? `${symbol} Partly fixed — the rest needs the manual steps in the thread`
         : `${symbol} Analysis done — no automatic fix; follow the steps in the thread`;
     case "proposed": {
       const pending = investigation.proposals.filter((record) => record.state === "pending").length;
       if (pending === 0 && investigation.proposals.some((record) => record.state === "expired"))
-        return `⌛ No decision: the fixes expired; run /triage again for fresh ones${soFar}`;
-      return `${symbol} Waiting for approval (${pending} fix${pending === 1 ? "" : "es"} in the thread)${soFar}`;
+        return `⌛ No decision: the fixes expired; run /triage again for fresh ones`;
+      return `${symbol} Waiting for approval (${pending} fix${pending === 1 ? "" : "es"} in the thread)`;
     }
     default:
-      return `${symbol} ${phaseText(investigation.status)}${soFar}`;
+      return `${symbol} ${phaseText(investigation.status)}`;
   }
 }
 
@@ -110,15 +109,19 @@ export function statusMessage(investigation: Investigation, context: RenderConte
     const severity = incidentSeverity(investigation);
     const progress = resolutionProgress(investigation);
     const resolved = investigation.status === "resolved";
-    // Once some causes are fixed, the parent leads with the first one still open (and its action).
+    // Once some causes are fixed, the parent's action and fallback text follow the first one still open.
     const openTop =
       progress.fixed.length > 0 && !resolved ? firstOpenCause(investigation, progress) : undefined;
     const shown = openTop ? `${shortRef(openTop.resource)}: ${firstSentence(openTop.summary, 130)}` : top;
     const cause = shown
-      ? `*${resolved ? "Was" : progress.fixed.length > 0 ? "Still open" : "Root cause"}:* ${escapeMrkdwn(shown)}`
+      ? `*${resolved ? "Was" : "Root cause"}:* ${escapeMrkdwn(shown)}`
       : "*No root cause found:* nothing is failing here.";
     const action = openTop ? actionFor(investigation, openTop) : recommendedAction(investigation);
-    const lines = [`${lead}${severityBadge(severity)} · ${where}`, cause];
+    const lines = [`${lead}${severityBadge(severity)} · ${where}`];
+    // Partly fixed: what is fixed and what is still open replaces the single top cause (the RCA
+    // reply below lists every cause), so the parent stays as short as before.
+    const progressLine = progressText(progress, { names: true });
+    lines.push(progressLine ? `*Progress:* ${escapeMrkdwn(progressLine)}` : cause);
     if (!resolved && action) lines.push(`*Do now:* ${escapeMrkdwn(action)}`);
     blocks = [
       ...sections(lines.join("\n")),

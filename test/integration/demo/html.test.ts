@@ -40,15 +40,15 @@ describe("the demo's Slack thread, as a person sees it", () => {
     const dom = await dumpDom(chromium, url, viewport);
     const thread = firstThread(dom, "C0OPS");
 
-    // The parent names the top-ranked root cause still open (in words) and what to do: by the end
-    // of the demo Alice's analytics-service fix is validated, and the parent counts it as one of
-    // five root causes fixed — never as the incident resolved.
+    // The parent says what is fixed and which root causes are still open, and what to do: by the
+    // end of the demo Alice's analytics-service fix is validated, and the parent counts it as one
+    // of five root causes fixed — never as the incident resolved.
     const cause = bottomOf(
       thread,
-      /<div class="text" data-y0="\d+" data-y1="(\d+)">(?:(?!<\/div><\/div>).)*?<b>Still open:<\/b>/s,
+      /<div class="text" data-y0="\d+" data-y1="(\d+)">(?:(?!<\/div><\/div>).)*?<b>Progress:<\/b>/s,
     );
-    expect(thread).toContain(
-      "1 of 5 root causes fixed: set-resources on Deployment analytics-service validated",
+    expect(thread).toMatch(
+      /<b>Progress:<\/b> 1 of 5 root causes fixed: set-resources on Deployment analytics-service validated; still open: payment-service, /,
     );
     expect(thread).not.toContain("<b>Was:</b>");
     const action = bottomOf(
