@@ -67,6 +67,8 @@ describe("pipeline metrics", () => {
       expect(values.get(`k8s_triage_phase_duration_seconds_sum{phase="${phase}"}`), phase).toBeGreaterThan(0);
     }
     expect(values.get('k8s_triage_remediations_total{action="create-pvc",outcome="succeeded"}')).toBe(1);
+    // The demo's fourth act: the analytics-service memory fix in prod-api.
+    expect(values.get('k8s_triage_remediations_total{action="set-resources",outcome="succeeded"}')).toBe(1);
     const denied = [...values].filter(
       ([name]) => name.startsWith("k8s_triage_remediations_total") && name.includes('outcome="denied"'),
     );
@@ -84,7 +86,7 @@ describe("pipeline metrics", () => {
       }
     }
     expect(values.get('k8s_triage_queue_jobs{queue="investigations",state="completed"}')).toBe(2);
-    expect(values.get('k8s_triage_queue_jobs{queue="remediations",state="completed"}')).toBe(1);
+    expect(values.get('k8s_triage_queue_jobs{queue="remediations",state="completed"}')).toBe(2);
     expect(exposition).toContain("# TYPE k8s_triage_slack_api_errors_total counter");
   }, 120_000);
 
