@@ -111,7 +111,7 @@ export function statusMessage(investigation: Investigation, context: RenderConte
     const resolved = investigation.status === "resolved";
     // Once some causes are fixed, the parent's action and fallback text follow the first one still open.
     const openTop =
-      progress.fixed.length > 0 && !resolved ? firstOpenCause(investigation, progress) : undefined;
+      progress.validatedFixes.length > 0 && !resolved ? firstOpenCause(investigation, progress) : undefined;
     const shown = openTop ? `${shortRef(openTop.resource)}: ${firstSentence(openTop.summary, 130)}` : top;
     const cause = shown
       ? `*${resolved ? "Was" : "Root cause"}:* ${escapeMrkdwn(shown)}`
@@ -142,7 +142,7 @@ export function statusMessage(investigation: Investigation, context: RenderConte
     const head = resolved
       ? `✅ resolved — ${fixedBy(progress)}`
       : partial
-        ? `${progress.fixed.length} of ${progress.causes.length} root causes fixed (${progress.fixed.map((c) => c.fixedBy).join("; ")} validated) · still open: ${shown ?? "?"}`
+        ? `${progress.fixed.length} of ${progress.causes.length} root causes fixed (${progress.validatedFixes.join("; ")} validated) · still open: ${shown ?? "?"}`
         : (top ?? "no root cause found");
     text = `${severity ?? ""} [${clusterOf(context)}] ${namespace}: ${head}`.trim();
   }

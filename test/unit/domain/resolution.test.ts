@@ -120,6 +120,24 @@ describe("resolution progress by root cause", () => {
   });
 });
 
+describe("matching fixes to causes", () => {
+  it("a model's fix whose root-cause id matches no cause counts for the cause whose object it changed", () => {
+    const record = fix("analytics-service", "oom-killed", "succeeded", "resolved");
+    record.proposal = { ...record.proposal, rootCauseId: "memory-limit-too-low" };
+    const progress = resolutionProgress(investigation({ rca: threeCauses, proposals: [record] }));
+    expect(progress.fixed.map((cause) => cause.resource.name)).toEqual(["analytics-service"]);
+  });
+
+  it("a validated fix of no named cause is still reported, as progress on none of them", () => {
+    const record = fix("cache", "oom-killed", "succeeded", "resolved");
+    const progress = resolutionProgress(investigation({ rca: threeCauses, proposals: [record] }));
+    expect(progress.complete).toBe(false);
+    expect(progressText(progress, { names: true })).toBe(
+      "0 of 3 root causes fixed: set-resources on Deployment cache validated; still open: payment-service, user-service, analytics-service",
+    );
+  });
+});
+
 describe("the parent message of a partly fixed incident", () => {
   const partial = investigation({
     status: "proposed",
