@@ -81,6 +81,7 @@ describe("k8s-triage mcp over stdio", () => {
         "owner_chain",
         "pod_logs",
         "readyz",
+        "resource_usage",
         "rollout_history",
         "service_endpoints",
         "storage_classes",

@@ -4,11 +4,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { resourceUsage } from "../../../src/agent/tools/read-usage.js";
 import { kubeTool } from "../../../src/dev/kube-tools.js";
 import type { Pod } from "../../../src/domain/kube.js";
 import { collectSnapshot } from "../../../src/k8s/collect.js";
 import { createClusterReader } from "../../../src/k8s/kube-reader.js";
 import { type SimCluster, startSimCluster } from "../../../src/sim/index.js";
+import { policyFor } from "../../support/queue-helpers.js";
 import { simFixture } from "../../support/sim.js";
 
 const run = promisify(execFile);
@@ -157,6 +159,46 @@ describe("metrics.k8s.io on the simulated cluster, read by the real kubectl and 
         | undefined;
       const bytes = Number(analytics?.containers[0]?.usage.memory.replace("Ki", "")) * 1024;
       expect(bytes).toBeLessThan(128 * MI);
+    } finally {
+      reader.close();
+    }
+  });
+
+  it("Claude's resource_usage tool shows containers against their limits and nodes against allocatable", async () => {
+    const reader = createClusterReader(sim.kubeConfig("reader"));
+    try {
+      const text = await resourceUsage.run(
+        { namespace: "prod-api" },
+        {
+          reader,
+          namespace: "prod-api",
+          policy: policyFor(["prod-api"]),
+          signal: new AbortController().signal,
+        },
+      );
+      const lines = text.split("\n");
+      expect(lines[0]).toMatch(/^usage from metrics-server at \S+ in prod-api/);
+      expect(
+        lines.some((line) =>
+          /^prod-api\/notification-service-\S+\/notification-service cpu \d+m.*, memory \d+Mi/.test(line),
+        ),
+      ).toBe(true);
+      expect(
+        lines.filter((line) =>
+          /^node ip-10-0-\S+ cpu \d+m \(\d+%\), memory \d+Mi \(\d+%\) of allocatable$/.test(line),
+        ),
+      ).toHaveLength(3);
+      await expect(
+        resourceUsage.run(
+          { namespace: "kube-system" },
+          {
+            reader,
+            namespace: "prod-api",
+            policy: policyFor(["prod-api"]),
+            signal: new AbortController().signal,
+          },
+        ),
+      ).rejects.toThrow("outside the namespaces");
     } finally {
       reader.close();
     }
