@@ -70,7 +70,7 @@ function statusLine(investigation: Investigation, progress: ResolutionProgress):
     case "proposed": {
       const pending = investigation.proposals.filter((record) => record.state === "pending").length;
       if (pending === 0 && investigation.proposals.some((record) => record.state === "expired"))
-        return `⌛ No decision: the fixes expired; run /triage again for fresh ones`;
+        return "⌛ No decision: the fixes expired; run /triage again for fresh ones";
       return `${symbol} Waiting for approval (${pending} fix${pending === 1 ? "" : "es"} in the thread)`;
     }
     default:
