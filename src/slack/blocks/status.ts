@@ -53,6 +53,19 @@ function firstOpenCause(
   return rankedCauses(investigation).find((cause) => open.has(causeId(cause)));
 }
 
+/**
+ * The impact as of now: the analysis' "5 of 6 deployments down", less the Deployments whose fix
+ * validation has since seen Ready (the others are as the analysis found them).
+ */
+function impactNow(investigation: Investigation, progress: ResolutionProgress): string {
+  const impact = impactText(investigation);
+  const healed = progress.fixed.filter((cause) => cause.resource.kind === "Deployment").length;
+  const counted = /^(\d+) of (\d+) deployments down/.exec(impact);
+  if (!counted || healed === 0) return impact;
+  const down = Math.max(0, Number(counted[1]) - healed);
+  return impact.replace(counted[0], `${down} of ${counted[2]} deployments down`);
+}
+
 /** The status line of a finished analysis: where the incident is now, in words. */
 function statusLine(investigation: Investigation, progress: ResolutionProgress): string {
   const symbol = STATUS_SYMBOL[investigation.status];
@@ -128,7 +141,7 @@ export function statusMessage(investigation: Investigation, context: RenderConte
       {
         type: "section",
         fields: [
-          { type: "mrkdwn", text: `*Impact*\n${escapeMrkdwn(impactText(investigation))}` },
+          { type: "mrkdwn", text: `*Impact*\n${escapeMrkdwn(impactNow(investigation, progress))}` },
           { type: "mrkdwn", text: `*Status*\n${statusLine(investigation, progress)}` },
         ],
       },

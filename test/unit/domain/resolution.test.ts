@@ -3,7 +3,13 @@ import type { ProposalRecord } from "../../../src/domain/investigation.js";
 import type { RcaRootCause } from "../../../src/domain/rca.js";
 import { progressText, resolutionProgress, statusAfterValidatedFix } from "../../../src/domain/resolution.js";
 import { statusMessage } from "../../../src/slack/blocks/status.js";
-import { investigation, proposal, proposalRecord, rcaReport } from "../../support/slack-fixtures.js";
+import {
+  investigation,
+  proposal,
+  proposalRecord,
+  rcaReport,
+  triageResult,
+} from "../../support/slack-fixtures.js";
 
 function cause(category: RcaRootCause["category"], name: string): RcaRootCause {
   return {
@@ -160,6 +166,14 @@ describe("the parent message of a partly fixed incident", () => {
     expect(shown).not.toContain("*Was:*");
     expect(message.text).toMatch(/^P2 \[default\] prod-api: 1 of 3 root causes fixed \(/);
     expect(message.text).not.toContain("✅");
+  });
+
+  it("counts a Deployment whose fix validated as no longer down", () => {
+    const counted = {
+      ...partial,
+      triage: triageResult({ headline: "3 root causes in prod-api: 3 of 4 deployments unavailable" }),
+    };
+    expect(JSON.stringify(statusMessage(counted).blocks)).toContain("*Impact*\\n2 of 4 deployments down");
   });
 
   it("a fully fixed incident still reads resolved", () => {
