@@ -208,10 +208,12 @@ const section: BenchSection = {
         detail: rows.map((row) => `${row.pods} pods: ${row.ratio}x`).join(", "),
       },
       {
-        // One request per kind, /version, /readyz and at most 20 logs; only extra pages may grow.
+        // One request per kind, /version, /readyz, PodMetrics and NodeMetrics, and at most 20
+        // logs; only extra pages may grow.
         name: "requests independent of pod count apart from list pages",
         ok: sizes.every(
-          (size) => (at(size)?.fixedRequests ?? Number.POSITIVE_INFINITY) <= collectedKinds().length + 2 + 20,
+          (size) =>
+            (at(size)?.fixedRequests ?? Number.POSITIVE_INFINITY) <= collectedKinds().length + 2 + 2 + 20,
         ),
         detail: sizes
           .map(

@@ -1,5 +1,6 @@
 import type { Investigation } from "../domain/investigation.js";
 import { TriageError } from "../errors.js";
+import { isMutating } from "../sim/index.js";
 import { APPROVE_ACTION_ID } from "../slack/blocks/proposal.js";
 import { HOME_CLUSTER } from "./agents.js";
 import { DEMO_SLACK, type DemoStack } from "./stack.js";
@@ -16,6 +17,17 @@ export interface PhaseTimes {
   validate?: [number, number];
 }
 
+/** One approval the script clicked, and who was refused before it (when someone was). */
+export interface DemoApproval {
+  /** The investigation whose card was approved (a namespace can exist in several clusters). */
+  investigationId: string;
+  namespace: string;
+  cluster: string;
+  proposalId: string;
+  approver: string;
+  refusedFirst?: string;
+}
+
 /** What the script saw, for the summary. */
 export interface DemoRun {
   incidents: {
@@ -26,8 +38,8 @@ export interface DemoRun {
     investigation: Investigation;
     phases: PhaseTimes;
   }[];
-  /** The proposal that was approved and executed. */
-  approved?: { proposalId: string; approver: string; refusedFirst: string };
+  /** The proposals that were approved and executed, in order. */
+  approvals: DemoApproval[];
 }
 
 /** An Alertmanager v4 webhook payload for a-team's database, as kube-prometheus would send it. */
@@ -146,30 +158,62 @@ async function alert(stack: DemoStack, transcript: Transcript): Promise<DemoRun[
   };
 }
 
+const DONE = new Set(["succeeded", "failed", "refused", "rolled-back"]);
+
+/** Whether the last steps of a fix (its execution reply, the parent's new status) were recorded as posted. */
+async function fixReported(
+  stack: DemoStack,
+  id: string,
+  proposalId: string,
+): Promise<Investigation | undefined> {
+  const current = await stack.store.get(id);
+  const record = current?.proposals.find((candidate) => candidate.proposal.id === proposalId);
+  if (!current || !record || !DONE.has(record.state)) return undefined;
+  if (!(await stack.store.wasNotified(id, `execution:${proposalId}`))) return undefined;
+  // The parent's last word: resolved, failed, or back to waiting with this fix counted.
+  const step =
+    current.status === "resolved"
+      ? "status:resolved"
+      : current.status === "failed"
+        ? "failed"
+        : `status:${current.status}:after:${proposalId}`;
+  return (await stack.store.wasNotified(id, step)) ? current : undefined;
+}
+
 /**
- * (d) A bystander's click is refused; Alice approves create-pvc; eu-1's executor applies it on
- * eu-1 (and only there); validation resolves.
+ * Approves the `action` card of an incident's thread — first refused for `bystander` when given —
+ * and waits until that cluster's executor applied it (on that cluster only), validation judged it
+ * and the thread said so.
  */
 async function approve(
   stack: DemoStack,
   transcript: Transcript,
   incident: DemoRun["incidents"][number],
-): Promise<DemoRun["approved"]> {
-  const record = incident.investigation.proposals.find(
-    (candidate) => candidate.proposal.action === "create-pvc",
-  );
-  if (!record) throw new TriageError("DEMO_NO_PROPOSAL", "demo: the a-team analysis proposed no create-pvc");
+  action: string,
+  bystander?: string,
+): Promise<DemoApproval> {
+  const { namespace, cluster } = incident;
+  const record = incident.investigation.proposals.find((candidate) => candidate.proposal.action === action);
+  if (!record) {
+    throw new TriageError(
+      "DEMO_NO_PROPOSAL",
+      `demo: the ${cluster}/${namespace} analysis proposed no ${action}`,
+    );
+  }
   const thread = incident.investigation.thread ?? incident.investigation.trigger.slack;
   const message = stack.fake.workspace.messages.find(
     (candidate) =>
       candidate.channel === thread?.channel &&
       candidate.threadTs === thread.threadTs &&
-      candidate.text.includes("create-pvc") &&
+      candidate.text.includes(action) &&
       buttonValue(candidate) !== undefined,
   );
   const value = message && buttonValue(message);
   if (!message || !value || !thread?.threadTs) {
-    throw new TriageError("DEMO_NO_BUTTON", "demo: no Approve button for create-pvc in the a-team thread");
+    throw new TriageError(
+      "DEMO_NO_BUTTON",
+      `demo: no Approve button for ${action} in the ${cluster}/${namespace} thread`,
+    );
   }
   const click = (user: string) =>
     stack.slack.action({
@@ -181,69 +225,75 @@ async function approve(
       threadTs: thread.threadTs as string,
       responseUrl: stack.fake.responseUrl(),
     });
+  if (bystander) {
+    transcript.step(`<@${bystander}> (not an approver in the policy) clicks [Approve] on ${action}`);
+    await click(bystander);
+    await until("the refusal", async () =>
+      stack.fake.workspace.ephemerals.find((ephemeral) => ephemeral.user === bystander),
+    );
+  }
   transcript.step(
-    `<@${DEMO_SLACK.bystander}> (not an approver in the policy) clicks [Approve] on create-pvc`,
-  );
-  await click(DEMO_SLACK.bystander);
-  await until("the refusal", async () =>
-    stack.fake.workspace.ephemerals.find((ephemeral) => ephemeral.user === DEMO_SLACK.bystander),
-  );
-  transcript.step(
-    `<@${DEMO_SLACK.approver}> (an approver for a-team) clicks [Approve] on create-pvc (an approval for ${incident.cluster}: only ${incident.cluster}'s executor may run it)`,
+    `<@${DEMO_SLACK.approver}> (an approver for ${namespace}) clicks [Approve] on ${action} in the ${cluster}/${namespace} thread (only ${cluster}'s executor may run it)`,
   );
   const clicked = transcript.elapsedMs();
   const clickedWall = Date.now();
+  const requestsBefore = stack.sim.requests.length;
   await click(DEMO_SLACK.approver);
-  const store = stack.store;
   const id = incident.investigation.id;
   const final = await until(
     "the validation verdict",
-    async () => {
-      const current = await store.get(id);
-      if (!current || (current.status !== "resolved" && current.status !== "failed")) return undefined;
-      const step = current.status === "failed" ? "failed" : "status:resolved";
-      return (await store.wasNotified(id, step)) ? current : undefined;
-    },
+    () => fixReported(stack, id, record.proposal.id),
     60_000,
   );
   // The executor's write (not its dry run) ends execution; validation runs from there.
-  const write = stack.sim.requests.find(
-    (request) => request.identity === "executor" && request.verb === "create" && !request.dryRun,
-  );
+  const write = stack.sim.requests
+    .slice(requestsBefore)
+    .find((request) => request.identity === "executor" && isMutating(request) && !request.dryRun);
   const applied = write ? clicked + (Date.parse(write.wallTime) - clickedWall) : clicked;
   incident.investigation = final;
   incident.phases.remediate = [clicked, applied];
   incident.phases.validate = [applied, transcript.elapsedMs()];
   // The agent hands its updates to serve through the notifications queue: wait until the thread
-  // shows the verdict and the parent its final status, as a person in the channel would.
-  await until("the verdict in the a-team thread", async () => {
+  // shows the verdict and the parent its new status, as a person in the channel would.
+  await until(`the verdict in the ${cluster}/${namespace} thread`, async () => {
     const verdict = stack.fake.workspace.messages.some(
       (m) =>
         m.channel === thread.channel &&
         m.threadTs === thread.threadTs &&
         / resolved|failed/.test(m.text) &&
-        m.text.includes("create-pvc") &&
+        m.text.includes(action) &&
         buttonValue(m) === undefined &&
         !m.text.includes("approve or deny"),
     );
     const parent = stack.fake.workspace.messages.find(
       (m) => m.channel === thread.channel && m.ts === (thread.statusTs ?? thread.threadTs),
     );
-    return verdict && parent && /resolved|failed/.test(parent.text) ? true : undefined;
+    return verdict && parent && /resolved|failed|Progress/.test(parent.text) ? true : undefined;
   });
   return {
+    investigationId: id,
+    namespace,
+    cluster,
     proposalId: record.proposal.id,
     approver: DEMO_SLACK.approver,
-    refusedFirst: DEMO_SLACK.bystander,
+    ...(bystander ? { refusedFirst: bystander } : {}),
   };
 }
 
-/** Runs the acts of the demo against a started stack. */
+/**
+ * Runs the acts of the demo against a started stack: /triage prod-api (the channel's default
+ * cluster, eu-1), /triage prod-api --cluster us-1, an Alertmanager alert labelled cluster=eu-1 for
+ * a-team, a refused then an authorized create-pvc approval there, and Alice approving the
+ * analytics-service memory fix in eu-1's prod-api thread.
+ */
 export async function runDemoScript(stack: DemoStack, transcript: Transcript): Promise<DemoRun> {
   const prodApi = await slashCommand(stack, transcript, undefined, 0);
   const other = stack.clusters.find((cluster) => cluster.name !== HOME_CLUSTER)?.name as string;
   const otherProdApi = await slashCommand(stack, transcript, other, 1);
   const aTeam = await alert(stack, transcript);
-  const approved = await approve(stack, transcript, aTeam);
-  return { incidents: [prodApi, otherProdApi, aTeam], ...(approved ? { approved } : {}) };
+  const approvals = [await approve(stack, transcript, aTeam, "create-pvc", DEMO_SLACK.bystander)];
+  // Act 5: the analytics-service memory fix in the eu-1 prod-api thread, sized from observed
+  // usage — validated, while prod-api's other root causes stay open (the parent counts them).
+  approvals.push(await approve(stack, transcript, prodApi, "set-resources"));
+  return { incidents: [prodApi, otherProdApi, aTeam], approvals };
 }

@@ -1,3 +1,4 @@
+import { progressText, resolutionProgress } from "../domain/resolution.js";
 import { isMutating, type RecordedRequest } from "../sim/index.js";
 import { THREAD_BUDGET } from "../slack/blocks/budget.js";
 import type { DemoRun, PhaseTimes } from "./script.js";
@@ -36,10 +37,16 @@ export function measureThread(events: readonly TranscriptEvent[]): DemoSummary["
   const asked = events.find((event) => event.kind === "step" && event.text.includes("/triage"));
   const parent = events.find((event) => event.kind === "message" && asked && event.atMs >= asked.atMs);
   if (!asked || !parent?.label) return undefined;
+  // The budget is about what a reader gets before anyone approved anything: later replies
+  // (an execution's result) do not count against it.
+  const approval = events.find((event) => event.kind === "step" && event.text.includes("clicks [Approve]"));
+  const before = (event: TranscriptEvent) => approval === undefined || event.atMs < approval.atMs;
   const replies = events.filter(
-    (event) => event.kind === "reply" && event.label?.startsWith(`${parent.label}.`),
+    (event) => event.kind === "reply" && event.label?.startsWith(`${parent.label}.`) && before(event),
   );
-  const files = events.filter((event) => event.kind === "file" && event.channel === parent.channel);
+  const files = events.filter(
+    (event) => event.kind === "file" && event.channel === parent.channel && before(event),
+  );
   const rca = replies.find((event) => event.text.includes("Root cause ("));
   if (!rca) return undefined;
   return {
@@ -101,12 +108,17 @@ function phaseDetail(run: DemoRun, phase: keyof PhaseTimes, index: number): stri
       const causes = investigation.rca?.rootCauses.length ?? investigation.triage?.rootCauses.length ?? 0;
       return `${incident.cluster}'s agent: read-only snapshot + triage + RCA: ${causes} root cause${causes === 1 ? "" : "s"}, ${investigation.proposals.length} proposal${investigation.proposals.length === 1 ? "" : "s"} with Approve/Deny`;
     }
-    case "remediate":
-      return `${run.approved?.proposalId} approved by ${run.approved?.approver} (${run.approved?.refusedFirst} refused first): drift check, server-side dry run, apply as ${incident.cluster}'s executor`;
+    case "remediate": {
+      const approval = run.approvals.find((candidate) => candidate.investigationId === investigation.id);
+      const refused = approval?.refusedFirst ? ` (${approval.refusedFirst} refused first)` : "";
+      return `${approval?.proposalId} approved by ${approval?.approver}${refused}: drift check, server-side dry run, apply as ${incident.cluster}'s executor`;
+    }
     case "validate": {
-      const record = investigation.proposals.find((p) => p.proposal.id === run.approved?.proposalId);
+      const approval = run.approvals.find((candidate) => candidate.investigationId === investigation.id);
+      const record = investigation.proposals.find((p) => p.proposal.id === approval?.proposalId);
       const verdict = record?.outcome?.validation?.verdict ?? "no verdict";
-      return `${verdict} on ${incident.cluster}'s simulated clock (pods Ready, settle window held) → status ${investigation.status}`;
+      const progress = progressText(resolutionProgress(investigation));
+      return `${verdict} on ${incident.cluster}'s simulated clock (pods Ready, settle window held) → status ${investigation.status}${progress ? ` (${progress})` : ""}`;
     }
   }
 }

@@ -35,6 +35,10 @@ export function rootCauseKey(cause: { category: string; resource: ResourceRef })
   return `${cause.category}:${ref.kind}/${ref.namespace}/${ref.name}`;
 }
 
+function sameRef(a: ResourceRef, b: ResourceRef): boolean {
+  return a.kind === b.kind && a.namespace === b.namespace && a.name === b.name;
+}
+
 /** True when the record's change was applied, kept (not rolled back) and validated as resolved. */
 export function isValidatedFix(record: ProposalRecord): boolean {
   const outcome = record.outcome;
@@ -68,7 +72,11 @@ export function resolutionProgress(
     const id = rootCauseKey(cause);
     if (seen.has(id)) continue;
     seen.add(id);
-    const fix = validated.find((record) => record.proposal.rootCauseId === id);
+    // By the id the proposal names; a model's proposal whose id matches no cause still fixes the
+    // cause whose object it changed.
+    const fix =
+      validated.find((record) => record.proposal.rootCauseId === id) ??
+      validated.find((record) => sameRef(record.proposal.target, cause.resource));
     causes.push({
       id,
       category: cause.category,
@@ -98,12 +106,21 @@ export function statusAfterValidatedFix(
   return states.includes("pending") ? "proposed" : "completed";
 }
 
-/** "1 of 5 root causes fixed: set-resources on Deployment analytics-service validated; still open: …". */
-export function progressText(progress: ResolutionProgress, maxOpen = 4): string | undefined {
-  if (progress.fixed.length === 0 || progress.complete) return undefined;
+/**
+ * "1 of 5 root causes fixed: set-resources on Deployment analytics-service validated; still open:
+ * payment-service (image-pull), …" — `names` alone drops the categories (for tight layouts).
+ */
+export function progressText(
+  progress: ResolutionProgress,
+  options: { maxOpen?: number; names?: boolean } = {},
+): string | undefined {
+  if (progress.validatedFixes.length === 0 || progress.complete) return undefined;
+  const maxOpen = options.maxOpen ?? 4;
   const total = progress.causes.length;
-  const fixes = progress.fixed.map((cause) => cause.fixedBy).join("; ");
-  const open = progress.open.map((cause) => `${cause.resource.name} (${cause.category})`);
+  const fixes = progress.validatedFixes.join("; ");
+  const open = progress.open.map((cause) =>
+    options.names ? cause.resource.name : `${cause.resource.name} (${cause.category})`,
+  );
   const shown = open.slice(0, maxOpen).join(", ");
   const more = open.length > maxOpen ? ` and ${open.length - maxOpen} more` : "";
   return `${progress.fixed.length} of ${total} root cause${total === 1 ? "" : "s"} fixed: ${fixes} validated; still open: ${shown}${more}`;

@@ -26,6 +26,10 @@ export interface KubeClusterReader extends ClusterReader {
     plural: string,
     options?: ListOptions,
   ): Promise<{ items: KubeObject[]; resourceVersion: string }>;
+  metrics(
+    resource: "pods" | "nodes",
+    options?: { namespace?: string; signal?: AbortSignal },
+  ): Promise<KubeObject[]>;
   close(): void;
 }
 

@@ -108,10 +108,14 @@ export function placeMismatch(
   return `clicked in ${place.channel}/${place.threadTs ?? place.messageTs ?? "?"}, but the proposal belongs to the thread ${thread.channel}/${thread.threadTs}`;
 }
 
+/** Proposals whose execution is over: they wait on nobody. */
+const EXECUTED = new Set<ProposalRecord["state"]>(["succeeded", "failed", "refused", "rolled-back"]);
+
 /**
  * True when an investigation waits only on proposals nobody can decide any more: every one is
- * expired (by the clock or recorded as such) or denied. Such an investigation must not absorb a
- * new request, or "run /triage again for a fresh proposal" could never be followed.
+ * expired (by the clock or recorded as such), denied, or already executed (a multi-cause incident
+ * goes back to "proposed" after one validated fix). Such an investigation must not absorb a new
+ * request, or "run /triage again for a fresh proposal" could never be followed.
  */
 export function isSettled(investigation: Pick<Investigation, "status" | "proposals">, now: Date): boolean {
   if (investigation.status !== "proposed" || investigation.proposals.length === 0) return false;
@@ -119,6 +123,7 @@ export function isSettled(investigation: Pick<Investigation, "status" | "proposa
     (record) =>
       record.state === "denied" ||
       record.state === "expired" ||
+      EXECUTED.has(record.state) ||
       (record.state === "pending" && isExpired(record, now)),
   );
 }

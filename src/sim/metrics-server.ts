@@ -5,6 +5,9 @@ import { fnv32a } from "./model/util/hash.js";
 import { parseQuantity } from "./model/util/quantity.js";
 import type { ClusterView } from "./types.js";
 
+/** What the metrics need of the cluster: its clock and its objects (read, never changed). */
+export type MetricsView = Pick<ClusterView, "now" | "list">;
+
 /**
  * The simulated metrics-server: `metrics.k8s.io/v1beta1` PodMetrics and NodeMetrics computed from
  * what the scenario declares, in the shape and units the real one serves (cpu in nanocores
@@ -76,12 +79,12 @@ function runningContainers(pod: Pod): Container[] {
 }
 
 /** The scrape time: the simulated now, to the second (metrics-server stamps whole scrapes). */
-function scrapeTime(view: ClusterView): string {
+function scrapeTime(view: MetricsView): string {
   return new Date(Math.floor(Date.parse(view.now()) / 1000) * 1000).toISOString().replace(".000Z", "Z");
 }
 
 /** PodMetrics of every pod with a running container, optionally in one namespace. */
-export function podMetrics(view: ClusterView, namespace?: string): PodMetrics[] {
+export function podMetrics(view: MetricsView, namespace?: string): PodMetrics[] {
   const timestamp = scrapeTime(view);
   const result: PodMetrics[] = [];
   for (const object of view.list("Pod", namespace)) {
@@ -117,24 +120,28 @@ export function podMetrics(view: ClusterView, namespace?: string): PodMetrics[] 
  * (kubelet, runtime, OS: 5% of allocatable memory + 300Mi, 80m CPU), unless the Node declares
  * `triage.sim/memory-usage` / `triage.sim/cpu-usage` itself (a node under pressure).
  */
-export function nodeMetrics(view: ClusterView): NodeMetrics[] {
+export function nodeMetrics(view: MetricsView): NodeMetrics[] {
   const timestamp = scrapeTime(view);
-  const pods = view.list("Pod") as Pod[];
+  // One pass over the pods, summed per node, so the cost is O(pods + nodes).
+  const used = new Map<string, { memory: number; cpu: number }>();
+  for (const object of view.list("Pod")) {
+    const pod = object as Pod;
+    const nodeName = pod.spec?.nodeName;
+    if (!nodeName || pod.metadata.deletionTimestamp) continue;
+    const sum = used.get(nodeName) ?? { memory: 0, cpu: 0 };
+    for (const container of runningContainers(pod)) {
+      sum.memory += containerMemory(pod, container);
+      sum.cpu += containerCpu(pod, container);
+    }
+    used.set(nodeName, sum);
+  }
   const result: NodeMetrics[] = [];
   for (const object of view.list("Node")) {
     const node = object as Node;
     const name = node.metadata.name ?? "";
     const ready = node.status?.conditions?.find((condition) => condition.type === "Ready");
     if (ready?.status !== "True") continue; // an unreachable kubelet cannot be scraped
-    let memory = 0;
-    let cpu = 0;
-    for (const pod of pods) {
-      if (pod.spec?.nodeName !== name || pod.metadata.deletionTimestamp) continue;
-      for (const container of runningContainers(pod)) {
-        memory += containerMemory(pod, container);
-        cpu += containerCpu(pod, container);
-      }
-    }
+    let { memory, cpu } = used.get(name) ?? { memory: 0, cpu: 0 };
     const allocatable = parseQuantity(node.status?.allocatable?.memory) ?? 0;
     memory += allocatable * 0.05 + 300 * MI;
     cpu += 0.08;

@@ -1,5 +1,5 @@
 import type { KubeObject } from "../domain/kube.js";
-import type { NodeMetrics, PodMetrics } from "../domain/metrics.js";
+import type { NodeMetrics, PodMetrics, UsagePeak } from "../domain/metrics.js";
 import type { ResourceRef } from "../domain/types.js";
 import { podsOf, type TriageContext } from "./context.js";
 import { formatMemory, parseQuantity } from "./quantity.js";
@@ -69,7 +69,28 @@ export function memoryEvidence(
       });
     }
   }
-  for (const peak of ctx.snapshot.usagePeaks ?? []) {
+  // Prometheus' peak working set over the last hour (src/prometheus), when it was read: for an
+  // OOM-killed container it is capped by the old limit, so it says "needs at least this".
+  const promPeaks = ctx.snapshot.prometheus?.peakMemoryBytes ?? {};
+  const peaks: UsagePeak[] = [
+    ...(ctx.snapshot.usagePeaks ?? []),
+    ...pods.flatMap((pod) => {
+      const bytes = promPeaks[`${workload.namespace}/${pod}/${container}`];
+      return bytes === undefined
+        ? []
+        : [
+            {
+              namespace: workload.namespace,
+              pod,
+              container,
+              memoryBytes: bytes,
+              source: "prometheus",
+              window: "1h",
+            },
+          ];
+    }),
+  ];
+  for (const peak of peaks) {
     if (peak.namespace !== workload.namespace || peak.container !== container || !pods.includes(peak.pod))
       continue;
     if (peak.memoryBytes === undefined) continue;

@@ -30,6 +30,8 @@ export function toolCallLabel(name: string, input: unknown): string {
       return "the cluster's StorageClasses";
     case "readyz":
       return "the API server's /readyz";
+    case "resource_usage":
+      return `metrics-server usage in ${text("namespace") ?? "the namespace"}`;
     case "dry_run_action":
       return "a server-side dry run";
     default:

@@ -43,9 +43,24 @@ export function metricsReply(context: SimContext, request: ResourceRequest, verb
   };
 }
 
+/** The store read in place (no copies): metrics are computed from pods, never written back. */
+function storedObjects(context: SimContext, kind: string, namespace?: string): KubeObject[] {
+  const { keys, start, end } = context.store.keyRange(kind, namespace);
+  const objects: KubeObject[] = [];
+  for (let index = start; index < end; index++) {
+    const object = context.store.at(kind, keys[index] as string);
+    if (object) objects.push(object);
+  }
+  return objects;
+}
+
 function metricsObjects(context: SimContext, kind: string, namespace: string | undefined): KubeObject[] {
-  if (context.metricsSource?.() === "recorded") return context.store.list(kind, namespace);
+  if (context.metricsSource?.() === "recorded") return storedObjects(context, kind, namespace);
+  const view = {
+    now: () => context.clock.now(),
+    list: (k: string, ns?: string) => storedObjects(context, k, ns),
+  };
   return kind === "PodMetrics"
-    ? (podMetrics(context.store, namespace) as KubeObject[])
-    : (nodeMetrics(context.store) as KubeObject[]);
+    ? (podMetrics(view, namespace) as KubeObject[])
+    : (nodeMetrics(view) as KubeObject[]);
 }

@@ -168,6 +168,8 @@ export function evidenceFile(investigation: Investigation, options: RcaRenderOpt
     rca?.source === "deterministic"
       ? `Rule-based analysis${rca.fallbackReason ? ` (model not used: ${rca.fallbackReason})` : ""}`
       : `Analysed by ${rca?.usage?.model ?? "the model"}`,
+    // Whether usage numbers (kubectl top) were part of the evidence, or why not.
+    ...(investigation.triage?.metricsServer ? [`Usage: ${investigation.triage.metricsServer.message}`] : []),
     "",
   ];
   for (const [index, cause] of rankedCauses(investigation).entries()) {

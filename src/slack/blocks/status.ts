@@ -53,29 +53,41 @@ function firstOpenCause(
   return rankedCauses(investigation).find((cause) => open.has(causeId(cause)));
 }
 
+/**
+ * The impact as of now: the analysis' "5 of 6 deployments down", less the Deployments whose fix
+ * validation has since seen Ready (the others are as the analysis found them).
+ */
+function impactNow(investigation: Investigation, progress: ResolutionProgress): string {
+  const impact = impactText(investigation);
+  const healed = progress.fixed.filter((cause) => cause.resource.kind === "Deployment").length;
+  const counted = /^(\d+) of (\d+) deployments down/.exec(impact);
+  if (!counted || healed === 0) return impact;
+  const down = Math.max(0, Number(counted[1]) - healed);
+  return impact.replace(counted[0], `${down} of ${counted[2]} deployments down`);
+}
+
 /** The status line of a finished analysis: where the incident is now, in words. */
 function statusLine(investigation: Investigation, progress: ResolutionProgress): string {
   const symbol = STATUS_SYMBOL[investigation.status];
-  // Some root causes fixed, others not: say both, whatever phase the remaining fixes are in.
+  // Some root causes fixed, others not: the parent's Progress line says which (not repeated here).
   const partial = progressText(progress);
-  const soFar = partial ? `\n🟢 ${escapeMrkdwn(partial)}` : "";
   switch (investigation.status) {
     case "resolved":
       return `${symbol} Resolved — ${escapeMrkdwn(fixedBy(progress))}`;
     case "failed":
-      return `${symbol} Not resolved: ${escapeMrkdwn(investigation.error ?? "unknown error")}${soFar}`;
+      return `${symbol} Not resolved: ${escapeMrkdwn(investigation.error ?? "unknown error")}`;
     case "completed":
       return partial
-        ? `${symbol} Partly fixed — the rest needs the manual steps in the thread${soFar}`
+        ? `${symbol} Partly fixed — the rest needs the manual steps in the thread`
         : `${symbol} Analysis done — no automatic fix; follow the steps in the thread`;
     case "proposed": {
       const pending = investigation.proposals.filter((record) => record.state === "pending").length;
       if (pending === 0 && investigation.proposals.some((record) => record.state === "expired"))
-        return `⌛ No decision: the fixes expired; run /triage again for fresh ones${soFar}`;
-      return `${symbol} Waiting for approval (${pending} fix${pending === 1 ? "" : "es"} in the thread)${soFar}`;
+        return "⌛ No decision: the fixes expired; run /triage again for fresh ones";
+      return `${symbol} Waiting for approval (${pending} fix${pending === 1 ? "" : "es"} in the thread)`;
     }
     default:
-      return `${symbol} ${phaseText(investigation.status)}${soFar}`;
+      return `${symbol} ${phaseText(investigation.status)}`;
   }
 }
 
@@ -110,22 +122,26 @@ export function statusMessage(investigation: Investigation, context: RenderConte
     const severity = incidentSeverity(investigation);
     const progress = resolutionProgress(investigation);
     const resolved = investigation.status === "resolved";
-    // Once some causes are fixed, the parent leads with the first one still open (and its action).
+    // Once some causes are fixed, the parent's action and fallback text follow the first one still open.
     const openTop =
-      progress.fixed.length > 0 && !resolved ? firstOpenCause(investigation, progress) : undefined;
+      progress.validatedFixes.length > 0 && !resolved ? firstOpenCause(investigation, progress) : undefined;
     const shown = openTop ? `${shortRef(openTop.resource)}: ${firstSentence(openTop.summary, 130)}` : top;
     const cause = shown
-      ? `*${resolved ? "Was" : progress.fixed.length > 0 ? "Still open" : "Root cause"}:* ${escapeMrkdwn(shown)}`
+      ? `*${resolved ? "Was" : "Root cause"}:* ${escapeMrkdwn(shown)}`
       : "*No root cause found:* nothing is failing here.";
     const action = openTop ? actionFor(investigation, openTop) : recommendedAction(investigation);
-    const lines = [`${lead}${severityBadge(severity)} · ${where}`, cause];
+    const lines = [`${lead}${severityBadge(severity)} · ${where}`];
+    // Partly fixed: what is fixed and what is still open replaces the single top cause (the RCA
+    // reply below lists every cause), so the parent stays as short as before.
+    const progressLine = progressText(progress, { names: true });
+    lines.push(progressLine ? `*Progress:* ${escapeMrkdwn(progressLine)}` : cause);
     if (!resolved && action) lines.push(`*Do now:* ${escapeMrkdwn(action)}`);
     blocks = [
       ...sections(lines.join("\n")),
       {
         type: "section",
         fields: [
-          { type: "mrkdwn", text: `*Impact*\n${escapeMrkdwn(impactText(investigation))}` },
+          { type: "mrkdwn", text: `*Impact*\n${escapeMrkdwn(impactNow(investigation, progress))}` },
           { type: "mrkdwn", text: `*Status*\n${statusLine(investigation, progress)}` },
         ],
       },
@@ -139,7 +155,7 @@ export function statusMessage(investigation: Investigation, context: RenderConte
     const head = resolved
       ? `✅ resolved — ${fixedBy(progress)}`
       : partial
-        ? `${progress.fixed.length} of ${progress.causes.length} root causes fixed (${progress.fixed.map((c) => c.fixedBy).join("; ")} validated) · still open: ${shown ?? "?"}`
+        ? `${progress.fixed.length} of ${progress.causes.length} root causes fixed (${progress.validatedFixes.join("; ")} validated) · still open: ${shown ?? "?"}`
         : (top ?? "no root cause found");
     text = `${severity ?? ""} [${clusterOf(context)}] ${namespace}: ${head}`.trim();
   }

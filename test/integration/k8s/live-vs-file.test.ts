@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { stringify } from "yaml";
 import type { TriageResult } from "../../../src/domain/types.js";
 import { collectSnapshot } from "../../../src/k8s/collect.js";
 import { snapshotFromFile } from "../../../src/k8s/from-file.js";
@@ -41,7 +42,13 @@ async function liveTriage(
     const snapshot = await collectSnapshot(reader, { namespace }, { now: sim.clock.now() });
     expect(snapshot.source).toEqual({ type: "live" });
     const exported = join(dir, `${namespace}-${Date.now()}-exported.yaml`);
-    await writeFile(exported, sim.exportState());
+    // The cluster runs metrics-server: a dump of it holds what `kubectl get podmetrics,nodemetrics
+    // -o yaml` prints too, so the file carries the same usage the live read saw.
+    const metrics = [...(snapshot.nodeMetrics ?? []), ...(snapshot.podMetrics ?? [])];
+    await writeFile(
+      exported,
+      [sim.exportState(), ...metrics.map((object) => stringify(object))].join("---\n"),
+    );
     return { result: triage(snapshot, { namespace }), exported };
   } finally {
     reader.close();
@@ -77,8 +84,17 @@ describe("a state file triages the same as the simulated cluster serving it", ()
     const file = await fileTriage(live.exported, "shop");
     expect(live.result.rootCauses.length).toBeGreaterThan(0);
     expect(comparable(file)).toEqual(comparable(live.result));
-    // With no controller-made objects, the original file is that same cluster too.
-    expect(comparable(await fileTriage(path, "shop"))).toEqual(comparable(live.result));
+    // With no controller-made objects, the original file is that same cluster too — but without
+    // metrics-server's usage, which it never recorded: it says so, and nothing else differs.
+    const original = await fileTriage(path, "shop");
+    expect(original.metricsServer).toEqual({
+      available: false,
+      message: expect.stringMatching(/^metrics-server not available: .*HTTP 404/),
+    });
+    const { metricsServer: _fromFile, ...originalRest } = comparable(original);
+    const { metricsServer: _live, ...liveRest } = comparable(live.result);
+    expect(live.result.metricsServer?.available).toBe(true);
+    expect(originalRest).toEqual(liveRest);
   });
 
   for (const scenario of listScenarios()) {

@@ -124,7 +124,8 @@ describe("collectSnapshot against the simulated API server", () => {
     const reader = createClusterReader(sim.kubeConfig("reader"));
     const snapshot = await collectSnapshot(reader, { namespace: "shop" }, { now: sim.clock.now() });
     reader.close();
-    expect(snapshot.requestCount).toBe(collectedKinds().length + 2 + 1);
+    // A list per kind, /version and /readyz, PodMetrics and NodeMetrics (metrics.k8s.io), one log.
+    expect(snapshot.requestCount).toBe(collectedKinds().length + 2 + 2 + 1);
     expect(snapshot.gaps).toEqual([]);
     expect(snapshot.pods).toHaveLength(8);
     expect(snapshot.namespaces.map((ns) => ns.metadata.name).sort()).toEqual(["shipping", "shop"]);

@@ -81,6 +81,7 @@ describe("k8s-triage mcp over stdio", () => {
         "owner_chain",
         "pod_logs",
         "readyz",
+        "resource_usage",
         "rollout_history",
         "service_endpoints",
         "storage_classes",
@@ -339,7 +340,7 @@ describe("k8s-triage mcp over stdio", () => {
     });
     const body = JSON.parse(unwrap(textOf(explained), "explain_proposal"));
     expect(body.slackLink).toBe("https://acme.slack.com/archives/C0PROD/p1765000000123456");
-    expect(body.change).toContain("128Mi -> 256Mi");
+    expect(body.change).toContain("128Mi -> 384Mi");
     expect(body.executed).toBe(false);
     expect(mutatingRequests(cluster)).toEqual([]);
   });

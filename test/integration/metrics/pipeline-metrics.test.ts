@@ -90,6 +90,10 @@ describe("pipeline metrics", () => {
     expect(
       values.get('k8s_triage_remediations_total{action="create-pvc",cluster="eu-1",outcome="succeeded"}'),
     ).toBe(1);
+    // The demo's last act: the analytics-service memory fix in eu-1's prod-api.
+    expect(
+      values.get('k8s_triage_remediations_total{action="set-resources",cluster="eu-1",outcome="succeeded"}'),
+    ).toBe(1);
     const denied = [...values].filter(
       ([name]) => name.startsWith("k8s_triage_remediations_total") && name.includes('outcome="denied"'),
     );
@@ -119,7 +123,7 @@ describe("pipeline metrics", () => {
       1,
     );
     expect(values.get('k8s_triage_queue_jobs{queue="remediations",state="completed",cluster="eu-1"}')).toBe(
-      1,
+      2,
     );
     expect(values.get('k8s_triage_queue_jobs{queue="remediations",state="completed",cluster="us-1"}')).toBe(
       0,

@@ -156,13 +156,13 @@ describe("prod-api-outage", () => {
     expect(result.remediations.some((r) => r.rootCauseId === secret.id)).toBe(false);
   });
 
-  it("analytics-service: oom-killed with its 128Mi limit and a bounded raise", async () => {
+  it("analytics-service: oom-killed with its 128Mi limit and a raise sized from its 300Mi need (+25%)", async () => {
     const oom = await cause("analytics-service");
     expect(oom.category).toBe("oom-killed");
     expect(oom.summary).toContain("128Mi");
     const result = await run("prod-api-outage", "prod-api");
     expect(result.remediations.find((r) => r.action === "set-resources")?.change).toBe(
-      "spec.template.spec.containers[analytics-service].resources.limits.memory: 128Mi -> 256Mi",
+      "spec.template.spec.containers[analytics-service].resources.limits.memory: 128Mi -> 384Mi",
     );
   });
 

@@ -14,6 +14,9 @@ describe("evidence source labels", () => {
     );
     expect(toolCallLabel("describe", { kind: "Deployment", name: "web" })).toBe("describe Deployment web");
     expect(toolCallLabel("readyz", {})).toBe("the API server's /readyz");
+    expect(toolCallLabel("resource_usage", { namespace: "prod-api" })).toBe(
+      "metrics-server usage in prod-api",
+    );
     expect(toolCallLabel("something_new", null)).toBe("the something_new lookup");
   });
 });

@@ -3,7 +3,13 @@ import type { ProposalRecord } from "../../../src/domain/investigation.js";
 import type { RcaRootCause } from "../../../src/domain/rca.js";
 import { progressText, resolutionProgress, statusAfterValidatedFix } from "../../../src/domain/resolution.js";
 import { statusMessage } from "../../../src/slack/blocks/status.js";
-import { investigation, proposal, proposalRecord, rcaReport } from "../../support/slack-fixtures.js";
+import {
+  investigation,
+  proposal,
+  proposalRecord,
+  rcaReport,
+  triageResult,
+} from "../../support/slack-fixtures.js";
 
 function cause(category: RcaRootCause["category"], name: string): RcaRootCause {
   return {
@@ -120,6 +126,24 @@ describe("resolution progress by root cause", () => {
   });
 });
 
+describe("matching fixes to causes", () => {
+  it("a model's fix whose root-cause id matches no cause counts for the cause whose object it changed", () => {
+    const record = fix("analytics-service", "oom-killed", "succeeded", "resolved");
+    record.proposal = { ...record.proposal, rootCauseId: "memory-limit-too-low" };
+    const progress = resolutionProgress(investigation({ rca: threeCauses, proposals: [record] }));
+    expect(progress.fixed.map((cause) => cause.resource.name)).toEqual(["analytics-service"]);
+  });
+
+  it("a validated fix of no named cause is still reported, as progress on none of them", () => {
+    const record = fix("cache", "oom-killed", "succeeded", "resolved");
+    const progress = resolutionProgress(investigation({ rca: threeCauses, proposals: [record] }));
+    expect(progress.complete).toBe(false);
+    expect(progressText(progress, { names: true })).toBe(
+      "0 of 3 root causes fixed: set-resources on Deployment cache validated; still open: payment-service, user-service, analytics-service",
+    );
+  });
+});
+
 describe("the parent message of a partly fixed incident", () => {
   const partial = investigation({
     status: "proposed",
@@ -134,13 +158,22 @@ describe("the parent message of a partly fixed incident", () => {
     const message = statusMessage(partial);
     const shown = JSON.stringify(message.blocks);
     expect(shown).toContain(
-      "1 of 3 root causes fixed: set-resources on Deployment analytics-service validated; still open: payment-service (image-pull), user-service (missing-secret)",
+      "*Progress:* 1 of 3 root causes fixed: set-resources on Deployment analytics-service validated; still open: payment-service, user-service",
     );
-    expect(shown).toContain("*Still open:* Deployment payment-service");
+    expect(shown).toContain('*Status*\\n⏳ Waiting for approval (1 fix in the thread)"');
+    expect(shown).not.toContain("*Root cause:*");
     expect(shown).toContain("*Do now:* approve fix 1");
     expect(shown).not.toContain("*Was:*");
     expect(message.text).toMatch(/^P2 \[default\] prod-api: 1 of 3 root causes fixed \(/);
     expect(message.text).not.toContain("✅");
+  });
+
+  it("counts a Deployment whose fix validated as no longer down", () => {
+    const counted = {
+      ...partial,
+      triage: triageResult({ headline: "3 root causes in prod-api: 3 of 4 deployments unavailable" }),
+    };
+    expect(JSON.stringify(statusMessage(counted).blocks)).toContain("*Impact*\\n2 of 4 deployments down");
   });
 
   it("a fully fixed incident still reads resolved", () => {

@@ -105,6 +105,21 @@ describe("settled investigations (nothing left to decide)", () => {
     expect(isSettled(denied.next, later)).toBe(true);
   });
 
+  it("partly fixed (one fix executed, back to proposed): settled once the other fix expired", () => {
+    const inv = investigation();
+    const first = inv.proposals[0];
+    if (!first) throw new Error("no proposal");
+    const partly = {
+      ...inv,
+      proposals: [
+        { ...first, state: "succeeded" as const },
+        { ...first, token: "other-token".padEnd(32, "x"), proposal: { ...first.proposal, id: "second" } },
+      ],
+    };
+    expect(isSettled(partly, NOW)).toBe(false);
+    expect(isSettled(partly, later)).toBe(true);
+  });
+
   it("an approved or executing investigation, or one without proposals, is not settled", () => {
     const inv = investigation();
     expect(isSettled({ ...inv, status: "approved" }, later)).toBe(false);

@@ -156,6 +156,14 @@ describe("RCA reply", () => {
     expect(evidenceFile(investigation())).toContain(
       "Rule-based analysis (model not used: no model configured)",
     );
+    // The evidence says whether usage numbers were read, or why not.
+    const withoutMetrics = investigation({
+      triage: triageResult({
+        metricsServer: { available: false, message: "metrics-server not available: HTTP 404" },
+      }),
+    });
+    expect(evidenceFile(withoutMetrics)).toContain("Usage: metrics-server not available: HTTP 404");
+    expect(evidenceFile(investigation())).not.toContain("Usage:");
     expect(text).not.toContain("api-gateway-7d9f8c6b5d-x2x7q");
     expectValid([message]);
   });

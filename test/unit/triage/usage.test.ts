@@ -75,6 +75,41 @@ describe("set-resources sized from observed usage", () => {
     expect(peak.summary).toContain("prometheus usage 200Mi + 25% headroom");
   });
 
+  it("reads the Prometheus reader's peak working set (snapshot.prometheus) as that kind of evidence", () => {
+    const sized = proposedLimit(
+      oomSnapshot({
+        prometheus: {
+          url: "http://127.0.0.1:9090",
+          containers: [],
+          peakMemoryBytes: { "default/analytics-1abc-p0/analytics": 260 * 2 ** 20 },
+          charts: [],
+          errors: [],
+          notes: [],
+          queries: 6,
+          durationMs: 12,
+        },
+      }),
+    );
+    expect(sized.limit).toBe("384Mi");
+    expect(sized.summary).toContain("prometheus usage 260Mi + 25% headroom");
+    // A peak of another pod's container is not this workload's evidence.
+    const other = proposedLimit(
+      oomSnapshot({
+        prometheus: {
+          url: "http://127.0.0.1:9090",
+          containers: [],
+          peakMemoryBytes: { "default/unrelated-p0/analytics": 900 * 2 ** 20 },
+          charts: [],
+          errors: [],
+          notes: [],
+          queries: 6,
+          durationMs: 12,
+        },
+      }),
+    );
+    expect(other.limit).toBe("256Mi");
+  });
+
   it("is bounded: at most 4x, and never above the namespace's LimitRange", () => {
     const huge = proposedLimit(oomSnapshot({}, { "triage.sim/memory-usage": "2Gi" }));
     expect(huge.limit).toBe("512Mi");
