@@ -268,7 +268,7 @@ async function approve(
     const parent = stack.fake.workspace.messages.find(
       (m) => m.channel === thread.channel && m.ts === (thread.statusTs ?? thread.threadTs),
     );
-    return verdict && parent && /resolved|failed|Progress/.test(parent.text) ? true : undefined;
+    return verdict && parent && /resolved|failed|root causes? fixed/.test(parent.text) ? true : undefined;
   });
   return {
     investigationId: id,

@@ -44,8 +44,13 @@ export function measureThread(events: readonly TranscriptEvent[]): DemoSummary["
   const replies = events.filter(
     (event) => event.kind === "reply" && event.label?.startsWith(`${parent.label}.`) && before(event),
   );
+  // Files of this thread only: with two clusters, #ops holds more than one /triage thread.
   const files = events.filter(
-    (event) => event.kind === "file" && event.channel === parent.channel && before(event),
+    (event) =>
+      event.kind === "file" &&
+      event.channel === parent.channel &&
+      (event.threadTs === undefined || event.threadTs === parent.ts) &&
+      before(event),
   );
   const rca = replies.find((event) => event.text.includes("Root cause ("));
   if (!rca) return undefined;
