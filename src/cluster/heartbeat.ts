@@ -20,6 +20,8 @@ export interface HeartbeatOptions {
   namespacesEveryBeats?: number;
   clock?: () => Date;
   logger?: Logger;
+  /** How long `stop()` waits to write the stopped mark (default 2 s). */
+  stopTimeoutMs?: number;
 }
 
 /** A running heartbeat. */
@@ -82,7 +84,8 @@ export async function startHeartbeat(options: HeartbeatOptions): Promise<Heartbe
       logger.warn("cannot list namespaces for the heartbeat", { error: errorMessage(error) });
     }
   };
-  const beat = async () => {
+  let inFlight: Promise<void> | undefined;
+  const beatOnce = async () => {
     if (beats % namespacesEvery === 0) await refreshNamespaces();
     beats++;
     record = { ...record, lastSeen: clock().toISOString() };
@@ -94,6 +97,14 @@ export async function startHeartbeat(options: HeartbeatOptions): Promise<Heartbe
       if (!failing) logger.warn("heartbeat failed", { cluster: options.cluster, error: errorMessage(error) });
       failing = true;
     }
+  };
+  // One beat at a time: while Redis is away a beat waits for the reconnect, and beats must not
+  // pile up behind it.
+  const beat = async () => {
+    inFlight ??= beatOnce().finally(() => {
+      inFlight = undefined;
+    });
+    return inFlight;
   };
   await beat();
   const timer = setInterval(() => {
@@ -108,9 +119,24 @@ export async function startHeartbeat(options: HeartbeatOptions): Promise<Heartbe
       stopped = true;
       clearInterval(timer);
       record = { ...record, lastSeen: clock().toISOString(), stopped: true };
-      await options.registry.beat(record).catch((error: unknown) => {
-        logger.warn("could not mark the agent stopped", { error: errorMessage(error) });
+      // Bounded: with Redis gone the goodbye would wait for a reconnect and hold up the shutdown
+      // (central then sees the agent as late instead of stopped, which is also true).
+      let deadline: NodeJS.Timeout | undefined;
+      const timeout = new Promise<"timeout">((resolve) => {
+        deadline = setTimeout(() => resolve("timeout"), options.stopTimeoutMs ?? 2000);
       });
+      const result = await Promise.race([
+        options.registry.beat(record).then(
+          () => "done" as const,
+          (error: unknown) => {
+            logger.warn("could not mark the agent stopped", { error: errorMessage(error) });
+            return "failed" as const;
+          },
+        ),
+        timeout,
+      ]);
+      clearTimeout(deadline);
+      if (result === "timeout") logger.warn("could not mark the agent stopped in time (Redis unavailable?)");
     },
   };
 }
