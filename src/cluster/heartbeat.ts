@@ -106,7 +106,16 @@ export async function startHeartbeat(options: HeartbeatOptions): Promise<Heartbe
     });
     return inFlight;
   };
-  await beat();
+  // Registered before the caller goes on, unless Redis is away: then the first beat keeps
+  // waiting in the background and startup (and a stop requested meanwhile) is not held up.
+  let first: NodeJS.Timeout | undefined;
+  await Promise.race([
+    beat(),
+    new Promise<void>((resolve) => {
+      first = setTimeout(resolve, options.stopTimeoutMs ?? 2000);
+    }),
+  ]);
+  clearTimeout(first);
   const timer = setInterval(() => {
     if (!stopped) void beat();
   }, intervalMs);
