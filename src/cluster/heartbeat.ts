@@ -20,6 +20,8 @@ export interface HeartbeatOptions {
   namespacesEveryBeats?: number;
   clock?: () => Date;
   logger?: Logger;
+  /** How long `stop()` waits to write the stopped mark (default 2 s). */
+  stopTimeoutMs?: number;
 }
 
 /** A running heartbeat. */
@@ -82,7 +84,8 @@ export async function startHeartbeat(options: HeartbeatOptions): Promise<Heartbe
       logger.warn("cannot list namespaces for the heartbeat", { error: errorMessage(error) });
     }
   };
-  const beat = async () => {
+  let inFlight: Promise<void> | undefined;
+  const beatOnce = async () => {
     if (beats % namespacesEvery === 0) await refreshNamespaces();
     beats++;
     record = { ...record, lastSeen: clock().toISOString() };
@@ -95,7 +98,24 @@ export async function startHeartbeat(options: HeartbeatOptions): Promise<Heartbe
       failing = true;
     }
   };
-  await beat();
+  // One beat at a time: while Redis is away a beat waits for the reconnect, and beats must not
+  // pile up behind it.
+  const beat = async () => {
+    inFlight ??= beatOnce().finally(() => {
+      inFlight = undefined;
+    });
+    return inFlight;
+  };
+  // Registered before the caller goes on, unless Redis is away: then the first beat keeps
+  // waiting in the background and startup (and a stop requested meanwhile) is not held up.
+  let first: NodeJS.Timeout | undefined;
+  await Promise.race([
+    beat(),
+    new Promise<void>((resolve) => {
+      first = setTimeout(resolve, options.stopTimeoutMs ?? 2000);
+    }),
+  ]);
+  clearTimeout(first);
   const timer = setInterval(() => {
     if (!stopped) void beat();
   }, intervalMs);
@@ -108,9 +128,24 @@ export async function startHeartbeat(options: HeartbeatOptions): Promise<Heartbe
       stopped = true;
       clearInterval(timer);
       record = { ...record, lastSeen: clock().toISOString(), stopped: true };
-      await options.registry.beat(record).catch((error: unknown) => {
-        logger.warn("could not mark the agent stopped", { error: errorMessage(error) });
+      // Bounded: with Redis gone the goodbye would wait for a reconnect and hold up the shutdown
+      // (central then sees the agent as late instead of stopped, which is also true).
+      let deadline: NodeJS.Timeout | undefined;
+      const timeout = new Promise<"timeout">((resolve) => {
+        deadline = setTimeout(() => resolve("timeout"), options.stopTimeoutMs ?? 2000);
       });
+      const result = await Promise.race([
+        options.registry.beat(record).then(
+          () => "done" as const,
+          (error: unknown) => {
+            logger.warn("could not mark the agent stopped", { error: errorMessage(error) });
+            return "failed" as const;
+          },
+        ),
+        timeout,
+      ]);
+      clearTimeout(deadline);
+      if (result === "timeout") logger.warn("could not mark the agent stopped in time (Redis unavailable?)");
     },
   };
 }
