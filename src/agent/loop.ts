@@ -7,7 +7,7 @@ import type { Logger } from "../log.js";
 import type { AgentConfig } from "./config.js";
 import { assistantTurn, buildRequest, callKey, toolDefinitions } from "./conversation.js";
 import { renderToolError, renderToolResult } from "./result-text.js";
-import { mapStrings, scrubText } from "./scrub.js";
+import { mapStrings } from "./scrub.js";
 import { type AgentTool, formatIssues, type ToolContext, ToolInputError } from "./tools/registry.js";
 import { advertisedSchema } from "./tools/schema.js";
 import { UsageMeter } from "./usage.js";
