@@ -120,8 +120,9 @@ describe("a worker configured with PROMETHEUS_URL", () => {
     expect(evidence.content).toContain("Alert AnalyticsErrorRatio re-evaluated on Prometheus");
     // ...and the thread shows the alert's last hour and the memory against its limit as PNG images
     // with alt text, in the same reply as the evidence file.
-    const filesReply = fake.workspace.messages.find((message) =>
-      message.files?.some((file) => file.filetype === "png"),
+    const filesReply = await waitFor(
+      () => fake.workspace.messages.find((message) => message.files?.some((file) => file.filetype === "png")),
+      "the thread's files reply with the charts",
     );
     const images = filesReply?.files?.filter((file) => file.filetype === "png") ?? [];
     expect(images).toHaveLength(2);

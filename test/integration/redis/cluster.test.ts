@@ -96,7 +96,11 @@ describe("Redis Cluster", () => {
       prefix,
     });
     cleanup.push(() => worker.close());
-    const queueEvents = new QueueEvents("jobs", { connection: workerConnection.duplicate(), prefix });
+    // QueueEvents does not close a connection it was given: this one is ours to end, or it would
+    // outlive the cluster and reject its reconnect attempts unhandled.
+    const eventsConnection = workerConnection.duplicate();
+    cleanup.push(async () => eventsConnection.disconnect());
+    const queueEvents = new QueueEvents("jobs", { connection: eventsConnection, prefix });
     cleanup.push(() => queueEvents.close());
     await queueEvents.waitUntilReady();
     const job = await queue.add("double", { n: 21 });
