@@ -12,6 +12,7 @@ import { createProducerConnection, waitReady } from "../../../src/queue/connecti
 import { Producer } from "../../../src/queue/producer.js";
 import { type SimCluster, startSimCluster } from "../../../src/sim/index.js";
 import { trigger, uniquePrefix, waitFor } from "../../support/queue-helpers.js";
+import { admin, brokenDeployment } from "../../support/sim-admin.js";
 
 const CLI = fileURLToPath(new URL("../../../src/cli.ts", import.meta.url));
 let sim: SimCluster;
@@ -32,40 +33,6 @@ afterAll(async () => {
   await sim?.close();
   rmSync(dir, { recursive: true, force: true });
 });
-
-/** A Deployment whose pods can never start: its Secret does not exist. */
-function brokenDeployment(name: string) {
-  return {
-    apiVersion: "apps/v1",
-    kind: "Deployment",
-    metadata: { name, namespace: "prod-api" },
-    spec: {
-      replicas: 1,
-      selector: { matchLabels: { app: name } },
-      template: {
-        metadata: { labels: { app: name } },
-        spec: {
-          containers: [
-            {
-              name: "app",
-              image: "ghcr.io/acme/app:1.0.0",
-              env: [{ name: "TOKEN", valueFrom: { secretKeyRef: { name: `${name}-secret`, key: "token" } } }],
-            },
-          ],
-        },
-      },
-    },
-  };
-}
-
-async function admin(target: SimCluster, method: string, path: string, body?: unknown): Promise<void> {
-  const response = await fetch(`${target.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${target.tokens.admin}`, "content-type": "application/json" },
-    ...(body ? { body: JSON.stringify(body) } : {}),
-  });
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-}
 
 function run(args: string[], env: Record<string, string>) {
   const child = spawn(process.execPath, ["--import", "tsx", CLI, ...args], {

@@ -13,7 +13,8 @@ import type { KubeEvent } from "../../../src/domain/kube.js";
 import { createClusterReader, type KubeClusterReader } from "../../../src/k8s/kube-reader.js";
 import { createLogger } from "../../../src/log.js";
 import { Producer } from "../../../src/queue/producer.js";
-import { type SimCluster, startSimCluster } from "../../../src/sim/index.js";
+import { startSimCluster } from "../../../src/sim/index.js";
+import { admin, brokenDeployment } from "../../support/sim-admin.js";
 
 const silent = createLogger({}, () => {}, "silent");
 
@@ -23,40 +24,6 @@ namespaces: ["prod-*"]
 routes: [{namespaces: ["prod-*"], channel: C0PROD, notifyOnStart: true, notifyOnComplete: true}]
 rateLimiting: {eventsPerMinute: ${eventsPerMinute}, cooldownMinutes: 15}
 `);
-}
-
-/** A Deployment whose pods can never start: its Secret does not exist. */
-function brokenDeployment(name: string) {
-  return {
-    apiVersion: "apps/v1",
-    kind: "Deployment",
-    metadata: { name, namespace: "prod-api" },
-    spec: {
-      replicas: 2,
-      selector: { matchLabels: { app: name } },
-      template: {
-        metadata: { labels: { app: name } },
-        spec: {
-          containers: [
-            {
-              name: "app",
-              image: "ghcr.io/acme/app:1.0.0",
-              env: [{ name: "TOKEN", valueFrom: { secretKeyRef: { name: `${name}-secret`, key: "token" } } }],
-            },
-          ],
-        },
-      },
-    },
-  };
-}
-
-async function admin(sim: SimCluster, method: string, path: string, body?: unknown): Promise<void> {
-  const response = await fetch(`${sim.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${sim.tokens.admin}`, "content-type": "application/json" },
-    ...(body ? { body: JSON.stringify(body) } : {}),
-  });
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
 }
 
 async function waitFor<T>(
@@ -161,7 +128,7 @@ describe("event watcher on the simulated cluster", () => {
     expect(await investigations()).toEqual([]);
 
     sim.clock.advance(60_000);
-    await admin(sim, "POST", "/apis/apps/v1/namespaces/prod-api/deployments", brokenDeployment("billing"));
+    await admin(sim, "POST", "/apis/apps/v1/namespaces/prod-api/deployments", brokenDeployment("billing", 2));
     // Restarting api-gateway's pods makes fresh crash events for three pods of one Deployment.
     for (const pod of sim.view.list("Pod", "prod-api")) {
       if (pod.metadata.name?.startsWith("api-gateway-")) {
@@ -198,7 +165,7 @@ describe("event watcher on the simulated cluster", () => {
     const first = start();
     await waitFor("the watch to start", async () => (await state.resourceVersion()) ?? undefined);
     sim.clock.advance(60_000);
-    await admin(sim, "POST", "/apis/apps/v1/namespaces/prod-api/deployments", brokenDeployment("billing"));
+    await admin(sim, "POST", "/apis/apps/v1/namespaces/prod-api/deployments", brokenDeployment("billing", 2));
     await waitFor("billing", async () =>
       (await investigations()).includes("Deployment/billing") ? true : undefined,
     );
@@ -206,7 +173,7 @@ describe("event watcher on the simulated cluster", () => {
 
     // While the watcher is down, another workload breaks.
     sim.clock.advance(60_000);
-    await admin(sim, "POST", "/apis/apps/v1/namespaces/prod-api/deployments", brokenDeployment("ledger"));
+    await admin(sim, "POST", "/apis/apps/v1/namespaces/prod-api/deployments", brokenDeployment("ledger", 2));
     const second = start();
     cleanups.push(() => second.stop());
     await waitFor("ledger", async () =>
@@ -229,7 +196,7 @@ describe("event watcher on the simulated cluster", () => {
     await first.stop();
     sim.clock.advance(60_000);
     // Far more changes than the server keeps: the saved resourceVersion expires.
-    await admin(sim, "POST", "/apis/apps/v1/namespaces/prod-api/deployments", brokenDeployment("ledger"));
+    await admin(sim, "POST", "/apis/apps/v1/namespaces/prod-api/deployments", brokenDeployment("ledger", 2));
     for (let i = 0; i < 8; i++) {
       await admin(sim, "POST", "/api/v1/namespaces/prod-api/configmaps", {
         apiVersion: "v1",
@@ -257,8 +224,8 @@ describe("event watcher on the simulated cluster", () => {
     cleanups.push(() => watcher.stop());
     await waitFor("the watch to start", async () => (await state.resourceVersion()) ?? undefined);
     sim.clock.advance(60_000);
-    await admin(sim, "POST", "/apis/apps/v1/namespaces/prod-api/deployments", brokenDeployment("billing"));
-    await admin(sim, "POST", "/apis/apps/v1/namespaces/prod-api/deployments", brokenDeployment("ledger"));
+    await admin(sim, "POST", "/apis/apps/v1/namespaces/prod-api/deployments", brokenDeployment("billing", 2));
+    await admin(sim, "POST", "/apis/apps/v1/namespaces/prod-api/deployments", brokenDeployment("ledger", 2));
     await waitFor("a rate-limited event", () =>
       watcher.outcomes.some((o) => o.result === "ignored" && o.reason === "global rate limit reached")
         ? true
