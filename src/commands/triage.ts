@@ -11,6 +11,7 @@ import { loadKubeConfig } from "../k8s/kubeconfig.js";
 import { assertNamespaceName, closestNames } from "../k8s/namespaces.js";
 import type { ClusterReader } from "../k8s/reader.js";
 import { collectPrometheus, prometheusFromEnv } from "../prometheus/index.js";
+import { clusterNameProblem, DEFAULT_CLUSTER } from "../queue/scope.js";
 import {
   engineText,
   type InputMode,
@@ -22,7 +23,7 @@ import {
   renderReport,
   shouldColor,
 } from "../report/index.js";
-import { triage } from "../triage/index.js";
+import { nameCluster, triage } from "../triage/index.js";
 import { cliRca } from "./triage-model.js";
 
 const USAGE = `usage: k8s-triage triage [namespace] [options]
@@ -39,11 +40,12 @@ options:
   -o, --format FORMAT    text (default), markdown or json
       --no-llm           deterministic analysis only (no Claude, even with ANTHROPIC_API_KEY)
       --evidence-dir DIR write snapshot.yaml, logs, events, triage.json, rca.json and report.md to DIR
+      --cluster NAME     name the cluster in the report and the JSON's \`cluster\` (default: CLUSTER_NAME)
+  -h, --help             show this help
 
 With ANTHROPIC_API_KEY set, Claude investigates further through the same read-only tools as the
 worker (for a state file, reads are served by the in-process simulated API); the report says which
 engine produced the RCA, and falls back to the deterministic one on model errors.
-  -h, --help             show this help
 
 exit codes: 0 ran (problems found or not), 1 cluster or namespace not found/unreachable, 2 bad input`;
 
@@ -61,6 +63,8 @@ export interface TriageArgs {
   /** Run the simulation model on a state file (undefined: only when the file asks for it). */
   simulate?: boolean;
   evidenceDir?: string;
+  /** The cluster's name for the report and the JSON's `cluster` (--cluster, else CLUSTER_NAME). */
+  cluster?: string;
 }
 
 /** Parses and checks `triage` arguments; every problem is an InputError (exit code 2). */
@@ -105,8 +109,14 @@ export function parseTriageArgs(args: string[]): TriageArgs {
       "--from-file reads a state file: it cannot be combined with --context or --kubeconfig",
     );
   }
+  const cluster = values.cluster ?? nonDefaultCluster(process.env.CLUSTER_NAME);
+  if (cluster !== undefined) {
+    const problem = clusterNameProblem(cluster);
+    if (problem) throw new InputError("USAGE", `--cluster: ${problem}`);
+  }
   return {
     help: values.help ?? false,
+    ...(cluster !== undefined ? { cluster } : {}),
     ...(namespace !== undefined ? { namespace } : {}),
     allNamespaces,
     ...(values["from-file"] !== undefined ? { fromFile: values["from-file"] } : {}),
@@ -117,6 +127,11 @@ export function parseTriageArgs(args: string[]): TriageArgs {
     ...(values.simulate ? { simulate: true } : {}),
     ...(values["evidence-dir"] !== undefined ? { evidenceDir: values["evidence-dir"] } : {}),
   };
+}
+
+/** CLUSTER_NAME when it names a cluster (the all-in-one `default` names none). */
+function nonDefaultCluster(name: string | undefined): string | undefined {
+  return name === undefined || name.trim() === "" || name === DEFAULT_CLUSTER ? undefined : name;
 }
 
 function parseCli(args: string[]) {
@@ -133,6 +148,7 @@ function parseCli(args: string[]) {
       "no-llm": { type: "boolean" },
       simulate: { type: "boolean" },
       "evidence-dir": { type: "string" },
+      cluster: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -257,7 +273,10 @@ async function analyse(args: TriageArgs, collected: Collected, started: number):
       return 1;
     }
   }
-  const result: TriageResult = triage(snapshot, scope.allNamespaces ? {} : { namespace: scope.namespace });
+  const result: TriageResult = nameCluster(
+    triage(snapshot, scope.allNamespaces ? {} : { namespace: scope.namespace }),
+    args.cluster,
+  );
   result.stats.apiRequests = snapshot.requestCount;
   result.stats.durationMs = Math.round(performance.now() - started);
   const rca = await cliRca({

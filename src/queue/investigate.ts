@@ -3,8 +3,8 @@ import { anyGlob } from "../config/glob.js";
 import { namespaceName } from "../domain/actions.js";
 import type { Investigation } from "../domain/investigation.js";
 import type { RcaReport } from "../domain/rca.js";
-import type { TriageResult } from "../domain/types.js";
 import { errorMessage, InputError, TriageError } from "../errors.js";
+import { nameCluster } from "../triage/cluster.js";
 import {
   announceStatus,
   enterPhase,
@@ -96,7 +96,7 @@ async function runPhases(
     const collectStarted = performance.now();
     const snapshot = await deps.collect(investigation.trigger, signal);
     const triageStarted = observePhase(ctx, "collect", collectStarted);
-    const triage = withCluster(deps.triage(snapshot, { namespace }), ctx.cluster);
+    const triage = nameCluster(deps.triage(snapshot, { namespace }), ctx.cluster);
     observePhase(ctx, "triage", triageStarted);
     investigation = await store.update(investigation.id, (current) => {
       current.triage = triage;
@@ -214,10 +214,4 @@ async function startAutomatic(ctx: PipelineContext, investigation: Investigation
     });
   }
   return current;
-}
-
-/** Names the agent's cluster on the triage and each root cause (the triage JSON's `cluster`). */
-function withCluster(triage: TriageResult, cluster: string | undefined): TriageResult {
-  if (!cluster) return triage;
-  return { ...triage, cluster, rootCauses: triage.rootCauses.map((cause) => ({ ...cause, cluster })) };
 }

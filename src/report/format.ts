@@ -25,7 +25,8 @@ export function refList(
 
 /** `payment-service` etc.: the scope in words. */
 export function scopeText(result: TriageResult): string {
-  return result.namespace === "*" ? "all namespaces" : `namespace ${result.namespace}`;
+  const scope = result.namespace === "*" ? "all namespaces" : `namespace ${result.namespace}`;
+  return result.cluster ? `${scope} on cluster ${result.cluster}` : scope;
 }
 
 export function percent(confidence: number): string {

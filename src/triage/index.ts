@@ -19,6 +19,7 @@ import { addUsageEvidence } from "./usage-evidence.js";
 
 export { actionRisk } from "../domain/risk.js";
 export { CHECKS } from "./checks/index.js";
+export { nameCluster } from "./cluster.js";
 export { buildContext, type TriageContext } from "./context.js";
 export { type ControlPlaneHealth, parseReadyz } from "./control-plane.js";
 /** Check: one per category; Finding: a root cause plus engine-only hints; FixHint: what a check knows about its fix. */

@@ -41,6 +41,35 @@ describe("k8s-triage triage --from-file", () => {
     expect(run.stdout).not.toMatch(/hunter2|xoxb-/);
   });
 
+  it("names the cluster with --cluster (or CLUSTER_NAME): the JSON's cluster on the result and every root cause, and the report's title", async () => {
+    const json = await runCli([
+      "triage",
+      "shop",
+      "--from-file",
+      stateFile,
+      "--cluster",
+      "eu-1",
+      "--format",
+      "json",
+      "--no-llm",
+    ]);
+    expect(json.code).toBe(0);
+    const result = JSON.parse(json.stdout) as TriageResult;
+    expect(result.cluster).toBe("eu-1");
+    expect(result.rootCauses.length).toBeGreaterThan(0);
+    expect(result.rootCauses.every((cause) => cause.cluster === "eu-1")).toBe(true);
+    const text = await runCli(["triage", "shop", "--from-file", stateFile, "--no-llm"], {
+      CLUSTER_NAME: "us-1",
+    });
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/^Triage of namespace shop on cluster us-1 /);
+    // The all-in-one `default` names no cluster: the JSON keeps its single-cluster shape.
+    const plain = await runCli(["triage", "shop", "--from-file", stateFile, "-o", "json", "--no-llm"], {
+      CLUSTER_NAME: "default",
+    });
+    expect((JSON.parse(plain.stdout) as TriageResult).cluster).toBeUndefined();
+  });
+
   it("triages every namespace with --all-namespaces", async () => {
     const run = await runCli(["triage", "--all-namespaces", "--from-file", stateFile, "--format", "json"]);
     expect(run.code).toBe(0);
@@ -131,6 +160,12 @@ describe.concurrent("k8s-triage triage input errors", () => {
       ["triage", "shop", "--format", "html"],
       2,
       /unknown --format 'html': use text, markdown, json/,
+    ],
+    [
+      "a cluster name that is not a DNS label",
+      ["triage", "shop", "--cluster", "EU_1"],
+      2,
+      /--cluster: cluster name "EU_1" must be a DNS label/,
     ],
     [
       "an unreadable state file",
