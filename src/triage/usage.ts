@@ -22,20 +22,41 @@ export interface MemoryEvidence {
 /** The annotation with which a simulated scenario declares a container's real memory need. */
 const DECLARED_MEMORY = "triage.sim/memory-usage";
 
-function podMetricsOf(ctx: TriageContext): PodMetrics[] {
-  return ctx.snapshot.podMetrics ?? [];
+// Indexed once per snapshot: a 50,000-pod cluster has as many PodMetrics, and every failing pod
+// of every cause looks its own up (a linear search each made the triage quadratic).
+const podMetricsIndex = new WeakMap<readonly PodMetrics[], Map<string, PodMetrics>>();
+const nodeMetricsIndex = new WeakMap<readonly NodeMetrics[], Map<string, NodeMetrics>>();
+
+function indexed<T>(
+  cache: WeakMap<readonly T[], Map<string, T>>,
+  items: readonly T[],
+  keyOf: (item: T) => string,
+): Map<string, T> {
+  let index = cache.get(items);
+  if (!index) {
+    index = new Map();
+    for (const item of items) {
+      const key = keyOf(item);
+      // The first report wins, as a linear search would have found it.
+      if (!index.has(key)) index.set(key, item);
+    }
+    cache.set(items, index);
+  }
+  return index;
 }
+
+const podKey = (item: PodMetrics) => `${item.metadata.namespace ?? ""}/${item.metadata.name ?? ""}`;
 
 /** The PodMetrics of one pod, when metrics-server reported it. */
 export function podMetricsFor(ctx: TriageContext, namespace: string, pod: string): PodMetrics | undefined {
-  return podMetricsOf(ctx).find(
-    (metrics) => metrics.metadata.namespace === namespace && metrics.metadata.name === pod,
-  );
+  const all = ctx.snapshot.podMetrics;
+  return all ? indexed(podMetricsIndex, all, podKey).get(`${namespace}/${pod}`) : undefined;
 }
 
 /** The NodeMetrics of one node, when reported. */
 export function nodeMetricsFor(ctx: TriageContext, node: string): NodeMetrics | undefined {
-  return (ctx.snapshot.nodeMetrics ?? []).find((metrics) => metrics.metadata.name === node);
+  const all = ctx.snapshot.nodeMetrics;
+  return all ? indexed(nodeMetricsIndex, all, (item) => item.metadata.name ?? "").get(node) : undefined;
 }
 
 /** The workload's pod-template annotations (where a scenario declares usage). */
