@@ -69,21 +69,3 @@ export interface MetricsServerStatus {
   /** `metrics.k8s.io/v1beta1 answered: 12 pods, 3 nodes`, or why not (`metrics-server not available: HTTP 404`). */
   message: string;
 }
-
-/**
- * A container's peak usage over a longer window than metrics-server's, from a source that keeps
- * history (Prometheus' `max_over_time(container_memory_working_set_bytes[…])`). The hook through
- * which such data sizes set-resources proposals: whoever reads Prometheus fills
- * `Snapshot.usagePeaks`, the triage takes the highest evidence it has.
- */
-export interface UsagePeak {
-  namespace: string;
-  pod: string;
-  container: string;
-  memoryBytes?: number;
-  cpuCores?: number;
-  /** `prometheus`, or another named source. */
-  source: string;
-  /** The window the peak covers, e.g. `1h`. */
-  window?: string;
-}

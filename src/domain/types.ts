@@ -16,7 +16,7 @@ import type {
   StorageClass,
   Workload,
 } from "./kube.js";
-import type { MetricsServerStatus, NodeMetrics, PodMetrics, UsagePeak } from "./metrics.js";
+import type { MetricsServerStatus, NodeMetrics, PodMetrics } from "./metrics.js";
 import type { PrometheusSnapshot } from "./prometheus.js";
 
 /** Names one Kubernetes object. `namespace` is "" for cluster-scoped kinds (Node, StorageClass…). */
@@ -106,8 +106,6 @@ export interface Snapshot {
   nodeMetrics?: NodeMetrics[];
   /** Whether metrics-server answered (absent: not asked, e.g. a focused read). */
   metricsServer?: MetricsServerStatus;
-  /** Peak usage from a source with history (Prometheus), when one was read. */
-  usagePeaks?: UsagePeak[];
   gaps: CollectionGap[];
   /** API requests the collection made (for the "requests do not grow with pods" guarantee). */
   requestCount?: number;

@@ -1,5 +1,5 @@
 import type { KubeObject } from "../domain/kube.js";
-import type { NodeMetrics, PodMetrics, UsagePeak } from "../domain/metrics.js";
+import type { NodeMetrics, PodMetrics } from "../domain/metrics.js";
 import type { ResourceRef } from "../domain/types.js";
 import { podsOf, type TriageContext } from "./context.js";
 import { formatMemory, parseQuantity } from "./quantity.js";
@@ -7,7 +7,7 @@ import { objectKey } from "./snapshot-index.js";
 
 /**
  * What the snapshot says a container or node uses, from the best sources it holds: metrics-server
- * (the working set now), a history source's peak (Prometheus, `Snapshot.usagePeaks`), and the
+ * (the working set now), Prometheus' peak over the last hour (`snapshot.prometheus.peakMemoryBytes`), and the
  * need a scenario declares. Pure; every number carries the line that says where it came from.
  */
 
@@ -92,33 +92,14 @@ export function memoryEvidence(
   }
   // Prometheus' peak working set over the last hour (src/prometheus), when it was read: for an
   // OOM-killed container it is capped by the old limit, so it says "needs at least this".
-  const promPeaks = ctx.snapshot.prometheus?.peakMemoryBytes ?? {};
-  const peaks: UsagePeak[] = [
-    ...(ctx.snapshot.usagePeaks ?? []),
-    ...pods.flatMap((pod) => {
-      const bytes = promPeaks[`${workload.namespace}/${pod}/${container}`];
-      return bytes === undefined
-        ? []
-        : [
-            {
-              namespace: workload.namespace,
-              pod,
-              container,
-              memoryBytes: bytes,
-              source: "prometheus",
-              window: "1h",
-            },
-          ];
-    }),
-  ];
-  for (const peak of peaks) {
-    if (peak.namespace !== workload.namespace || peak.container !== container || !pods.includes(peak.pod))
-      continue;
-    if (peak.memoryBytes === undefined) continue;
+  const peaks = ctx.snapshot.prometheus?.peakMemoryBytes ?? {};
+  for (const pod of pods) {
+    const bytes = peaks[`${workload.namespace}/${pod}/${container}`];
+    if (bytes === undefined) continue;
     evidence.push({
-      bytes: peak.memoryBytes,
-      source: peak.source,
-      line: `${peak.pod}/${container} peak ${formatMemory(peak.memoryBytes)} (${peak.source}${peak.window ? `, last ${peak.window}` : ""})`,
+      bytes,
+      source: "prometheus",
+      line: `${pod}/${container} peak ${formatMemory(bytes)} (prometheus, last 1h)`,
     });
   }
   const object = ctx.index.byKey.get(objectKey(workload.kind, workload.namespace, workload.name));

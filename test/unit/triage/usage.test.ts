@@ -59,16 +59,16 @@ describe("set-resources sized from observed usage", () => {
     expect(declared.summary).toContain("declared usage 300Mi + 25% headroom");
     const peak = proposedLimit(
       oomSnapshot({
-        usagePeaks: [
-          {
-            namespace: "default",
-            pod: "analytics-1abc-p0",
-            container: "analytics",
-            memoryBytes: 200 * 2 ** 20,
-            source: "prometheus",
-            window: "24h",
-          },
-        ],
+        prometheus: {
+          url: "http://127.0.0.1:9090",
+          containers: [],
+          peakMemoryBytes: { "default/analytics-1abc-p0/analytics": 200 * 2 ** 20 },
+          charts: [],
+          errors: [],
+          notes: [],
+          queries: 6,
+          durationMs: 12,
+        },
       }),
     );
     expect(peak.limit).toBe("256Mi");
