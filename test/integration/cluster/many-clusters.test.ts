@@ -428,7 +428,12 @@ describe("one Slack app for many clusters", () => {
       30_000,
     );
     const followUps = new Queue("follow-ups", { connection: redis, prefix: scopePrefix(base, "us-1") });
-    expect(await followUps.getCompletedCount()).toBeGreaterThan(0);
+    // The central posts the agent's notification before BullMQ has marked the agent's job completed.
+    await waitFor(
+      async () => (await followUps.getCompletedCount()) > 0,
+      "us-1's follow-up job to complete",
+      10_000,
+    );
     await followUps.close();
     const euFollowUps = new Queue("follow-ups", { connection: redis, prefix: scopePrefix(base, "eu-1") });
     expect(await euFollowUps.getJobCountByTypes("completed", "failed", "waiting", "active")).toBe(0);
