@@ -1,5 +1,6 @@
 import type { Redis } from "ioredis";
 import { keys } from "../queue/keys.js";
+import { scanKeys } from "../queue/scan-keys.js";
 import { CLUSTER_NAME_PATTERN, DEFAULT_CLUSTER, type ScopeOptions, scopePrefix } from "../queue/scope.js";
 
 /**
@@ -83,31 +84,20 @@ export class AgentRegistry {
   }
 
   /**
-   * Clusters with at least one registered agent: SCAN for `<base>:*:agents` (never KEYS, so a
-   * big shared Redis is not blocked) plus the default scope's `<base>:agents`.
+   * Clusters with at least one registered agent: SCAN for `<base>:*:agents` on every master
+   * (see scanKeys) plus the default scope's `<base>:agents`.
    */
   async discover(): Promise<string[]> {
     const found = new Set<string>();
     if ((await this.redis.exists(this.key(DEFAULT_CLUSTER))) === 1) found.add(DEFAULT_CLUSTER);
     const head = this.options.hashTag ? `{${this.basePrefix}:` : `${this.basePrefix}:`;
     const tail = this.options.hashTag ? "}:agents" : ":agents";
-    let cursor = "0";
-    do {
-      const [next, batch] = await this.redis.scan(
-        cursor,
-        "MATCH",
-        `${globEscape(head)}*${globEscape(tail)}`,
-        "COUNT",
-        500,
-      );
-      cursor = next;
-      for (const key of batch) {
-        if (!key.startsWith(head) || !key.endsWith(tail)) continue;
-        const middle = key.slice(head.length, key.length - tail.length);
-        // Only one segment that is a cluster name: never a key of some other layout.
-        if (CLUSTER_NAME_PATTERN.test(middle)) found.add(middle);
-      }
-    } while (cursor !== "0");
+    for (const key of await scanKeys(this.redis, `${globEscape(head)}*${globEscape(tail)}`)) {
+      if (!key.startsWith(head) || !key.endsWith(tail)) continue;
+      const middle = key.slice(head.length, key.length - tail.length);
+      // Only one segment that is a cluster name: never a key of some other layout.
+      if (CLUSTER_NAME_PATTERN.test(middle)) found.add(middle);
+    }
     return [...found].sort();
   }
 }

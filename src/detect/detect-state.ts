@@ -1,4 +1,5 @@
 import type { Redis } from "ioredis";
+import { scanKeys } from "../queue/scan-keys.js";
 
 /**
  * The watcher's memory, kept in Redis so a restart neither repeats nor forgets: where the watch
@@ -84,15 +85,12 @@ export class DetectState {
 
   /**
    * Forgets everything (tests, or an operator resetting the watcher). Uses SCAN, so it needs a
-   * user allowed SCAN (the agent ACL users of `redis-acl` are not) and, on a Redis Cluster, only
-   * sees the node it is sent to.
+   * user allowed SCAN (the agent ACL users of `redis-acl` are not); on a Redis Cluster every
+   * master is scanned.
    */
   async reset(): Promise<void> {
-    let cursor = "0";
-    do {
-      const [next, found] = await this.redis.scan(cursor, "MATCH", this.key("*"), "COUNT", 500);
-      cursor = next;
-      if (found.length) await this.redis.del(...found);
-    } while (cursor !== "0");
+    const found = await scanKeys(this.redis, this.key("*"));
+    // Keys under one (hash-tagged) prefix share a slot, so a batch is one DEL even on a Cluster.
+    for (let at = 0; at < found.length; at += 500) await this.redis.del(...found.slice(at, at + 500));
   }
 }
