@@ -1,6 +1,5 @@
-import { naiveBaselineTokens, prefixTokens, sentTokens } from "../agent/eval/baseline.js";
-import { evalIncident } from "../agent/eval/run.js";
 import { costUsd } from "../agent/usage.js";
+import { evalIncident, naiveBaselineTokens, prefixTokens, sentTokens } from "../eval/index.js";
 import { listScenarios } from "../sim/scenarios/index.js";
 import type { BenchContext, BenchRow, BenchSection, BenchSectionResult } from "./types.js";
 

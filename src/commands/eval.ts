@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
-import { type EvalResult, evalIncident } from "../agent/eval/run.js";
 import { resolveConfig } from "../agent/runtime.js";
 import { errorMessage, InputError } from "../errors.js";
+import { type EvalResult, evalIncident } from "../eval/index.js";
 import { listScenarios } from "../sim/scenarios/index.js";
 
 const USAGE = `usage: k8s-triage eval [scenario…] [options]

@@ -11,6 +11,7 @@ import { createEventHandler, readerOwnerLookup } from "../detect/event-watcher.j
 import { runWatchLoop } from "../detect/watch-loop.js";
 import { redisForRole } from "../dev/local-redis.js";
 import type { KubeEvent } from "../domain/kube.js";
+import { startHealthServer } from "../health/index.js";
 import { createClusterReader } from "../k8s/kube-reader.js";
 import { loadKubeConfig } from "../k8s/kubeconfig.js";
 import { log } from "../log.js";
@@ -25,7 +26,6 @@ import {
   requireRedisSettings,
 } from "../queue/redis-settings.js";
 import { DEFAULT_CLUSTER } from "../queue/scope.js";
-import { startHealthServer } from "../server/health.js";
 import { quietRedisErrors, redisDisplay, redisReadiness, waitFor } from "../server/startup.js";
 import { armExitDeadline, CLOSE_MARGIN_SECONDS } from "./shutdown.js";
 

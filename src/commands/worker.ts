@@ -7,6 +7,7 @@ import { parseEnv } from "../config/env.js";
 import { loadPolicy } from "../config/policy.js";
 import { redisForRole } from "../dev/local-redis.js";
 import { InputError } from "../errors.js";
+import { startHealthServer } from "../health/index.js";
 import { log } from "../log.js";
 import { queueDepthSamples } from "../metrics/queue-depth.js";
 import { renderSharedMetrics } from "../metrics/shared.js";
@@ -19,7 +20,6 @@ import {
   requireRedisSettings,
 } from "../queue/redis-settings.js";
 import type { PipelineWorkers } from "../queue/worker.js";
-import { startHealthServer } from "../server/health.js";
 import { quietRedisErrors, redisDisplay, redisReadiness, waitFor } from "../server/startup.js";
 import { armExitDeadline, CLOSE_MARGIN_SECONDS } from "./shutdown.js";
 
@@ -153,7 +153,7 @@ export async function run(args: string[]): Promise<number> {
   const redisUrl = redis.url;
 
   // Loaded only now: the real wiring pulls in the Kubernetes client, the agent and Slack.
-  const { defaultPipelineDeps } = await import("../queue/default-deps.js");
+  const { defaultPipelineDeps } = await import("../roles/index.js");
   const { createClusterReader } = await import("../k8s/kube-reader.js");
   const { loadKubeConfig } = await import("../k8s/kubeconfig.js");
   // The heartbeat's namespace list: what this agent's reader identity can see. Only an

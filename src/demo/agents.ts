@@ -3,7 +3,7 @@ import { type ClusterAgent, policyForCluster, startClusterAgent } from "../clust
 import { type Env, parseEnv } from "../config/env.js";
 import type { Policy } from "../config/policy.js";
 import type { Logger } from "../log.js";
-import { defaultPipelineDeps } from "../queue/default-deps.js";
+import { defaultPipelineDeps } from "../roles/index.js";
 import { type SimCluster, startSimCluster } from "../sim/index.js";
 import { combinedScenarioState } from "./cluster.js";
 

@@ -3,7 +3,6 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Redis } from "ioredis";
-import { replayScript } from "../agent/eval/replay.js";
 import type { MultiClusterStore } from "../cluster/index.js";
 import { type Env, parseEnv } from "../config/env.js";
 import { loadPolicy, type Policy } from "../config/policy.js";
@@ -11,6 +10,7 @@ import { type FakeAnthropic, startFakeAnthropic } from "../dev/fake-anthropic.js
 import { FakeSlack } from "../dev/fake-slack.js";
 import { ensureRedis, type LocalRedis } from "../dev/local-redis.js";
 import { SlackSender } from "../dev/slack-requests.js";
+import { replayScript } from "../eval/index.js";
 import { createLogger, type Logger, type LogLevel } from "../log.js";
 import type { PipelineWorkers } from "../queue/worker.js";
 import { type ServeApp, startServeApp } from "../server/serve-app.js";
@@ -83,7 +83,7 @@ export interface DemoStackOptions {
   note?: (line: string) => void;
   /**
    * Run the Claude loop against the local fake Anthropic API replaying the eval's scripted
-   * investigator (src/agent/eval/replay.ts) instead of the deterministic engine.
+   * investigator (src/eval/replay.ts) instead of the deterministic engine.
    */
   replayModel?: boolean;
 }

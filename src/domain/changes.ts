@@ -1,4 +1,4 @@
-import type { ResourceRef } from "./types.js";
+import type { ResourceRef } from "./resource-ref.js";
 
 /**
  * What changed in the cluster, read from the snapshot (ReplicaSet and ControllerRevision history,

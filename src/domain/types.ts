@@ -18,13 +18,9 @@ import type {
 } from "./kube.js";
 import type { MetricsServerStatus, NodeMetrics, PodMetrics } from "./metrics.js";
 import type { PrometheusSnapshot } from "./prometheus.js";
+import type { ResourceRef } from "./resource-ref.js";
 
-/** Names one Kubernetes object. `namespace` is "" for cluster-scoped kinds (Node, StorageClass…). */
-export interface ResourceRef {
-  kind: string;
-  namespace: string;
-  name: string;
-}
+export type { ResourceRef };
 
 /** A container log that the collector read (failing containers only, capped, redacted). */
 export interface PodLog {

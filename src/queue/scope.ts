@@ -9,14 +9,9 @@
  * BullMQ requires there.
  */
 
-/** The cluster of an all-in-one install, when none is configured. */
-export const DEFAULT_CLUSTER = "default";
+import { CLUSTER_NAME_PATTERN, DEFAULT_CLUSTER } from "../domain/cluster-name.js";
 
-/**
- * Cluster names: a DNS label (what kubeconfig contexts and cloud cluster names usually are), so a
- * name can never contain the `:` separator or a glob character and escape its ACL pattern.
- */
-export const CLUSTER_NAME_PATTERN = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+export { CLUSTER_NAME_PATTERN, DEFAULT_CLUSTER };
 
 /**
  * Segments the unscoped (default-cluster) layout uses right after the base prefix: a cluster

@@ -6,6 +6,7 @@ import type { Policy } from "../config/policy.js";
 import { AlertQueue, startAlertWorker } from "../detect/alert-queue.js";
 import { alertmanagerRoute, handleAlertGroup } from "../detect/alertmanager-route.js";
 import { ConfigError, errorMessage } from "../errors.js";
+import { startHealthServer } from "../health/index.js";
 import type { Logger } from "../log.js";
 import { createRedisMetrics } from "../metrics/registry.js";
 import { createProducerConnection, createWorkerConnection, waitReady } from "../queue/connection.js";
@@ -25,7 +26,6 @@ import {
   renderCentralMetrics,
   resolveAlertCluster,
 } from "./central.js";
-import { startHealthServer } from "./health.js";
 import { quietRedisErrors, redisDisplay, redisReadiness, waitFor } from "./startup.js";
 
 /** How to start the serve role (the CLI passes the environment; the demo adds a loopback host). */

@@ -1,5 +1,7 @@
 import { randomBytes } from "node:crypto";
-import { allowingRule, type ScopedRule } from "./rbac.js";
+import { type AccessRequest, allowingRule, type ScopedRule } from "./rbac.js";
+
+export type { AccessRequest };
 
 /**
  * Who may do what on the simulated cluster. Each bearer token maps to an identity whose rules
@@ -116,20 +118,6 @@ export function defaultIdentities(
       ],
     },
   };
-}
-
-/** What a request wants to do to which resource. */
-export interface AccessRequest {
-  verb: string;
-  group: string;
-  resource: string;
-  subresource?: string;
-  /** The request's namespace (absent for cluster-scoped resources and all-namespace lists). */
-  namespace?: string;
-  /** The object's name (absent for list, watch, and create of a collection). */
-  name?: string;
-  /** The negotiated response form (`metadata` for PartialObjectMetadata), when known. */
-  form?: string;
 }
 
 function matchesResource(patterns: string[] | undefined, resource: string, subresource?: string): boolean {

@@ -1,11 +1,23 @@
-import type { AccessRequest } from "./identities.js";
-
 /**
  * Kubernetes RBAC, evaluated as the API server's RBAC authorizer does (no aggregation): a request
  * is allowed when some binding of the subject grants a rule matching its verb, API group,
  * resource (with subresource as `pods/log`), resource name and, for RoleBindings, namespace.
  * Deny-by-default; there are no deny rules in RBAC.
  */
+
+/** What a request wants to do to which resource. */
+export interface AccessRequest {
+  verb: string;
+  group: string;
+  resource: string;
+  subresource?: string;
+  /** The request's namespace (absent for cluster-scoped resources and all-namespace lists). */
+  namespace?: string;
+  /** The object's name (absent for list, watch, and create of a collection). */
+  name?: string;
+  /** The negotiated response form (`metadata` for PartialObjectMetadata), when known. */
+  form?: string;
+}
 
 /** One rule of a Role or ClusterRole, as rendered. */
 export interface RbacPolicyRule {

@@ -1,7 +1,7 @@
 import { anyGlob } from "../config/glob.js";
 import type { Policy } from "../config/policy.js";
 import { namespaceName } from "../domain/actions.js";
-import { CLUSTER_NAME_PATTERN } from "../queue/scope.js";
+import { CLUSTER_NAME_PATTERN } from "../domain/cluster-name.js";
 
 /** What `/triage …` asked for. */
 export type TriageCommand =

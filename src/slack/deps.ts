@@ -1,9 +1,9 @@
 import type { Policy } from "../config/policy.js";
 import type { Investigation, ProposalRecord, Trigger } from "../domain/investigation.js";
+import type { ReadinessCheck } from "../health/index.js";
 import type { Logger } from "../log.js";
 import type { Decision, DecisionPlace, DecisionResult, RefusalRecord } from "../queue/decisions.js";
 import type { ApprovalRequest, GateDecision } from "../remediation/gate.js";
-import type { ReadinessCheck } from "../server/health.js";
 
 export type { ApprovalRequest, Decision, DecisionPlace, DecisionResult, GateDecision, RefusalRecord };
 

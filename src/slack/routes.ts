@@ -1,5 +1,5 @@
 import type { CustomRoute } from "@slack/bolt";
-import { runReadiness } from "../server/health.js";
+import { runReadiness } from "../health/index.js";
 import type { SlackDeps } from "./deps.js";
 
 /**

@@ -16,7 +16,7 @@ import { parseEnv } from "../../src/config/env.js";
 import { loadPolicy } from "../../src/config/policy.js";
 import { createClusterReader } from "../../src/k8s/kube-reader.js";
 import { loadKubeConfig } from "../../src/k8s/kubeconfig.js";
-import { defaultPipelineDeps } from "../../src/queue/default-deps.js";
+import { defaultPipelineDeps } from "../../src/roles/pipeline-deps.js";
 
 const cluster = process.env.CLUSTER as string;
 const env = {

@@ -1,8 +1,8 @@
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { naiveBaselineTokens, sentTokens } from "../../../src/agent/eval/baseline.js";
-import { evalIncident } from "../../../src/agent/eval/run.js";
 import { run } from "../../../src/commands/eval.js";
+import { naiveBaselineTokens, sentTokens } from "../../../src/eval/baseline.js";
+import { evalIncident } from "../../../src/eval/run.js";
 
 const STATE = fileURLToPath(new URL("./fixtures/prod-api-mini.yaml", import.meta.url));
 

@@ -22,7 +22,7 @@ import { createClusterReader } from "../../../src/k8s/kube-reader.js";
 import { createLogger } from "../../../src/log.js";
 import { readAudit } from "../../../src/queue/audit.js";
 import { createProducerConnection } from "../../../src/queue/connection.js";
-import { defaultPipelineDeps } from "../../../src/queue/default-deps.js";
+import { defaultPipelineDeps } from "../../../src/roles/pipeline-deps.js";
 import { type ServeApp, startServeApp } from "../../../src/server/serve-app.js";
 import { isMutating, type SimCluster, startSimCluster } from "../../../src/sim/index.js";
 import { APPROVE_ACTION_ID } from "../../../src/slack/blocks/proposal.js";

@@ -6,9 +6,9 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { parseEnv } from "../../../src/config/env.js";
 import type { Investigation, InvestigationUpdate } from "../../../src/domain/investigation.js";
 import { createProducerConnection, waitReady } from "../../../src/queue/connection.js";
-import { defaultPipelineDeps } from "../../../src/queue/default-deps.js";
 import { Producer } from "../../../src/queue/producer.js";
 import { startPipelineWorkers } from "../../../src/queue/worker.js";
+import { defaultPipelineDeps } from "../../../src/roles/pipeline-deps.js";
 import { type SimCluster, startSimCluster } from "../../../src/sim/index.js";
 import { policyFor, stepOf, trigger, uniquePrefix, waitFor } from "../../support/queue-helpers.js";
 

@@ -1,6 +1,6 @@
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
-import { type HealthServer, startHealthServer } from "../../../src/server/health.js";
+import { type HealthServer, startHealthServer } from "../../../src/health/index.js";
 
 describe("health server", () => {
   const servers: HealthServer[] = [];

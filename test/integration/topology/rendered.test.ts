@@ -4,7 +4,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CoreV1Api } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { replayScript } from "../../../src/agent/eval/replay.js";
 import { combinedScenarioState } from "../../../src/demo/cluster.js";
 import { buttonValue } from "../../../src/demo/script.js";
 import {
@@ -15,6 +14,7 @@ import {
 import { type FakeMessage, FakeSlack } from "../../../src/dev/fake-slack.js";
 import { SlackSender } from "../../../src/dev/slack-requests.js";
 import type { Investigation } from "../../../src/domain/investigation.js";
+import { replayScript } from "../../../src/eval/replay.js";
 import { createProducerConnection, waitReady } from "../../../src/queue/connection.js";
 import { InvestigationStore } from "../../../src/queue/store.js";
 import { type Identity, isMutating, type SimCluster, startSimCluster } from "../../../src/sim/index.js";

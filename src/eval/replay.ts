@@ -1,5 +1,5 @@
-import type { RecordedRequest, ScriptTurn } from "../../dev/fake-anthropic.js";
-import { resultText } from "../../dev/fake-anthropic.js";
+import type { RecordedRequest, ScriptTurn } from "../dev/fake-anthropic.js";
+import { resultText } from "../dev/fake-anthropic.js";
 
 /**
  * The replay "model" of `npm run eval` and the token bench: a deterministic script that behaves

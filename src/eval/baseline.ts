@@ -1,10 +1,10 @@
 import { stringify } from "yaml";
-import type { RecordedRequest } from "../../dev/fake-anthropic.js";
-import type { KubeEvent, KubeObject } from "../../domain/kube.js";
-import type { TriageResult } from "../../domain/types.js";
-import type { ClusterReader } from "../../k8s/reader.js";
-import { approxTokens } from "../result-text.js";
-import { resolveKind } from "../tools/kinds.js";
+import { approxTokens } from "../agent/result-text.js";
+import { resolveKind } from "../agent/tools/kinds.js";
+import type { RecordedRequest } from "../dev/fake-anthropic.js";
+import type { KubeEvent, KubeObject } from "../domain/kube.js";
+import type { TriageResult } from "../domain/types.js";
+import type { ClusterReader } from "../k8s/reader.js";
 
 /**
  * The naive baseline of the token bench: the same conversation (same turns, same calls) but with

@@ -13,6 +13,12 @@ import { loadKubeConfig } from "../k8s/kubeconfig.js";
 import type { Logger } from "../log.js";
 import type { MetricsRecorder } from "../metrics/registry.js";
 import { prometheusFromEnv, withPrometheus } from "../prometheus/index.js";
+import type { AuditTrail } from "../queue/audit.js";
+import { automaticProposals } from "../queue/automatic.js";
+import type { PipelineDeps } from "../queue/deps.js";
+import { queueNotifier } from "../queue/follow-ups.js";
+import { QUEUE_NAMES } from "../queue/keys.js";
+import type { InvestigationStore } from "../queue/store.js";
 import type { AuditSink, Clock } from "../remediation/audit.js";
 import { createExecutor } from "../remediation/executor.js";
 import { runRemediation } from "../remediation/run.js";
@@ -23,12 +29,6 @@ import { escapeMrkdwn } from "../slack/mrkdwn.js";
 import { SlackNotifier } from "../slack/notifier.js";
 import { SlackPoster } from "../slack/poster.js";
 import { triage } from "../triage/index.js";
-import type { AuditTrail } from "./audit.js";
-import { automaticProposals } from "./automatic.js";
-import type { PipelineDeps } from "./deps.js";
-import { queueNotifier } from "./follow-ups.js";
-import { QUEUE_NAMES } from "./keys.js";
-import type { InvestigationStore } from "./store.js";
 
 /** What the default wiring needs from the running worker. */
 export interface DefaultDepsRuntime {

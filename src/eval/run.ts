@@ -1,17 +1,17 @@
 import { readFileSync } from "node:fs";
-import { defaultPolicy } from "../../config/policy.js";
-import { type FakeAnthropic, type RecordedRequest, startFakeAnthropic } from "../../dev/fake-anthropic.js";
-import type { Trigger } from "../../domain/investigation.js";
-import type { RcaReport } from "../../domain/rca.js";
-import type { TriageResult } from "../../domain/types.js";
-import { collectSnapshot } from "../../k8s/collect.js";
-import { createClusterReader, type KubeClusterReader } from "../../k8s/kube-reader.js";
-import { createExecutor } from "../../remediation/executor.js";
-import { startSimCluster } from "../../sim/index.js";
-import { scenarioPath } from "../../sim/scenarios/index.js";
-import { triage } from "../../triage/index.js";
-import type { AgentConfig } from "../config.js";
-import { investigateWithModel } from "../investigate.js";
+import type { AgentConfig } from "../agent/config.js";
+import { investigateWithModel } from "../agent/investigate.js";
+import { defaultPolicy } from "../config/policy.js";
+import { type FakeAnthropic, type RecordedRequest, startFakeAnthropic } from "../dev/fake-anthropic.js";
+import type { Trigger } from "../domain/investigation.js";
+import type { RcaReport } from "../domain/rca.js";
+import type { TriageResult } from "../domain/types.js";
+import { collectSnapshot } from "../k8s/collect.js";
+import { createClusterReader, type KubeClusterReader } from "../k8s/kube-reader.js";
+import { createExecutor } from "../remediation/executor.js";
+import { startSimCluster } from "../sim/index.js";
+import { scenarioPath } from "../sim/scenarios/index.js";
+import { triage } from "../triage/index.js";
 import { replayScript } from "./replay.js";
 
 /** One evaluated incident: what was expected, what the loop said, what it cost. */
