@@ -1,7 +1,8 @@
 import type { KubeConfig } from "@kubernetes/client-node";
 import type { KubeObject } from "../domain/kube.js";
-import { ClusterError, errorMessage } from "../errors.js";
+import { ClusterError } from "../errors.js";
 import { type HttpResponse, ReadOnlyHttp } from "./http.js";
+import { parseJson, statusError } from "./http-status.js";
 import { apiVersionOf, type KindEntry, kindInfo, resourcePath } from "./kinds.js";
 import { KnownSecrets } from "./known-secrets.js";
 import { metricsPath, normalizeMetrics } from "./metrics-api.js";
@@ -36,58 +37,6 @@ export interface KubeClusterReader extends ClusterReader {
 // Secrets are fetched as PartialObjectMetadata: the server never sends their values.
 const METADATA_ACCEPT =
   "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json";
-
-interface StatusBody {
-  kind?: string;
-  message?: string;
-  reason?: string;
-}
-
-function parseJson<T>(response: HttpResponse, what: string): T {
-  try {
-    return JSON.parse(response.body) as T;
-  } catch (error) {
-    throw new ClusterError(
-      "BAD_RESPONSE",
-      `${what}: the API server sent invalid JSON: ${errorMessage(error)}`,
-      {
-        cause: error,
-        status: response.status,
-      },
-    );
-  }
-}
-
-/** Maps a non-2xx answer to a coded ClusterError with the server's own message. */
-function statusError(response: HttpResponse, what: string): ClusterError {
-  let detail = response.body.slice(0, 500).trim();
-  try {
-    const status = JSON.parse(response.body) as StatusBody;
-    if (status.message) detail = status.message;
-  } catch {
-    // Not a Status object (a proxy or a plain-text error page): keep the raw text.
-  }
-  const status = response.status;
-  const code =
-    status === 403
-      ? "FORBIDDEN"
-      : status === 401
-        ? "UNAUTHORIZED"
-        : status === 404
-          ? "NOT_FOUND"
-          : status === 410
-            ? "GONE"
-            : status === 429
-              ? "THROTTLED"
-              : status >= 500
-                ? "API_ERROR"
-                : "BAD_REQUEST";
-  const permanent = status === 401 || status === 403 || status === 404 || status === 400;
-  return new ClusterError(code, `${what}: HTTP ${status}${detail ? `: ${detail}` : ""}`, {
-    status,
-    permanent,
-  });
-}
 
 /**
  * Gives list items the apiVersion/kind the server leaves out of list responses, then redacts them

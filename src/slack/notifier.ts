@@ -1,30 +1,27 @@
 import type { RenderChartOptions } from "../charts/index.js";
 import { anyGlob } from "../config/glob.js";
 import type { Policy } from "../config/policy.js";
-import type {
-  Investigation,
-  InvestigationNotifier,
-  InvestigationUpdate,
-  ProposalRecord,
-  SlackThread,
-} from "../domain/investigation.js";
+import type { Investigation, InvestigationNotifier, InvestigationUpdate } from "../domain/investigation.js";
 import { createLogger, type Logger } from "../log.js";
 import { executionMessages } from "./blocks/execution.js";
 import { analysisDone } from "./blocks/format.js";
 import type { RenderContext } from "./blocks/incident.js";
 import type { SlackMessage } from "./blocks/kit.js";
 import { sections } from "./blocks/kit.js";
-import { changeFile, changeFileName, changeFitsCard, proposalMessages } from "./blocks/proposal.js";
 import { evidenceFile, type RcaRenderOptions, rcaMessage } from "./blocks/rca.js";
-import { statusMessage } from "./blocks/status.js";
+import { failureMessage, statusMessage } from "./blocks/status.js";
 import { planThread, type ThreadPlan } from "./blocks/thread.js";
 import type { SlackStore } from "./deps.js";
 import { postFilesReply } from "./files-reply.js";
 import { escapeMrkdwn } from "./mrkdwn.js";
+import {
+  type CardContext,
+  postProposalCard,
+  type ReadyThread,
+  refreshProposalCards,
+  step,
+} from "./notifier-cards.js";
 import type { SlackPoster } from "./poster.js";
-
-/** A thread the notifier can post into: both the thread root and the status message are known. */
-type ReadyThread = SlackThread & { threadTs: string; statusTs: string };
 
 export interface SlackNotifierOptions {
   poster: SlackPoster;
@@ -40,9 +37,6 @@ export interface SlackNotifierOptions {
 
 /** Reactions on an alert message: picked up, and how it ended. */
 export const REACTIONS = { pickedUp: "eyes", done: "white_check_mark", failed: "x" } as const;
-
-/** Marks are namespaced so they never collide with the queue's own per-update marks. */
-const step = (name: string) => `slack:${name}`;
 
 /**
  * Posts an investigation's life into its Slack thread: creates the parent (or the status message
@@ -61,6 +55,8 @@ export class SlackNotifier implements InvestigationNotifier {
   private readonly chartOptions: RenderChartOptions;
   /** Threads this process created, in case a caller passes a record read before we stored it. */
   private readonly threads = new Map<string, ReadyThread>();
+  /** What the proposal cards (notifier-cards.ts) need of this notifier. */
+  private readonly cards: CardContext;
 
   constructor(options: SlackNotifierOptions) {
     this.poster = options.poster;
@@ -70,6 +66,14 @@ export class SlackNotifier implements InvestigationNotifier {
     this.logger = options.logger ?? createLogger({ component: "slack-notifier" });
     this.context = options.clusterName ? { clusterName: options.clusterName } : {};
     this.chartOptions = options.chartOptions ?? {};
+    this.cards = {
+      poster: this.poster,
+      store: this.store,
+      logger: this.logger,
+      clock: this.clock,
+      contextFor: (investigation) => this.contextFor(investigation),
+      plan: (investigation, thread) => this.plan(investigation, thread),
+    };
   }
 
   /** The investigation's own cluster when it names one (many clusters), else the configured one. */
@@ -116,7 +120,7 @@ export class SlackNotifier implements InvestigationNotifier {
         await this.postRca(investigation, thread);
         break;
       case "proposal":
-        await this.postProposal(investigation, thread, update.proposalId);
+        await postProposalCard(this.cards, investigation, thread, update.proposalId);
         break;
       case "execution":
         await this.postExecution(investigation, thread, update.proposalId);
@@ -124,7 +128,9 @@ export class SlackNotifier implements InvestigationNotifier {
       case "failed":
         // A fix that did not work is told by its card and its result; only a failed analysis gets a reply.
         if (!investigation.rca)
-          await this.postOnce(investigation, "failed", thread, [failureMessage(investigation, update.error)]);
+          await this.postOnce(investigation, "failed", thread, [
+            failureMessage(investigation, update.error, this.contextFor(investigation)),
+          ]);
         break;
     }
     if (update.type === "status" && analysisDone(investigation.status)) {
@@ -138,7 +144,7 @@ export class SlackNotifier implements InvestigationNotifier {
       );
     }
     if (update.type === "status" || update.type === "execution" || update.type === "failed") {
-      await this.refreshCards(investigation, thread);
+      await refreshProposalCards(this.cards, investigation, thread);
     }
     await this.reactWhenDone(investigation, thread);
   }
@@ -281,79 +287,6 @@ export class SlackNotifier implements InvestigationNotifier {
     await this.store.markNotified(investigation.id, key);
   }
 
-  private async postProposal(
-    investigation: Investigation,
-    thread: ReadyThread,
-    proposalId: string,
-  ): Promise<void> {
-    const index = investigation.proposals.findIndex((record) => record.proposal.id === proposalId);
-    const record = investigation.proposals[index];
-    if (!record) {
-      this.logger.warn("proposal not in record", { investigationId: investigation.id, proposalId });
-      return;
-    }
-    // Over the thread budget: the fix is in the evidence file and counted in the RCA reply.
-    if (!this.plan(investigation, thread).cards.includes(index)) return;
-    const key = step(`proposal:${proposalId}`);
-    if (await this.store.wasNotified(investigation.id, key)) return;
-    const position = { index, total: investigation.proposals.length };
-    if (!changeFitsCard(record)) {
-      const fileKey = step(`change-file:${proposalId}`);
-      if (!(await this.store.wasNotified(investigation.id, fileKey))) {
-        await this.poster.uploadText({
-          channel: thread.channel,
-          threadTs: thread.threadTs,
-          filename: changeFileName(record, position),
-          title: `Exact change of fix ${index + 1}`,
-          content: changeFile(record),
-        });
-        await this.store.markNotified(investigation.id, fileKey);
-      }
-    }
-    const [card] = proposalMessages(record, position, this.clock(), this.contextFor(investigation));
-    if (!card) return;
-    const posted = await this.poster.post(thread.channel, card, thread.threadTs);
-    thread.cards = { ...thread.cards, [proposalId]: posted.ts };
-    await this.store.update(investigation.id, (current) => {
-      current.thread = {
-        ...(current.thread ?? thread),
-        cards: { ...current.thread?.cards, [proposalId]: posted.ts },
-      };
-      // Decisions are accepted from this message only (see slack/listeners/actions/decide).
-      const target = current.proposals.find((candidate) => candidate.proposal.id === proposalId);
-      if (target && !target.message) target.message = { channel: thread.channel, ts: posted.ts };
-      return current;
-    });
-    await this.store.markNotified(investigation.id, key);
-    await this.store.markNotified(
-      investigation.id,
-      step(`card:${proposalId}:${cardState(record, this.clock())}`),
-    );
-  }
-
-  /**
-   * Edits every card whose state moved since it was last drawn: approved → applying → applied and
-   * validated / rolled back / failed, denied, expired. One edit per card and state.
-   */
-  private async refreshCards(investigation: Investigation, thread: ReadyThread): Promise<void> {
-    const fresh = thread.cards ? thread : ((await this.store.get(investigation.id))?.thread ?? thread);
-    const cards = fresh.cards ?? {};
-    for (const [index, record] of investigation.proposals.entries()) {
-      const ts = cards[record.proposal.id];
-      if (!ts) continue;
-      const key = step(`card:${record.proposal.id}:${cardState(record, this.clock())}`);
-      if (await this.store.wasNotified(investigation.id, key)) continue;
-      const [card] = proposalMessages(
-        record,
-        { index, total: investigation.proposals.length },
-        this.clock(),
-        this.contextFor(investigation),
-      );
-      if (card) await this.poster.update(thread.channel, ts, card);
-      await this.store.markNotified(investigation.id, key);
-    }
-  }
-
   private async postExecution(
     investigation: Investigation,
     thread: ReadyThread,
@@ -380,19 +313,4 @@ export class SlackNotifier implements InvestigationNotifier {
     await this.poster.react(thread.channel, thread.threadTs, name);
     await this.store.markNotified(investigation.id, key);
   }
-}
-
-/** What a card shows, as a key: a new key means the card must be redrawn. */
-function cardState(record: ProposalRecord, now: Date): string {
-  const expired = record.state === "pending" && Date.parse(record.expiresAt) <= now.getTime();
-  return `${expired ? "expired" : record.state}:${record.outcome?.validation?.verdict ?? "-"}`;
-}
-
-function failureMessage(investigation: Investigation, error: string): SlackMessage {
-  return {
-    text: `Investigation of ${investigation.trigger.namespace} failed: ${error}`,
-    blocks: sections(
-      `❌ The investigation of *${escapeMrkdwn(investigation.trigger.namespace)}* failed: ${escapeMrkdwn(error)}\nRun \`/triage ${escapeMrkdwn(investigation.trigger.namespace)}\` to try again.`,
-    ),
-  };
 }

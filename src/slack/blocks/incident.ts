@@ -10,7 +10,7 @@ import type { ResourceRef, RootCause, Severity } from "../../domain/types.js";
 
 /** Options every builder takes: which cluster this is (shown on every message). */
 export interface RenderContext {
-  /** `CLUSTER_NAME`; one cluster per deployment today, more are coming. */
+  /** The investigation's cluster (`trigger.cluster`), else `CLUSTER_NAME`. */
   clusterName?: string;
 }
 

@@ -162,3 +162,18 @@ export function statusMessage(investigation: Investigation, context: RenderConte
   if (investigation.trigger.text && !alert) notes.push(`“${escapeMrkdwn(investigation.trigger.text)}”`);
   return { text, blocks: [...blocks, ...contexts(notes)] };
 }
+
+/** The reply when an investigation failed for good: what failed, where, and how to try again. */
+export function failureMessage(
+  investigation: Investigation,
+  error: string,
+  context?: RenderContext,
+): SlackMessage {
+  const namespace = escapeMrkdwn(investigation.trigger.namespace);
+  return {
+    text: `[${clusterOf(context)}] Investigation of ${investigation.trigger.namespace} failed: ${error}`,
+    blocks: sections(
+      `❌ The investigation of *${namespace}* on *${escapeMrkdwn(clusterOf(context))}* failed: ${escapeMrkdwn(error)}\nRun \`/triage ${namespace}\` to try again.`,
+    ),
+  };
+}

@@ -17,7 +17,7 @@ import {
   proposalMessages,
 } from "../../../src/slack/blocks/proposal.js";
 import { evidenceFile, rcaMessage } from "../../../src/slack/blocks/rca.js";
-import { statusMessage } from "../../../src/slack/blocks/status.js";
+import { failureMessage, statusMessage } from "../../../src/slack/blocks/status.js";
 import { messageProblems } from "../../../src/slack/blocks/validate.js";
 import {
   investigation,
@@ -128,6 +128,15 @@ describe("status (parent) message", () => {
     const notFixed = statusMessage(investigation({ status: "failed", error: "fix: not-resolved" }));
     expect(visible(notFixed)).toContain("❌ Not resolved: fix: not-resolved");
     expect(visible(notFixed)).toContain("*Root cause:*");
+  });
+
+  it("says in the failure reply which cluster failed and how to try again, escaped", () => {
+    const reply = failureMessage(investigation(), "reader <forbidden>", { clusterName: "eu-1" });
+    expect(reply.text).toBe("[eu-1] Investigation of prod-api failed: reader <forbidden>");
+    expect(visible(reply)).toBe(
+      "❌ The investigation of *prod-api* on *eu-1* failed: reader &lt;forbidden&gt;\nRun `/triage prod-api` to try again.",
+    );
+    expect(messageProblems(reply)).toEqual([]);
   });
 
   it("quotes the operator's words escaped", () => {
