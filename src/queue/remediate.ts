@@ -6,6 +6,7 @@ import { enterPhase, failInvestigation, notifyOnce, type PipelineContext } from 
 import { type RemediateJob, remediateJobSchema } from "./jobs.js";
 import { DEFAULT_CLUSTER } from "./scope.js";
 import { isFinal } from "./status.js";
+import { approvalStartDeadline } from "./tokens.js";
 
 /** What a remediate job returns. */
 export interface RemediateResult {
@@ -83,17 +84,26 @@ export async function processRemediation(
     throw new UnrecoverableError(`proposal ${proposalId} is ${initial.state}, not approved`);
   }
 
-  const now = ctx.deps.clock().toISOString();
+  const clock = ctx.deps.clock();
+  const now = clock.toISOString();
+  const startBy = approvalStartDeadline(initial);
+  const stale = clock.getTime() > startBy.getTime();
   let claimed = false;
   await ctx.store.update(id, (record) => {
     const target = record.proposals.find((candidate) => candidate.proposal.id === proposalId);
     claimed = target?.state === "approved";
     if (!target || !claimed) return undefined;
+    // Claimed either way, so a second attempt can neither run nor refuse it again.
     target.state = "executing";
     record.updatedAt = now;
     return record;
   });
   if (!claimed) return { investigationId: id, proposalId, state: "executing", skipped: true };
+  if (stale) {
+    const message = `not applied: approved by ${approvedBy}${initial.decidedAt ? ` at ${initial.decidedAt}` : ""}, but no executor of cluster ${own} took it before ${startBy.toISOString()} (it started at ${now}); the cluster may have changed since it was checked — run /triage ${found.trigger.namespace} again`;
+    await finish(ctx, id, proposalId, { status: "refused", message }, approvedBy);
+    throw new UnrecoverableError(message);
+  }
 
   const executing = await moveInvestigation(
     ctx,

@@ -34,3 +34,21 @@ export function proposalRecords(
   const expiresAt = proposalExpiry(now, ttlMinutes).toISOString();
   return proposals.map((proposal) => ({ proposal, token: newProposalToken(), state: "pending", expiresAt }));
 }
+
+/**
+ * How long after the click an approval given near the end of its window may still start: a queue
+ * that is merely busy must not void an approval made in time.
+ */
+export const APPROVAL_START_GRACE_MS = 5 * 60_000;
+
+/**
+ * The last instant an approved change may start executing: the end of the proposal's approval
+ * window, or {@link APPROVAL_START_GRACE_MS} after the click when that is later. An approval
+ * whose executor was offline past it is not applied: the cluster was checked for a change made
+ * then, not hours later.
+ */
+export function approvalStartDeadline(record: Pick<ProposalRecord, "expiresAt" | "decidedAt">): Date {
+  const window = Date.parse(record.expiresAt);
+  const clicked = record.decidedAt ? Date.parse(record.decidedAt) : Number.NaN;
+  return new Date(Number.isNaN(clicked) ? window : Math.max(window, clicked + APPROVAL_START_GRACE_MS));
+}

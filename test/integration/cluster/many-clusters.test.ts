@@ -559,7 +559,9 @@ describe("one Slack app for many clusters", () => {
         fake.workspace.ephemerals.find(
           (item) =>
             item.user === "U0ALICE" &&
-            /Approved, but it cannot run yet: Cluster eu-1's agent is offline since/.test(item.text),
+            /Approved, but it cannot run yet: Cluster eu-1's agent is offline since .+ It runs if the executor is back by <!date\^\d+\^/.test(
+              item.text,
+            ),
         ),
       "the approver's heads-up",
     );

@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import type { Investigation } from "../../../src/domain/investigation.js";
 import { applyDecision, isSettled, placeMismatch } from "../../../src/queue/decisions.js";
 import {
+  APPROVAL_START_GRACE_MS,
+  approvalStartDeadline,
   isExpired,
   isWellFormedToken,
   newProposalToken,
@@ -39,6 +41,20 @@ describe("approval tokens", () => {
     expect(expiresAt).toBe("2026-01-01T10:30:00.000Z");
     expect(isExpired({ expiresAt }, new Date("2026-01-01T10:29:59.999Z"))).toBe(false);
     expect(isExpired({ expiresAt }, new Date("2026-01-01T10:30:00.000Z"))).toBe(true);
+  });
+
+  it("let an approved change start until the window closes, or five minutes after a late click", () => {
+    const expiresAt = "2026-01-01T10:30:00.000Z";
+    expect(APPROVAL_START_GRACE_MS).toBe(300_000);
+    expect(approvalStartDeadline({ expiresAt, decidedAt: "2026-01-01T10:05:00.000Z" }).toISOString()).toBe(
+      expiresAt,
+    );
+    expect(approvalStartDeadline({ expiresAt, decidedAt: "2026-01-01T10:29:00.000Z" }).toISOString()).toBe(
+      "2026-01-01T10:34:00.000Z",
+    );
+    // A record without (or with an unreadable) click time gets the window only.
+    expect(approvalStartDeadline({ expiresAt }).toISOString()).toBe(expiresAt);
+    expect(approvalStartDeadline({ expiresAt, decidedAt: "yesterday" }).toISOString()).toBe(expiresAt);
   });
 
   it("gives each proposal its own pending record and token", () => {

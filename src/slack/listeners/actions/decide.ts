@@ -3,7 +3,7 @@ import type { Investigation, ProposalRecord } from "../../../domain/investigatio
 import { errorMessage } from "../../../errors.js";
 import { placeMismatch } from "../../../queue/decisions.js";
 import { DEFAULT_CLUSTER } from "../../../queue/scope.js";
-import { isWellFormedToken } from "../../../queue/tokens.js";
+import { approvalStartDeadline, isWellFormedToken } from "../../../queue/tokens.js";
 import { type SlackMessage, sections } from "../../blocks/kit.js";
 import { proposalMessages } from "../../blocks/proposal.js";
 import type { Decision, DecisionPlace, DecisionResult } from "../../deps.js";
@@ -182,7 +182,7 @@ export function decisionHandler(deps: ListenerDeps, decision: Decision) {
           .catch(() => undefined);
         if (routed && !routed.ok) {
           await tell(
-            `Approved, but it cannot run yet: ${escapeMrkdwn(routed.problem.replace(/ Nothing was started.*$/, ""))} It runs once the executor is back, unless the approval expires first.`,
+            `Approved, but it cannot run yet: ${escapeMrkdwn(routed.problem.replace(/ Nothing was started.*$/, ""))} It runs if the executor is back by ${slackDate(approvalStartDeadline(result.proposal).toISOString())}; after that it is not applied, and you can run \`/triage ${escapeMrkdwn(proposal.target.namespace)}\` again.`,
           );
         }
       }
