@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseTriageArgs } from "../../../src/commands/triage.js";
+import { parseTriageArgs } from "../../../src/commands/triage-args.js";
 import { InputError } from "../../../src/errors.js";
 
 // The `triage` command's argument rules (src/commands/triage.ts), pure: no I/O happens here.
