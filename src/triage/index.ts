@@ -24,7 +24,6 @@ export { buildContext, type TriageContext } from "./context.js";
 export { type ControlPlaneHealth, parseReadyz } from "./control-plane.js";
 /** Check: one per category; Finding: a root cause plus engine-only hints; FixHint: what a check knows about its fix. */
 export type { Check, Finding, FixHint } from "./finding.js";
-export { observedPeakMemory } from "./prometheus.js";
 
 /** Options of one triage run. */
 export interface TriageOptions {

@@ -84,24 +84,3 @@ export function prometheusEvidence(
   for (const gap of gaps) metrics.push(gap.message);
   return { metrics: metrics.slice(0, MAX_LINES), gaps };
 }
-
-/**
- * The highest working set Prometheus saw over the last hour for `container` in any of `pods` (of
- * one workload), from `snapshot.prometheus.peakMemoryBytes`; undefined when Prometheus is off or
- * had no such series. For sizing a memory limit from what the container used, not a guess. Note
- * that an OOM-killed container's peak is capped by its old limit: the need is at least that.
- */
-export function observedPeakMemory(
-  prometheus: PrometheusSnapshot | undefined,
-  namespace: string,
-  pods: readonly string[],
-  container: string,
-): number | undefined {
-  if (!prometheus) return undefined;
-  let peak: number | undefined;
-  for (const pod of pods) {
-    const value = prometheus.peakMemoryBytes[`${namespace}/${pod}/${container}`];
-    if (value !== undefined && (peak === undefined || value > peak)) peak = value;
-  }
-  return peak;
-}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { PrometheusSnapshot } from "../../../src/domain/prometheus.js";
 import { makeFinding } from "../../../src/triage/finding.js";
-import { containerLine, observedPeakMemory, prometheusEvidence } from "../../../src/triage/prometheus.js";
+import { containerLine, prometheusEvidence } from "../../../src/triage/prometheus.js";
 
 const MI = 2 ** 20;
 
@@ -114,14 +114,5 @@ describe("Prometheus evidence in the triage (pure)", () => {
 
   it("is absent without a Prometheus section", () => {
     expect(prometheusEvidence(undefined, [])).toEqual({ metrics: [], gaps: [] });
-  });
-
-  it("gives set-resources sizing the highest peak across a workload's pods", () => {
-    const p = snapshot({
-      peakMemoryBytes: { "shop/api-1/api": 300 * MI, "shop/api-2/api": 310 * MI, "shop/web-1/api": 900 * MI },
-    });
-    expect(observedPeakMemory(p, "shop", ["api-1", "api-2"], "api")).toBe(310 * MI);
-    expect(observedPeakMemory(p, "shop", ["api-3"], "api")).toBeUndefined();
-    expect(observedPeakMemory(undefined, "shop", ["api-1"], "api")).toBeUndefined();
   });
 });
