@@ -47,6 +47,21 @@ export class MultiClusterStore {
       .slice(0, limit);
   }
 
+  /** The newest investigation of the thread in any cluster (one GET per cluster, in parallel). */
+  async findByThread(channel: string, threadTs: string): Promise<Investigation | undefined> {
+    const clusters = await this.directory.known();
+    const found = await Promise.all(
+      clusters.map(async (cluster) => {
+        const item = await this.directory.scope(cluster).store.findByThread(channel, threadTs);
+        if (item) this.directory.remember(item.id, cluster);
+        return item;
+      }),
+    );
+    return found
+      .filter((item): item is Investigation => item !== undefined)
+      .sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt))[0];
+  }
+
   async findByToken(
     token: string,
   ): Promise<{ investigation: Investigation; proposal: ProposalRecord; cluster: string } | undefined> {

@@ -36,6 +36,8 @@ export interface Keys {
   decision(token: string): string;
   active(dedupKey: string): string;
   event(dedupKey: string): string;
+  /** The investigation a Slack thread belongs to (its id), for @mentions in the thread. */
+  thread(channel: string, threadTs: string): string;
   notified(investigationId: string, step: string): string;
   auditStream: string;
   auditFor(investigationId: string): string;
@@ -55,6 +57,7 @@ export function keys(prefix: string = DEFAULT_PREFIX): Keys {
     decision: (token) => `${prefix}:decision:${token}`,
     active: (dedupKey) => `${prefix}:active:${dedupKey}`,
     event: (dedupKey) => `${prefix}:event:${dedupKey}`,
+    thread: (channel, threadTs) => `${prefix}:thread:${channel}:${threadTs}`,
     notified: (investigationId, step) => `${prefix}:notified:${investigationId}:${step}`,
     auditStream: `${prefix}:audit`,
     auditFor: (investigationId) => `${prefix}:audit:${investigationId}`,

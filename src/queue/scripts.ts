@@ -13,19 +13,33 @@ import type { Redis } from "ioredis";
  * and the node that runs the script owns them. A prefix without a tag fails with CROSSSLOT.
  */
 
-/** Replace a record only if it is unchanged since it was read; optionally release a dedup slot. */
+/**
+ * Replace a record only if it is unchanged since it was read; optionally release a dedup slot.
+ * KEYS: record, active, and (when the record has a Slack thread) the thread's pointer. ARGV: old
+ * record, new record, retention s, release, id, creation ms. The pointer (`<creation ms>|<id>`)
+ * names the newest investigation of the thread: a write to an older one (its expiry, after a
+ * "re-investigate" started a fresh one there) never takes the thread back.
+ */
 export const CAS = `
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
 if ARGV[4] == '1' and redis.call('GET', KEYS[2]) == ARGV[5] then redis.call('DEL', KEYS[2]) end
+if KEYS[3] then
+  local current = redis.call('GET', KEYS[3])
+  local since = current and tonumber(string.match(current, '^(%d+)|'))
+  if not since or since <= tonumber(ARGV[6]) then
+    redis.call('SET', KEYS[3], ARGV[6] .. '|' .. ARGV[5], 'EX', ARGV[3])
+  end
+end
 return 1
 `;
 
 /**
  * Create an investigation, or point at the one already running for the same workload
  * ('joined'), or at the one a retried event already created ('duplicate').
- * KEYS: active, event, new record, index. ARGV: id, record, retention s, active ttl s, score,
- * has event, record key prefix, event ttl s.
+ * KEYS: active, event, new record, index, and the Slack thread's pointer when the trigger came
+ * with a thread. ARGV: id, record, retention s, active ttl s, score, has event, record key
+ * prefix, event ttl s.
  */
 export const CREATE_OR_JOIN = `
 if ARGV[6] == '1' then
@@ -40,6 +54,7 @@ end
 redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[4])
 redis.call('SET', KEYS[3], ARGV[2], 'EX', ARGV[3])
 redis.call('ZADD', KEYS[4], ARGV[5], ARGV[1])
+if KEYS[5] then redis.call('SET', KEYS[5], ARGV[5] .. '|' .. ARGV[1], 'EX', ARGV[3]) end
 if ARGV[6] == '1' then redis.call('SET', KEYS[2], ARGV[1], 'EX', ARGV[8]) end
 return {'created', ARGV[1]}
 `;

@@ -101,7 +101,13 @@ export class InvestigationStore {
     const reply = (await runScript(
       this.redis,
       CREATE_OR_JOIN,
-      [k.active(dedupKeyFor(trigger)), k.event(trigger.dedupKey ?? "-"), k.investigation(id), k.index],
+      [
+        k.active(dedupKeyFor(trigger)),
+        k.event(trigger.dedupKey ?? "-"),
+        k.investigation(id),
+        k.index,
+        ...this.threadKey(record),
+      ],
       [
         id,
         JSON.stringify(record),
@@ -175,8 +181,15 @@ export class InvestigationStore {
       const written = await runScript(
         this.redis,
         CAS,
-        [this.keys.investigation(id), this.keys.active(dedupKeyFor(next.trigger))],
-        [raw, JSON.stringify(next), this.retentionSeconds, release ? "1" : "0", id],
+        [this.keys.investigation(id), this.keys.active(dedupKeyFor(next.trigger)), ...this.threadKey(next)],
+        [
+          raw,
+          JSON.stringify(next),
+          this.retentionSeconds,
+          release ? "1" : "0",
+          id,
+          Date.parse(next.createdAt) || 0,
+        ],
       );
       if (written === 1) return next;
     }
@@ -204,6 +217,25 @@ export class InvestigationStore {
       options.patch?.(current);
       return current;
     });
+  }
+
+  /** The thread pointer's key of a record that lives in a Slack thread (none otherwise). */
+  private threadKey(record: Investigation): string[] {
+    const thread = record.thread;
+    return thread?.threadTs ? [this.keys.thread(thread.channel, thread.threadTs)] : [];
+  }
+
+  /**
+   * The investigation whose Slack thread this is (the newest, when "re-investigate" started
+   * another in the same thread). One GET: every write of a record in a thread points the thread
+   * at it, so an @mention in an old thread is found however many investigations came after.
+   */
+  async findByThread(channel: string, threadTs: string): Promise<Investigation | undefined> {
+    const pointer = await this.redis.get(this.keys.thread(channel, threadTs));
+    const id = pointer?.slice(pointer.indexOf("|") + 1);
+    if (!id) return undefined;
+    const record = await this.get(id);
+    return record?.thread?.channel === channel && record.thread.threadTs === threadTs ? record : undefined;
   }
 
   /** The most recent investigations, newest first (for `/triage status` and App Home). */

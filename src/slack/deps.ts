@@ -15,6 +15,8 @@ export interface SlackStore {
   get(id: string): Promise<Investigation | undefined>;
   /** Most recent first. */
   recent(limit?: number): Promise<Investigation[]>;
+  /** The (newest) investigation living in this Slack thread, by its pointer (one read). */
+  findByThread?(channel: string, threadTs: string): Promise<Investigation | undefined>;
   findByToken(token: string): Promise<{ investigation: Investigation; proposal: ProposalRecord } | undefined>;
   /** Marks a posted step; true for the first caller only (SET NX). */
   markNotified(investigationId: string, step: string): Promise<boolean>;

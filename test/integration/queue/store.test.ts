@@ -133,6 +133,36 @@ describe("investigation store", () => {
     expect(await s.findByToken("unknown")).toBeUndefined();
   });
 
+  it("finds the newest investigation of a Slack thread in one read, and an older one never takes it back", async () => {
+    const s = store();
+    const t0 = new Date("2026-12-04T10:00:00Z");
+    // A slash command's investigation: its thread is known once the parent is posted.
+    const first = await s.createOrJoin(trigger("a"), t0);
+    expect(await s.findByThread("C0OPS", "1764842400.000100")).toBeUndefined();
+    await s.update(first.investigation.id, (current) => {
+      current.thread = { channel: "C0OPS", threadTs: "1764842400.000100", statusTs: "1764842400.000100" };
+      return current;
+    });
+    expect((await s.findByThread("C0OPS", "1764842400.000100"))?.id).toBe(first.investigation.id);
+    await s.transition(first.investigation.id, "failed", t0, { note: "test" });
+    // "re-investigate" in that thread: a fresh investigation, created with the thread.
+    const second = await s.createOrJoin(
+      trigger("a", { source: "mention", slack: { channel: "C0OPS", threadTs: "1764842400.000100" } }),
+      new Date(t0.getTime() + 60_000),
+    );
+    expect(second.outcome).toBe("created");
+    expect((await s.findByThread("C0OPS", "1764842400.000100"))?.id).toBe(second.investigation.id);
+    // A late write to the first (its expiry job, a card redraw) leaves the thread to the second.
+    await s.update(first.investigation.id, (current) => {
+      current.updatedAt = new Date(t0.getTime() + 120_000).toISOString();
+      return current;
+    });
+    expect((await s.findByThread("C0OPS", "1764842400.000100"))?.id).toBe(second.investigation.id);
+    // Another channel's thread with the same ts is another thread.
+    expect(await s.findByThread("C0OTHER", "1764842400.000100")).toBeUndefined();
+    expect(await redis.ttl(s.keys.thread("C0OPS", "1764842400.000100"))).toBeGreaterThan(3000);
+  });
+
   it("marks a notification step once", async () => {
     const s = store();
     expect(await s.markNotified("inv-1", "rca")).toBe(true);

@@ -186,6 +186,47 @@ describe("@mentions", () => {
   });
 });
 
+describe("@mentions in an old investigation's thread", () => {
+  it("are answered in that thread however many investigations came after it", async () => {
+    await h.send.command({ text: "prod-api", responseUrl: h.fake.responseUrl() });
+    const parent = await h.fake.waitFor((call) => call.method === "chat.postMessage");
+    const threadTs = String(parent.response.ts);
+    await waitFor(async () => (await investigations()).length > 0 || undefined, "investigation");
+    // A busy day: 250 newer investigations (the watcher's, other channels') push it far down
+    // the recent list.
+    for (let index = 0; index < 250; index++) {
+      await h.producer.store.createOrJoin(
+        { source: "watcher", namespace: `team-${index}`, receivedAt: new Date().toISOString() },
+        new Date(),
+      );
+    }
+    await h.send.event(
+      {
+        type: "app_mention",
+        user: "U0BOB",
+        text: "<@U0TRIAGEBOT> why 137?",
+        ts: "3.1",
+        thread_ts: threadTs,
+        channel: "C0OPS",
+      },
+      "Ev0MENTION3",
+    );
+    const answer = await h.fake.waitFor(
+      (call) =>
+        call.method === "chat.postMessage" &&
+        call.params.thread_ts === threadTs &&
+        String(call.params.text).startsWith("Follow-up questions need"),
+    );
+    expect(answer.params.channel).toBe("C0OPS");
+    // Taken for the thread's question, not for a new request about a namespace called "why".
+    expect(
+      h.fake
+        .callsOf("chat.postMessage")
+        .some((call) => /why/.test(String(call.params.text)) && call !== answer),
+    ).toBe(false);
+  });
+});
+
 describe("App Home", () => {
   it("publishes recent investigations with links to their threads", async () => {
     await h.send.command({ text: "prod-api", responseUrl: h.fake.responseUrl() });

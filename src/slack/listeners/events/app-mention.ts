@@ -9,7 +9,7 @@ import { parseTriageCommand } from "../../command-parse.js";
 import { escapeMrkdwn } from "../../mrkdwn.js";
 import type { ListenerDeps } from "../context.js";
 
-/** How many recent investigations are searched for the one that owns a thread. */
+/** How many recent investigations are searched for a thread that has no pointer. */
 const THREAD_LOOKUP_LIMIT = 200;
 const REINVESTIGATE = /^(re-?investigate|re-?run|again|retry)\b/i;
 
@@ -97,6 +97,9 @@ async function findByThread(
   channel: string,
   threadTs: string,
 ): Promise<Investigation | undefined> {
+  const pointed = await deps.store.findByThread?.(channel, threadTs);
+  if (pointed) return pointed;
+  // Records written before threads had pointers (an upgrade mid-incident) are still found here.
   const recent = await deps.store.recent(THREAD_LOOKUP_LIMIT);
   return recent.find((item) => item.thread?.channel === channel && item.thread.threadTs === threadTs);
 }
