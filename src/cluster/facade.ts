@@ -62,17 +62,21 @@ export class MultiClusterStore {
       .sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt))[0];
   }
 
+  /** The proposal of an approval token in whichever cluster holds it (tokens are unique). */
   async findByToken(
     token: string,
   ): Promise<{ investigation: Investigation; proposal: ProposalRecord; cluster: string } | undefined> {
-    for (const cluster of await this.directory.known()) {
-      const found = await this.directory.scope(cluster).store.findByToken(token);
-      if (found) {
-        this.directory.remember(found.investigation.id, cluster);
-        return { ...found, cluster };
-      }
-    }
-    return undefined;
+    // In parallel: a click must be acked within Slack's 3 s however many clusters there are.
+    const clusters = await this.directory.known();
+    const found = await Promise.all(
+      clusters.map((cluster) => this.directory.scope(cluster).store.findByToken(token)),
+    );
+    const index = found.findIndex((item) => item !== undefined);
+    const hit = found[index];
+    const cluster = clusters[index];
+    if (!hit || cluster === undefined) return undefined;
+    this.directory.remember(hit.investigation.id, cluster);
+    return { ...hit, cluster };
   }
 
   async markNotified(investigationId: string, step: string): Promise<boolean> {
