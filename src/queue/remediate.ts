@@ -100,7 +100,8 @@ export async function processRemediation(
   });
   if (!claimed) return { investigationId: id, proposalId, state: "executing", skipped: true };
   if (stale) {
-    const message = `not applied: approved by ${approvedBy}${initial.decidedAt ? ` at ${initial.decidedAt}` : ""}, but no executor of cluster ${own} took it before ${startBy.toISOString()} (it started at ${now}); the cluster may have changed since it was checked — run /triage ${found.trigger.namespace} again`;
+    const approved = initial.decidedAt ? `approved ${minuteUtc(initial.decidedAt)}, ` : "";
+    const message = `no executor of cluster ${own} started it before ${minuteUtc(startBy.toISOString())} (${approved}picked up ${minuteUtc(now)}), and the cluster may have changed since it was checked — run /triage ${found.trigger.namespace} again`;
     await finish(ctx, id, proposalId, { status: "refused", message }, approvedBy);
     throw new UnrecoverableError(message);
   }
@@ -243,4 +244,9 @@ async function refuseForeign(
   ctx.metrics?.inc("remediations", { action: "unknown", outcome: "refused" });
   ctx.logger.warn("refused a remediation job", { reason, detail, investigationId: job.investigationId });
   throw new UnrecoverableError(`remediation refused (${reason}): ${detail}`);
+}
+
+/** `2026-12-04 10:34 UTC`: what people read in the thread and the audit. */
+function minuteUtc(iso: string): string {
+  return `${iso.slice(0, 16).replace("T", " ")} UTC`;
 }
