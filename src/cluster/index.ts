@@ -23,6 +23,12 @@ export {
   startClusterAgent,
 } from "./agent.js";
 export { ClusterDirectory, type ClusterScope, type DirectoryOptions } from "./directory.js";
+export {
+  type ExpirySweepOptions,
+  SWEEP_RECENT,
+  type SweptExpiry,
+  sweepOfflineExpiries,
+} from "./expiry-sweep.js";
 export { investigationCluster, MultiClusterProducer, MultiClusterStore } from "./facade.js";
 export {
   DEFAULT_HEARTBEAT_MS,

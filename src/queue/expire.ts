@@ -1,7 +1,9 @@
 import { type Job, UnrecoverableError } from "bullmq";
 import type { Investigation } from "../domain/investigation.js";
+import type { AuditTrail } from "./audit.js";
 import { notifyOnce, type PipelineContext } from "./context.js";
 import { investigateJobSchema } from "./jobs.js";
+import type { InvestigationStore } from "./store.js";
 import { isExpired } from "./tokens.js";
 
 /** What an expire job did. */
@@ -12,23 +14,31 @@ export interface ExpireResult {
   nextAt?: string;
 }
 
+/** What expiring an investigation's proposals needs: its cluster's store and audit, and a way to tell Slack. */
+export interface ExpiryParts {
+  store: Pick<InvestigationStore, "get" | "update">;
+  audit: Pick<AuditTrail, "append">;
+  now: Date;
+  /** Posts the status update once per step (the caller's marks make it once across processes). */
+  notify(investigation: Investigation, step: string): Promise<void>;
+}
+
 /**
- * Runs when the proposals' approval window closes (a delayed job, scheduled when they were
- * posted): every proposal still pending is marked expired (compare-and-swap, so a decision that
- * won first stays) and audited, and the notifier edits its card to say so — without anyone having
- * to click first. A job that runs early (clock skew) asks to be run again at the expiry.
+ * Marks every proposal of the investigation still pending past its window as expired
+ * (compare-and-swap, so a decision that won first stays and two sweepers expire it once), audits
+ * each, and has the notifier redraw the cards. Returns the updated record and what it expired.
  */
-export async function processExpiry(ctx: PipelineContext, job: Job): Promise<ExpireResult> {
-  const parsed = investigateJobSchema.safeParse(job.data);
-  if (!parsed.success) throw new UnrecoverableError("invalid expire job: bad payload");
-  const id = parsed.data.investigationId;
-  const found = await ctx.store.get(id);
-  if (!found) return { investigationId: id, expired: [] };
-  const now = ctx.deps.clock();
+export async function expireDueProposals(
+  parts: ExpiryParts,
+  id: string,
+): Promise<{ investigation: Investigation | undefined; expired: string[] }> {
+  const found = await parts.store.get(id);
+  if (!found) return { investigation: undefined, expired: [] };
+  const { now } = parts;
   const expired: string[] = [];
   let updated: Investigation = found;
   if (found.proposals.some((record) => record.state === "pending" && isExpired(record, now))) {
-    updated = await ctx.store.update(id, (current) => {
+    updated = await parts.store.update(id, (current) => {
       expired.length = 0;
       for (const record of current.proposals) {
         if (record.state !== "pending" || !isExpired(record, now)) continue;
@@ -41,7 +51,7 @@ export async function processExpiry(ctx: PipelineContext, job: Job): Promise<Exp
     });
   }
   for (const proposalId of expired) {
-    await ctx.audit.append({
+    await parts.audit.append({
       kind: "refusal",
       investigationId: id,
       at: now.toISOString(),
@@ -49,7 +59,31 @@ export async function processExpiry(ctx: PipelineContext, job: Job): Promise<Exp
       data: { proposalId, reason: "expired" },
     });
   }
-  if (expired.length > 0) await notifyOnce(ctx, updated, `expired:${expired.join(",")}`, { type: "status" });
+  if (expired.length > 0) await parts.notify(updated, `expired:${expired.join(",")}`);
+  return { investigation: updated, expired };
+}
+
+/**
+ * Runs when the proposals' approval window closes (a delayed job, scheduled when they were
+ * posted): every proposal still pending is marked expired and audited, and the notifier edits its
+ * card to say so — without anyone having to click first. A job that runs early (clock skew) asks
+ * to be run again at the expiry. (While a cluster's agent is offline, central does the same from
+ * its side: src/cluster/expiry-sweep.ts.)
+ */
+export async function processExpiry(ctx: PipelineContext, job: Job): Promise<ExpireResult> {
+  const parsed = investigateJobSchema.safeParse(job.data);
+  if (!parsed.success) throw new UnrecoverableError("invalid expire job: bad payload");
+  const id = parsed.data.investigationId;
+  const { investigation: updated, expired } = await expireDueProposals(
+    {
+      store: ctx.store,
+      audit: ctx.audit,
+      now: ctx.deps.clock(),
+      notify: (investigation, step) => notifyOnce(ctx, investigation, step, { type: "status" }),
+    },
+    id,
+  );
+  if (!updated) return { investigationId: id, expired: [] };
   const open = updated.proposals.filter((record) => record.state === "pending");
   const next = open.map((record) => Date.parse(record.expiresAt)).sort((a, b) => a - b)[0];
   if (next !== undefined && ctx.scheduleExpiry) {

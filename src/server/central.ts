@@ -7,6 +7,7 @@ import {
   investigationCluster,
   MultiClusterProducer,
   MultiClusterStore,
+  sweepOfflineExpiries,
 } from "../cluster/index.js";
 import type { Env } from "../config/env.js";
 import type { Policy } from "../config/policy.js";
@@ -70,6 +71,11 @@ export function createCentralClusters(options: {
   hashTag?: boolean;
   logger: Logger;
   clock?: () => Date;
+  /**
+   * How often central closes the approval windows of clusters whose agent is offline (default
+   * 30 s; see cluster/expiry-sweep.ts). 0 turns it off.
+   */
+  expirySweepMs?: number;
 }): CentralClusters {
   const { env, redis, logger } = options;
   const directory = new ClusterDirectory({
@@ -94,6 +100,10 @@ export function createCentralClusters(options: {
   const consumers = new Map<string, Worker>();
   let connection: Redis | undefined;
   let timer: NodeJS.Timeout | undefined;
+  let sweepTimer: NodeJS.Timeout | undefined;
+  let sweep: Promise<void> | undefined;
+  // One notifier per cluster, shared by its notifications consumer and the expiry sweep.
+  const notifiers = new Map<string, InvestigationNotifier>();
 
   const followUp: FollowUpHandler = async ({ investigation, question, userId, channel, threadTs }) => {
     const cluster = investigationCluster(investigation);
@@ -140,7 +150,15 @@ export function createCentralClusters(options: {
       connection ??= createWorkerConnection(options.redisUrl, "notifications");
       // A cluster found by any lookup (a /triage, a scrape) is consumed at once; the timer finds
       // agents that register while nobody asks.
-      directory.onCluster((cluster) => consume(cluster, notifierFor(cluster)));
+      const notifierOf = (cluster: string): InvestigationNotifier => {
+        let notifier = notifiers.get(cluster);
+        if (!notifier) {
+          notifier = notifierFor(cluster);
+          notifiers.set(cluster, notifier);
+        }
+        return notifier;
+      };
+      directory.onCluster((cluster) => consume(cluster, notifierOf(cluster)));
       const refresh = async () => {
         directory.invalidate();
         await directory.known();
@@ -153,9 +171,31 @@ export function createCentralClusters(options: {
         );
       }, refreshMs);
       timer.unref();
+      const sweepMs = options.expirySweepMs ?? 30_000;
+      if (sweepMs > 0) {
+        sweepTimer = setInterval(() => {
+          if (sweep) return;
+          sweep = sweepOfflineExpiries({
+            directory,
+            notifierFor: notifierOf,
+            offlineSeconds: env.AGENT_OFFLINE_SECONDS,
+            ...(options.clock ? { clock: options.clock } : {}),
+          })
+            .then((swept) => {
+              for (const item of swept) logger.info("expired proposals of an offline cluster", { ...item });
+            })
+            .catch((error: unknown) => logger.warn("expiry sweep failed", { error: errorMessage(error) }))
+            .finally(() => {
+              sweep = undefined;
+            });
+        }, sweepMs);
+        sweepTimer.unref();
+      }
     },
     async close() {
       if (timer) clearInterval(timer);
+      if (sweepTimer) clearInterval(sweepTimer);
+      await sweep;
       await Promise.allSettled([...consumers.values()].map((worker) => worker.close()));
       await directory.close();
       if (connection) {

@@ -49,6 +49,8 @@ export interface ServeAppOptions {
    * per interval until they answer or this signal aborts. Omitted: fail within 10 s.
    */
   waitSignal?: AbortSignal;
+  /** How often central closes offline clusters' approval windows (default 30 s; tests go faster). */
+  expirySweepMs?: number;
 }
 
 /**
@@ -138,7 +140,14 @@ export async function startServeApp(options: ServeAppOptions): Promise<ServeApp>
   // Every cluster's scope (the own cluster's is the unscoped layout for `default`); the Slack app
   // works on one store and one producer over all of them, so ids, tokens and follow-ups always go
   // to the cluster they belong to. Follow-ups are a job for that cluster's agent (serve reads no cluster).
-  const central = createCentralClusters({ env, policy, redis, redisUrl, logger });
+  const central = createCentralClusters({
+    env,
+    policy,
+    redis,
+    redisUrl,
+    logger,
+    ...(options.expirySweepMs !== undefined ? { expirySweepMs: options.expirySweepMs } : {}),
+  });
   centralRef = central;
   const producer = central.directory.scope(central.directory.ownCluster).producer;
   const deps: SlackDeps = {

@@ -145,6 +145,7 @@ beforeAll(async () => {
     host: "127.0.0.1",
     logger: silent,
     poster: { channelIntervalMs: 5, baseDelayMs: 5, maxDelayMs: 20 },
+    expirySweepMs: 200,
   });
   serveUrl = `http://127.0.0.1:${serve.port}`;
   send = new SlackSender(`${serveUrl}/slack/events`, SECRET);
@@ -596,4 +597,31 @@ describe("one Slack app for many clusters", () => {
     expect(await followUps.getJobCountByTypes("completed", "failed", "waiting", "active")).toBe(0);
     await followUps.close();
   }, 60_000);
+
+  it("closes the offline cluster's approval windows from central: the card says expired, no buttons left", async () => {
+    const investigation = (await records("eu-1")).find((item) =>
+      item.proposals.some((record) => record.state === "pending" && record.message),
+    );
+    const record = investigation?.proposals.find((item) => item.state === "pending" && item.message);
+    expect(record?.message).toBeDefined();
+    const card = record?.message as { channel: string; ts: string };
+    // The window closes while eu-1's agent (the only one that runs its expiry jobs) is away.
+    await store("eu-1").update(investigation?.id as string, (current) => {
+      const target = current.proposals.find((item) => item.token === record?.token);
+      if (target) target.expiresAt = new Date(Date.now() - 1000).toISOString();
+      return current;
+    });
+    const edit = await fake.waitFor(
+      (call) =>
+        call.method === "chat.update" &&
+        call.params.ts === card.ts &&
+        JSON.stringify(call.params.blocks).includes("Expired"),
+      15_000,
+    );
+    expect(JSON.stringify(edit.params.blocks)).not.toContain('"type":"button"');
+    const after = await store("eu-1").require(investigation?.id as string);
+    expect(after.proposals.find((item) => item.token === record?.token)?.state).toBe("expired");
+    const audit = await readAudit(redis, investigation?.id as string, { prefix: scopePrefix(base, "eu-1") });
+    expect(audit.some((entry) => entry.kind === "refusal" && entry.actor === "expiry")).toBe(true);
+  }, 30_000);
 });
