@@ -6,6 +6,7 @@ import {
   type ClusterAgent,
   type ClusterDirectory,
   type MultiClusterProducer,
+  type MultiClusterStore,
   startClusterAgent,
 } from "../cluster/index.js";
 import { parseEnv } from "../config/env.js";
@@ -44,6 +45,8 @@ export interface ClusterRig {
   directory: ClusterDirectory;
   /** Central's producer over every cluster's scope. */
   producer: MultiClusterProducer;
+  /** Central's store over every cluster's scope. */
+  store: MultiClusterStore;
   /** Investigation id → when central's notifier got its root-cause update (performance.now()). */
   posted: Map<string, number>;
   /** Resolves when `id`'s thread update arrived. */
@@ -148,6 +151,7 @@ export async function startClusterRig(options: RigOptions): Promise<ClusterRig> 
     clusters,
     directory,
     producer,
+    store: central.store,
     posted,
     collectedBy,
     threadOf: (id) =>

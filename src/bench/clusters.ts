@@ -3,6 +3,7 @@ import type { Redis } from "ioredis";
 import { ensureRedis } from "../dev/local-redis.js";
 import { createProducerConnection, waitReady } from "../queue/connection.js";
 import { type ClusterRig, rigClusterName, startClusterRig } from "./cluster-rig.js";
+import { measureMentionLookup } from "./mention-lookup.js";
 import type { BenchContext, BenchSection, BenchSectionResult } from "./types.js";
 
 /**
@@ -14,7 +15,8 @@ import type { BenchContext, BenchSection, BenchSectionResult } from "./types.js"
  * notifications queue (NOTIFY_VIA=queue, no Slack token); serve's consumer of that queue takes
  * it. Trigger-to-thread ends when the root-cause update reaches that consumer (where serve posts
  * the thread's answer). Measured: throughput of a burst, trigger-to-thread latency in the burst
- * and one at a time, Redis memory per retained investigation (INFO memory before and after).
+ * and one at a time, Redis memory per retained investigation (INFO memory before and after), and
+ * what finding an @mention's investigation costs central (mention-lookup.ts).
  */
 
 const round = (value: number, digits = 1) => Number(value.toFixed(digits));
@@ -111,6 +113,9 @@ export async function runClusters(
       unloaded.push((await rig.threadOf(investigation.id)) - at);
     }
     const { failed } = await rig.finished();
+
+    context.progress(`clusters: @mention thread lookups over ${size.clusters} clusters`);
+    const mentions = await measureMentionLookup(rig.store, [...submitted.keys()], size.samples);
     unloaded.sort((a, b) => a - b);
     const perMinute = (size.investigations / seconds) * 60;
     const bytesPerInvestigation = (after - before) / size.investigations;
@@ -139,6 +144,20 @@ export async function runClusters(
           "p99 ms": round(percentile(unloaded, 99)),
           "Redis bytes/inv": "-",
         },
+        ...(
+          [
+            ["@mention thread lookup, pointer", mentions.pointer.latenciesMs],
+            ["@mention lookup, old scan of 200 recent", mentions.scan.latenciesMs],
+          ] as const
+        ).map(([name, latencies]) => ({
+          case: name,
+          clusters: size.clusters,
+          investigations: mentions.threads,
+          "inv/min": "-",
+          "p50 ms": round(percentile(latencies, 50), 2),
+          "p99 ms": round(percentile(latencies, 99), 2),
+          "Redis bytes/inv": "-",
+        })),
       ],
       figures: {
         clusters: size.clusters,
@@ -158,6 +177,19 @@ export async function runClusters(
         },
         redisUsedMemoryBytes: { before, after },
         redisBytesPerInvestigation: Math.round(bytesPerInvestigation),
+        mentionLookupMs: {
+          threads: mentions.threads,
+          pointer: {
+            p50: round(percentile(mentions.pointer.latenciesMs, 50), 2),
+            p99: round(percentile(mentions.pointer.latenciesMs, 99), 2),
+            found: mentions.pointer.found,
+          },
+          oldScan: {
+            p50: round(percentile(mentions.scan.latenciesMs, 50), 2),
+            p99: round(percentile(mentions.scan.latenciesMs, 99), 2),
+            found: mentions.scan.found,
+          },
+        },
       },
       checks: [
         {
@@ -169,6 +201,11 @@ export async function runClusters(
             misrouted.length === 0 &&
             agentsSeen.size === size.clusters,
           detail: `${registered.length} agents registered, ${posted.size} threads, ${failed} failed, ${misrouted.length} collected by another cluster's agent, ${agentsSeen.size} of ${size.clusters} agents took work`,
+        },
+        {
+          name: "an @mention finds its thread's investigation in any cluster, whatever its age",
+          ok: mentions.pointer.found === mentions.threads,
+          detail: `pointer: ${mentions.pointer.found} of ${mentions.threads} threads found; the old scan of the 200 most recent found ${mentions.scan.found} of ${mentions.threads}`,
         },
       ],
     };

@@ -26,6 +26,11 @@ describe("bench clusters (many cluster agents on one Redis)", () => {
     expect(result.rows.map((row) => row.case)).toEqual([
       "burst, trigger → thread",
       "one at a time, trigger → thread",
+      "@mention thread lookup, pointer",
+      "@mention lookup, old scan of 200 recent",
     ]);
+    // Every sampled thread is found through its pointer, in whichever of the clusters it lives.
+    expect(result.checks?.[1]).toMatchObject({ ok: true });
+    expect(result.checks?.[1]?.detail).toMatch(/^pointer: 6 of 6 threads found; /);
   }, 120_000);
 });
