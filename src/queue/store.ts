@@ -2,18 +2,12 @@ import { randomBytes } from "node:crypto";
 import type { Redis } from "ioredis";
 import type { Investigation, InvestigationStatus, ProposalRecord, Trigger } from "../domain/investigation.js";
 import { DependencyError, InputError } from "../errors.js";
-import {
-  alreadyDecided,
-  applyDecision,
-  type Decision,
-  type DecisionPlace,
-  type DecisionResult,
-  isSettled,
-} from "./decisions.js";
+import { type DecisionResult, isSettled } from "./decisions.js";
 import { dedupKeyFor } from "./dedup.js";
 import { DEFAULT_PREFIX, type Keys, keys } from "./keys.js";
-import { CAS, CREATE_OR_JOIN, DECIDE, runScript } from "./scripts.js";
+import { CAS, CREATE_OR_JOIN, runScript } from "./scripts.js";
 import { assertTransition, isFinal } from "./status.js";
+import { type DecisionArgs, decideProposal } from "./store-decisions.js";
 
 /** How the store is set up. */
 export interface StoreOptions {
@@ -276,53 +270,8 @@ export class InvestigationStore {
    * Exactly-once decision on a proposal: the first approve/deny wins atomically (Lua); every later
    * one gets a typed refusal naming who decided, or that the token expired or is unknown.
    */
-  async decideProposal(
-    token: string,
-    decision: Decision,
-    actor: string,
-    now: Date,
-    place?: DecisionPlace,
-  ): Promise<DecisionResult> {
-    const pointer = await this.redis.get(this.keys.token(token));
-    if (pointer === null)
-      return { ok: false, reason: "unknown-token", message: "unknown or retired approval token" };
-    const { investigationId } = JSON.parse(pointer) as { investigationId: string };
-    const recordKey = this.keys.investigation(investigationId);
-    for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
-      const raw = await this.redis.get(recordKey);
-      if (raw === null)
-        return { ok: false, reason: "unknown-token", message: "the investigation has expired" };
-      const applied = applyDecision(JSON.parse(raw) as Investigation, token, decision, actor, now, place);
-      if (!applied.ok) {
-        if (applied.reason === "expired") await this.expireProposal(investigationId, token, now);
-        return applied;
-      }
-      const stored = JSON.stringify({ decision, actor, at: now.toISOString() });
-      const [verdict, prior] = (await runScript(
-        this.redis,
-        DECIDE,
-        [recordKey, this.keys.decision(token)],
-        [raw, JSON.stringify(applied.next), this.retentionSeconds, stored],
-      )) as [string, string];
-      if (verdict === "decided") return alreadyDecided(JSON.parse(prior));
-      if (verdict === "ok") {
-        return { ok: true, decision, investigation: applied.next, proposal: applied.proposal };
-      }
-    }
-    throw new DependencyError(
-      "STORE_CONTENTION",
-      `investigation ${investigationId}: too many concurrent updates`,
-    );
-  }
-
-  private async expireProposal(id: string, token: string, now: Date): Promise<void> {
-    await this.update(id, (current) => {
-      const record = current.proposals.find((candidate) => candidate.token === token);
-      if (record?.state !== "pending") return undefined;
-      record.state = "expired";
-      current.updatedAt = now.toISOString();
-      return current;
-    });
+  decideProposal(...args: DecisionArgs): Promise<DecisionResult> {
+    return decideProposal(this, ...args);
   }
 
   /**
