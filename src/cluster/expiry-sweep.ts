@@ -1,4 +1,5 @@
 import type { InvestigationNotifier } from "../domain/investigation.js";
+import { errorMessage } from "../errors.js";
 import { expireDueProposals } from "../queue/expire.js";
 import { isExpired } from "../queue/tokens.js";
 import type { ClusterDirectory } from "./directory.js";
@@ -24,6 +25,11 @@ export interface ExpirySweepOptions {
   /** `AGENT_OFFLINE_SECONDS`. */
   offlineSeconds: number;
   clock?: () => Date;
+  /**
+   * Investigation id → cluster of expiries that did not reach Slack (the post failed after the
+   * write), kept by the caller between sweeps: the next sweep announces them again.
+   */
+  unannounced?: Map<string, string>;
 }
 
 /** One investigation a sweep expired proposals of. */
@@ -42,35 +48,48 @@ async function expiresItself(options: ExpirySweepOptions, cluster: string, now: 
   );
 }
 
-/** One pass over every known cluster whose agent is offline; returns what it expired. */
-export async function sweepOfflineExpiries(options: ExpirySweepOptions): Promise<SweptExpiry[]> {
+/** What one sweep did: what it expired, and the announcements that failed (retried next sweep). */
+export interface SweepResult {
+  swept: SweptExpiry[];
+  failed: { cluster: string; investigationId: string; error: string }[];
+}
+
+/** One pass over every known cluster whose agent is offline. */
+export async function sweepOfflineExpiries(options: ExpirySweepOptions): Promise<SweepResult> {
   const now = (options.clock ?? (() => new Date()))();
   const swept: SweptExpiry[] = [];
+  const failed: SweepResult["failed"] = [];
   for (const cluster of await options.directory.known()) {
     if (await expiresItself(options, cluster, now)) continue;
     const scope = options.directory.scope(cluster);
-    const due = (await scope.store.recent(SWEEP_RECENT)).filter((record) =>
-      record.proposals.some((proposal) => proposal.state === "pending" && isExpired(proposal, now)),
-    );
-    if (due.length === 0) continue;
+    const retry = [...(options.unannounced ?? [])].filter(([, of]) => of === cluster).map(([id]) => id);
+    const due = (await scope.store.recent(SWEEP_RECENT))
+      .filter((record) =>
+        record.proposals.some((proposal) => proposal.state === "pending" && isExpired(proposal, now)),
+      )
+      .map((record) => record.id);
+    const ids = [...new Set([...retry, ...due])];
+    if (ids.length === 0) continue;
     const notifier = options.notifierFor(cluster);
-    for (const record of due) {
-      const { expired } = await expireDueProposals(
-        {
-          store: scope.store,
-          audit: scope.producer.audit,
-          now,
-          // The same once-mark the agent's expiry job uses, in the same store.
-          notify: async (investigation, step) => {
-            if (await scope.store.wasNotified(investigation.id, step)) return;
-            await notifier.notify(investigation, { type: "status" });
-            await scope.store.markNotified(investigation.id, step);
+    for (const id of ids) {
+      try {
+        const { expired } = await expireDueProposals(
+          {
+            store: scope.store,
+            audit: scope.producer.audit,
+            now,
+            notify: (investigation) => notifier.notify(investigation, { type: "status" }),
           },
-        },
-        record.id,
-      );
-      if (expired.length > 0) swept.push({ cluster, investigationId: record.id, expired });
+          id,
+        );
+        options.unannounced?.delete(id);
+        if (expired.length > 0) swept.push({ cluster, investigationId: id, expired });
+      } catch (error) {
+        // Written but not posted (Slack away): the next sweep posts it; the others go on now.
+        options.unannounced?.set(id, cluster);
+        failed.push({ cluster, investigationId: id, error: errorMessage(error) });
+      }
     }
   }
-  return swept;
+  return { swept, failed };
 }

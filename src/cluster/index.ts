@@ -26,6 +26,7 @@ export { ClusterDirectory, type ClusterScope, type DirectoryOptions } from "./di
 export {
   type ExpirySweepOptions,
   SWEEP_RECENT,
+  type SweepResult,
   type SweptExpiry,
   sweepOfflineExpiries,
 } from "./expiry-sweep.js";

@@ -1,7 +1,7 @@
 import { type Job, UnrecoverableError } from "bullmq";
 import type { Investigation } from "../domain/investigation.js";
 import type { AuditTrail } from "./audit.js";
-import { notifyOnce, type PipelineContext } from "./context.js";
+import type { PipelineContext } from "./context.js";
 import { investigateJobSchema } from "./jobs.js";
 import type { InvestigationStore } from "./store.js";
 import { isExpired } from "./tokens.js";
@@ -16,17 +16,22 @@ export interface ExpireResult {
 
 /** What expiring an investigation's proposals needs: its cluster's store and audit, and a way to tell Slack. */
 export interface ExpiryParts {
-  store: Pick<InvestigationStore, "get" | "update">;
+  store: Pick<InvestigationStore, "get" | "update" | "wasNotified" | "markNotified">;
   audit: Pick<AuditTrail, "append">;
   now: Date;
-  /** Posts the status update once per step (the caller's marks make it once across processes). */
-  notify(investigation: Investigation, step: string): Promise<void>;
+  /** Posts the status update (the parent and every card whose state moved). */
+  notify(investigation: Investigation): Promise<void>;
 }
+
+/** The once-mark of a proposal's expiry having reached Slack. */
+const announced = (proposalId: string) => `expired:${proposalId}`;
 
 /**
  * Marks every proposal of the investigation still pending past its window as expired
  * (compare-and-swap, so a decision that won first stays and two sweepers expire it once), audits
- * each, and has the notifier redraw the cards. Returns the updated record and what it expired.
+ * each, and has the notifier redraw the cards. Every expired proposal whose expiry has not reached
+ * Slack yet is announced, so a run whose post failed after the write is completed by the next
+ * (a retried job, the next sweep). Returns the updated record and what this run expired.
  */
 export async function expireDueProposals(
   parts: ExpiryParts,
@@ -59,7 +64,16 @@ export async function expireDueProposals(
       data: { proposalId, reason: "expired" },
     });
   }
-  if (expired.length > 0) await parts.notify(updated, `expired:${expired.join(",")}`);
+  const unannounced: string[] = [];
+  for (const record of updated.proposals) {
+    if (record.state !== "expired") continue;
+    if (!(await parts.store.wasNotified(id, announced(record.proposal.id))))
+      unannounced.push(record.proposal.id);
+  }
+  if (unannounced.length > 0) {
+    await parts.notify(updated);
+    for (const proposalId of unannounced) await parts.store.markNotified(id, announced(proposalId));
+  }
   return { investigation: updated, expired };
 }
 
@@ -79,7 +93,7 @@ export async function processExpiry(ctx: PipelineContext, job: Job): Promise<Exp
       store: ctx.store,
       audit: ctx.audit,
       now: ctx.deps.clock(),
-      notify: (investigation, step) => notifyOnce(ctx, investigation, step, { type: "status" }),
+      notify: (investigation) => ctx.deps.notifier.notify(investigation, { type: "status" }),
     },
     id,
   );

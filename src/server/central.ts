@@ -102,6 +102,7 @@ export function createCentralClusters(options: {
   let timer: NodeJS.Timeout | undefined;
   let sweepTimer: NodeJS.Timeout | undefined;
   let sweep: Promise<void> | undefined;
+  const unannounced = new Map<string, string>();
   // One notifier per cluster, shared by its notifications consumer and the expiry sweep.
   const notifiers = new Map<string, InvestigationNotifier>();
 
@@ -179,10 +180,14 @@ export function createCentralClusters(options: {
             directory,
             notifierFor: notifierOf,
             offlineSeconds: env.AGENT_OFFLINE_SECONDS,
+            unannounced,
             ...(options.clock ? { clock: options.clock } : {}),
           })
-            .then((swept) => {
+            .then(({ swept, failed }) => {
               for (const item of swept) logger.info("expired proposals of an offline cluster", { ...item });
+              for (const item of failed) {
+                logger.warn("could not announce expired proposals; retrying next sweep", { ...item });
+              }
             })
             .catch((error: unknown) => logger.warn("expiry sweep failed", { error: errorMessage(error) }))
             .finally(() => {

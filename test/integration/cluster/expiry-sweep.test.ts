@@ -54,6 +54,8 @@ function notifierFor(cluster: string): SlackNotifier {
       client: createSlackClient(fake.token, fake.url),
       logger: silent,
       channelIntervalMs: 0,
+      // One attempt: a scripted Slack failure fails the announcement, as a long outage would.
+      maxAttempts: 1,
       baseDelayMs: 1,
       sleep: async () => {},
     }),
@@ -126,8 +128,11 @@ describe("central's expiry sweep", () => {
     expect(card).toBeDefined();
     const updatesBefore = fake.callsOf("chat.update").length;
 
-    const swept = await sweepOfflineExpiries({ directory, notifierFor, offlineSeconds: 60 });
-    expect(swept).toEqual([{ cluster: "eu-1", investigationId: eu.id, expired: ["set-resources:eu-1"] }]);
+    const result = await sweepOfflineExpiries({ directory, notifierFor, offlineSeconds: 60 });
+    expect(result).toEqual({
+      swept: [{ cluster: "eu-1", investigationId: eu.id, expired: ["set-resources:eu-1"] }],
+      failed: [],
+    });
 
     const euAfter = await directory.scope("eu-1").store.require(eu.id);
     expect(euAfter.proposals[0]?.state).toBe("expired");
@@ -147,7 +152,10 @@ describe("central's expiry sweep", () => {
 
     // Once: a second sweep, and the agent's own job when it comes back, find nothing left.
     const editsAfterFirst = fake.callsOf("chat.update").length;
-    expect(await sweepOfflineExpiries({ directory, notifierFor, offlineSeconds: 60 })).toEqual([]);
+    expect(await sweepOfflineExpiries({ directory, notifierFor, offlineSeconds: 60 })).toEqual({
+      swept: [],
+      failed: [],
+    });
     const scope = directory.scope("eu-1");
     const late = await expireDueProposals(
       {
@@ -155,13 +163,43 @@ describe("central's expiry sweep", () => {
         audit: scope.producer.audit,
         now: new Date(),
         notify: async () => {
-          throw new Error("nothing is left to notify");
+          throw new Error("nothing is left to announce");
         },
       },
       eu.id,
     );
     expect(late.expired).toEqual([]);
     expect(fake.callsOf("chat.update")).toHaveLength(editsAfterFirst);
+  });
+
+  it("announces an expiry whose post failed (Slack away) on the next sweep, once", async () => {
+    await directory.registry.beat(heartbeat("eu-1", new Date(Date.now() - 10 * 60_000)));
+    const eu = await postedWithClosedWindow("eu-1", "C0EU");
+    const card = eu.proposals[0]?.message;
+    const unannounced = new Map<string, string>();
+    fake.failNext("chat.update", { status: 503 });
+    const first = await sweepOfflineExpiries({ directory, notifierFor, offlineSeconds: 60, unannounced });
+    // Reported as failed (what central logs), not as done.
+    expect(first.swept).toEqual([]);
+    expect(first.failed).toMatchObject([{ cluster: "eu-1", investigationId: eu.id }]);
+    expect([...unannounced]).toEqual([[eu.id, "eu-1"]]);
+    // Expired in the store already, but the card was not redrawn.
+    expect((await directory.scope("eu-1").store.require(eu.id)).proposals[0]?.state).toBe("expired");
+    const cardEdits = () =>
+      fake
+        .callsOf("chat.update")
+        .filter(
+          (call) => call.params.ts === card?.ts && JSON.stringify(call.params.blocks).includes("Expired"),
+        );
+    expect(cardEdits()).toHaveLength(0);
+
+    const second = await sweepOfflineExpiries({ directory, notifierFor, offlineSeconds: 60, unannounced });
+    expect(second).toEqual({ swept: [], failed: [] });
+    expect(cardEdits()).toHaveLength(1);
+    expect(unannounced.size).toBe(0);
+    // And never again.
+    await sweepOfflineExpiries({ directory, notifierFor, offlineSeconds: 60, unannounced });
+    expect(cardEdits()).toHaveLength(1);
   });
 
   it("does nothing for a cluster whose windows are all still open", async () => {
@@ -178,7 +216,10 @@ describe("central's expiry sweep", () => {
       status: "proposed",
       proposals: [proposalRecord({ expiresAt: new Date(Date.now() + 600_000).toISOString() })],
     }));
-    expect(await sweepOfflineExpiries({ directory, notifierFor, offlineSeconds: 60 })).toEqual([]);
+    expect(await sweepOfflineExpiries({ directory, notifierFor, offlineSeconds: 60 })).toEqual({
+      swept: [],
+      failed: [],
+    });
     expect((await scope.store.require(investigation.id)).proposals[0]?.state).toBe("pending");
   });
 });

@@ -49,4 +49,43 @@ describe("proposal expiry", () => {
     const click = await h.producer.decide(record?.token ?? "", "approve", "U0ALICE");
     expect(click).toMatchObject({ ok: false, reason: "expired" });
   });
+
+  it("a retried expiry job announces what the failed attempt had already expired", async () => {
+    let now = Date.now();
+    let slackDown = false;
+    let refusedPosts = 0;
+    h = await startHarness(
+      redisUrl,
+      {
+        clock: () => new Date(now),
+        analyze: async ({ triage }) => scriptedRca(triage, [restartProposal("shop")]),
+      },
+      {
+        beforeNotify: () => {
+          if (!slackDown) return;
+          slackDown = false;
+          refusedPosts++;
+          throw new Error("Slack is away");
+        },
+      },
+    );
+    const { investigation } = await h.producer.submitTrigger(trigger("shop"));
+    const proposed = await settled(h, investigation.id, ["proposed"]);
+    const expiresAt = new Date(proposed.proposals[0]?.expiresAt ?? 0);
+    const job = await h.producer.investigations.getJob(expiryJobId(investigation.id, expiresAt));
+    const statusPosts = () =>
+      h?.posts.filter((post) => post === `${investigation.id} status:proposed`).length ?? 0;
+    const before = statusPosts();
+    // The window closes while Slack is away: the first attempt expires the proposal, then fails to post.
+    now = expiresAt.getTime() + 1000;
+    slackDown = true;
+    await job?.promote();
+    await waitFor(() => (statusPosts() > before ? true : undefined), "the retried announcement");
+    expect(refusedPosts).toBe(1);
+    expect((await h.producer.store.require(investigation.id)).proposals[0]?.state).toBe("expired");
+    // Expired and audited once, announced once.
+    const audit = await readAudit(h.redis, investigation.id, { prefix: h.prefix });
+    expect(audit.filter((entry) => entry.actor === "expiry")).toHaveLength(1);
+    expect(statusPosts()).toBe(before + 1);
+  });
 });
