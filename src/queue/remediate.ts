@@ -70,6 +70,8 @@ export async function processRemediation(
   if (!found || !initial)
     throw new UnrecoverableError(`proposal ${proposalId} of ${id} is unknown or expired`);
   if (DONE_STATES.has(initial.state)) {
+    // A retry after the change ran and its outcome was stored: only the thread may be missing it.
+    if (initial.outcome) await announceOutcome(ctx, id, proposalId, initial.outcome, true);
     return { investigationId: id, proposalId, state: initial.state, skipped: true };
   }
   if (initial.state === "executing") {
@@ -135,15 +137,23 @@ export async function processRemediation(
   return { investigationId: id, proposalId, state };
 }
 
-/** Moves the investigation when the lifecycle allows it (another proposal may have moved it on). */
+/**
+ * Moves the investigation when the lifecycle allows it (another proposal may have moved it on).
+ * With `resume` (a retry), a phase it is already in is announced again, once-marked: the first
+ * attempt may have entered it and then failed to post.
+ */
 async function moveInvestigation(
   ctx: PipelineContext,
   id: string,
   status: Investigation["status"],
   note: string,
   step?: string,
+  resume = false,
 ): Promise<Investigation> {
   const current = await ctx.store.require(id);
+  if (current.status === status && resume) {
+    await notifyOnce(ctx, current, step ?? `status:${status}`, { type: "status" });
+  }
   if (isFinal(current.status) || current.status === status) return current;
   return enterPhase(ctx, id, status, { note, ...(step ? { step } : {}) });
 }
@@ -182,16 +192,34 @@ async function finish(
       data: { proposalId, verdict: outcome.validation.verdict, evidence: outcome.validation.evidence },
     });
   }
-  await notifyOnce(ctx, updated, `execution:${proposalId}`, { type: "execution", proposalId });
   const action = updated.proposals.find((candidate) => candidate.proposal.id === proposalId)?.proposal.action;
   ctx.metrics?.inc("remediations", { action: action ?? "unknown", outcome: state });
+  await announceOutcome(ctx, id, proposalId, outcome, false);
+  return state;
+}
 
+/**
+ * Tells the thread what the execution did and moves the investigation on. Every step is
+ * once-marked, so a `retry` after a failed post (the change already ran, its outcome is stored)
+ * posts exactly what is missing, a phase the first attempt entered but could not post included.
+ */
+async function announceOutcome(
+  ctx: PipelineContext,
+  id: string,
+  proposalId: string,
+  outcome: ExecutionOutcome,
+  retry: boolean,
+): Promise<void> {
+  const move = (status: Investigation["status"], step?: string) =>
+    moveInvestigation(ctx, id, status, proposalId, step, retry);
+  const updated = await ctx.store.require(id);
+  await notifyOnce(ctx, updated, `execution:${proposalId}`, { type: "execution", proposalId });
   const fixed =
     outcome.status === "succeeded" &&
     !outcome.rolledBack &&
     (!outcome.validation || outcome.validation.verdict === "resolved");
   if (outcome.validation) {
-    await moveInvestigation(ctx, id, "validating", proposalId, `status:validating:${proposalId}`);
+    await move("validating", `status:validating:${proposalId}`);
   }
   if (fixed) {
     // One validated fix resolves the incident only when it was the last open root cause: the
@@ -202,7 +230,7 @@ async function finish(
       // A phase entered again (proposed after the first fix) needs its own notification key, or
       // the parent would keep saying what it said before the fix.
       const step = next === "resolved" ? undefined : `status:${next}:after:${proposalId}`;
-      const after = await moveInvestigation(ctx, id, next, proposalId, step);
+      const after = await move(next, step);
       if (before.status !== "resolved" && after.status === "resolved") {
         ctx.metrics?.inc("investigations", { trigger: after.trigger.source, outcome: "resolved" });
       }
@@ -211,9 +239,14 @@ async function finish(
     const reason = outcome.validation
       ? `${proposalId}: ${outcome.validation.verdict}`
       : `${proposalId}: ${outcome.status}: ${outcome.message}`;
-    await failInvestigation(ctx, id, new Error(reason));
+    const current = await ctx.store.require(id);
+    // A retry: the first attempt may have failed the investigation and then not got to post it.
+    if (retry && current.status === "failed") {
+      await notifyOnce(ctx, current, "failed", { type: "failed", error: current.error ?? reason });
+    } else {
+      await failInvestigation(ctx, id, new Error(reason));
+    }
   }
-  return state;
 }
 
 /**

@@ -142,4 +142,59 @@ describe("remediation and failure paths", () => {
       "status:proposed",
     ]);
   });
+
+  /** A harness whose first notification of `failing` fails (Slack away), and the approved fix's outcome. */
+  async function approvedWithSlackFailingOnce(
+    failing: "execution" | "failed",
+    outcome: { status: "succeeded" | "failed"; message: string },
+  ) {
+    const run = { executions: 0, failures: 0 };
+    const h = await harness(
+      {
+        ...withProposal,
+        remediate: async () => {
+          run.executions++;
+          return outcome;
+        },
+      },
+      {
+        beforeNotify: (_investigation, update) => {
+          if (update.type === failing && run.failures < 1) {
+            run.failures++;
+            throw new Error("slack: service unavailable");
+          }
+        },
+      },
+    );
+    const { investigation } = await h.producer.submitTrigger(trigger("shop"));
+    const proposed = await settled(h, investigation.id, ["proposed"]);
+    expect((await h.producer.decide(proposed.proposals[0]?.token as string, "approve", "U1")).ok).toBe(true);
+    const posted = (prefix: string) =>
+      h.posts.filter((post) => post.startsWith(`${investigation.id} ${prefix}`));
+    return { h, id: investigation.id, run, posted };
+  }
+
+  it("posts an execution's result even when Slack failed right after the change was applied", async () => {
+    const { run, posted } = await approvedWithSlackFailingOnce("execution", {
+      status: "succeeded",
+      message: "restarted",
+    });
+    await waitFor(() => posted("execution").length > 0, "the execution's result in the thread");
+    expect(run.failures).toBe(1);
+    // Applied once; posted once.
+    expect(run.executions).toBe(1);
+    expect(posted("execution")).toHaveLength(1);
+  });
+
+  it("says in the thread that the incident failed even when Slack failed right after a failed fix", async () => {
+    const { h, id, run, posted } = await approvedWithSlackFailingOnce("failed", {
+      status: "failed",
+      message: "the API server refused the patch",
+    });
+    await waitFor(() => posted("failed").length > 0, "the failure in the thread");
+    expect(run.failures).toBe(1);
+    expect(posted("failed")).toHaveLength(1);
+    expect(posted("execution")).toHaveLength(1);
+    expect((await h.producer.store.require(id)).status).toBe("failed");
+  });
 });
