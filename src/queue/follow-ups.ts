@@ -17,6 +17,14 @@ const RETRY = {
   removeOnFail: { age: 24 * 3600, count: 1000 },
 } as const;
 
+/**
+ * A Slack update handed over by an agent: the agent has marked it sent, so this queue is the only
+ * one left that can still post it. It outlasts a Slack outage of about 17 minutes (attempts 2 s
+ * apart, doubling, ten in all) instead of 6 s; delivery renders the record as it is then, so a late
+ * update shows the current state, never a stale one.
+ */
+export const NOTIFY_RETRY = { ...RETRY, attempts: 10 } as const;
+
 /** Answers one follow-up question in its thread. */
 export async function processFollowUp(ctx: PipelineContext, job: Job): Promise<void> {
   const parsed = followUpJobSchema.safeParse(job.data);
@@ -64,7 +72,7 @@ export function queueNotifier(queue: Queue): InvestigationNotifier {
   return {
     async notify(investigation, update) {
       const data: NotifyJob = notifyJobSchema.parse({ investigationId: investigation.id, update });
-      await queue.add(JOB_NAMES.notify, data, RETRY);
+      await queue.add(JOB_NAMES.notify, data, NOTIFY_RETRY);
     },
   };
 }

@@ -108,6 +108,9 @@ describe("k8s-triage worker --cluster", () => {
         prefix: scopePrefix(base, "eu-1"),
       });
       expect(await notifications.count()).toBeGreaterThan(0);
+      // Retried for a Slack outage of minutes, not seconds: nothing else can post them any more.
+      const [waiting] = await notifications.getJobs(["waiting"], 0, 0);
+      expect(waiting?.opts).toMatchObject({ attempts: 10, backoff: { type: "exponential", delay: 2000 } });
       await notifications.close();
       expect((await other.store.get(notMine.investigation.id))?.status).toBe("queued");
       expect(await other.investigations.getWaitingCount()).toBe(1);
