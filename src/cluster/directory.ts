@@ -5,6 +5,7 @@ import type { MetricsRecorder } from "../metrics/registry.js";
 import { QUEUE_NAMES } from "../queue/keys.js";
 import { Producer } from "../queue/producer.js";
 import { DEFAULT_CLUSTER, scopePrefix } from "../queue/scope.js";
+import { settleStarts } from "../queue/settle.js";
 import type { InvestigationStore } from "../queue/store.js";
 import { AgentRegistry } from "./registry.js";
 
@@ -154,6 +155,7 @@ export class ClusterDirectory {
 
   /** Closes every scope's queues (the connection belongs to the caller). */
   async close(): Promise<void> {
+    await settleStarts(this.opened().map((scope) => scope.followUps));
     await Promise.allSettled(
       this.opened().flatMap((scope) => [scope.producer.close(), scope.followUps.close()]),
     );

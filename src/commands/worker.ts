@@ -19,6 +19,7 @@ import {
   type RedisTarget,
   requireRedisSettings,
 } from "../queue/redis-settings.js";
+import { settleStarts } from "../queue/settle.js";
 import type { PipelineWorkers } from "../queue/worker.js";
 import { quietRedisErrors, redisDisplay, redisReadiness, waitFor } from "../server/startup.js";
 import { armExitDeadline, CLOSE_MARGIN_SECONDS } from "./shutdown.js";
@@ -194,6 +195,7 @@ export async function run(args: string[]): Promise<number> {
   log.info("stopping workers", { signal });
   armExitDeadline(env.WORKER_SHUTDOWN_GRACE_SECONDS + CLOSE_MARGIN_SECONDS, log);
   await health.close();
+  await settleStarts(scraped);
   await Promise.all(scraped.map((queue) => queue.close()));
   await agent.close(env.WORKER_SHUTDOWN_GRACE_SECONDS * 1000);
   namespaceReader.close();

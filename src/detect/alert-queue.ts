@@ -2,6 +2,7 @@ import { type Job, Queue, UnrecoverableError, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import { errorMessage } from "../errors.js";
 import type { Logger } from "../log.js";
+import { settleStarts } from "../queue/settle.js";
 import type { AlertGroup } from "./alertmanager.js";
 
 /**
@@ -52,8 +53,9 @@ export class AlertQueue {
     return jobs.map((job) => job.id ?? "");
   }
 
-  close(): Promise<void> {
-    return this.queue.close();
+  async close(): Promise<void> {
+    await settleStarts([this.queue]);
+    await this.queue.close();
   }
 }
 

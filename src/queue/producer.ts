@@ -8,6 +8,7 @@ import { AuditTrail } from "./audit.js";
 import type { Decision, DecisionPlace, DecisionResult, RefusalRecord } from "./decisions.js";
 import { JOB_NAMES, type RemediateJob, remediateJobSchema, remediationJobId } from "./jobs.js";
 import { DEFAULT_PREFIX, QUEUE_NAMES } from "./keys.js";
+import { settleStarts } from "./settle.js";
 import { InvestigationStore } from "./store.js";
 
 /** How jobs are retried: transient faults back off exponentially; bad input fails at once. */
@@ -216,6 +217,7 @@ export class Producer {
 
   /** Closes the queues (the connection belongs to the caller). */
   async close(): Promise<void> {
+    await settleStarts([this.investigations, this.remediations]);
     await Promise.all([this.investigations.close(), this.remediations.close()]);
   }
 

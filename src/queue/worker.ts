@@ -16,6 +16,7 @@ import { DEFAULT_PREFIX, keys, QUEUE_NAMES, type QueueKey } from "./keys.js";
 import { createRateLimiter } from "./rate-limit.js";
 import type { RedisTarget } from "./redis-settings.js";
 import { processRemediation } from "./remediate.js";
+import { settleStarts } from "./settle.js";
 import { InvestigationStore } from "./store.js";
 
 /** Setup of a worker process. */
@@ -229,6 +230,7 @@ export async function startPipelineWorkers(options: PipelineWorkerOptions): Prom
         // Their locks stop being renewed and expire; another worker's stalled check takes them.
         logger.warn("grace period over: closing with jobs still active (they will be recovered)");
       }
+      await settleStarts([...workers, ...queueEvents, remediationQueue, investigationQueue]);
       await Promise.all(workers.map((worker) => worker.close(result === "timeout")));
       await Promise.allSettled(queueEvents.map((events) => events.close()));
       try {

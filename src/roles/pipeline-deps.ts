@@ -18,6 +18,7 @@ import { automaticProposals } from "../queue/automatic.js";
 import type { PipelineDeps } from "../queue/deps.js";
 import { queueNotifier } from "../queue/follow-ups.js";
 import { QUEUE_NAMES } from "../queue/keys.js";
+import { settleStarts } from "../queue/settle.js";
 import type { InvestigationStore } from "../queue/store.js";
 import type { AuditSink, Clock } from "../remediation/audit.js";
 import { createExecutor } from "../remediation/executor.js";
@@ -224,7 +225,10 @@ export function defaultPipelineDeps(
     close: async () => {
       reader.close();
       await prometheus?.close();
-      await notifications?.close();
+      if (notifications) {
+        await settleStarts([notifications]);
+        await notifications.close();
+      }
     },
   };
 }

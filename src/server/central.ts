@@ -23,6 +23,7 @@ import { deliverNotification, enqueueFollowUp } from "../queue/follow-ups.js";
 import { QUEUE_NAMES } from "../queue/keys.js";
 import { isRedisCluster, type RedisTarget } from "../queue/redis-settings.js";
 import { clusterNameProblem, DEFAULT_CLUSTER } from "../queue/scope.js";
+import { settleStarts } from "../queue/settle.js";
 import type { FollowUpHandler } from "../slack/deps.js";
 
 /**
@@ -201,6 +202,7 @@ export function createCentralClusters(options: {
       if (timer) clearInterval(timer);
       if (sweepTimer) clearInterval(sweepTimer);
       await sweep;
+      await settleStarts([...consumers.values()]);
       await Promise.allSettled([...consumers.values()].map((worker) => worker.close()));
       await directory.close();
       if (connection) {
