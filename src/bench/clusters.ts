@@ -2,6 +2,7 @@ import { performance } from "node:perf_hooks";
 import type { Redis } from "ioredis";
 import { ensureRedis } from "../dev/local-redis.js";
 import { createProducerConnection, waitReady } from "../queue/connection.js";
+import { deleteMatching } from "../queue/scan-keys.js";
 import { type ClusterRig, rigClusterName, startClusterRig } from "./cluster-rig.js";
 import { measureMentionLookup } from "./mention-lookup.js";
 import type { BenchContext, BenchSection, BenchSectionResult } from "./types.js";
@@ -211,20 +212,10 @@ export async function runClusters(
     };
   } finally {
     await rig?.close();
-    await deleteKeys(redis, `${base}:*`).catch(() => undefined);
+    await deleteMatching(redis, `${base}:*`).catch(() => undefined);
     await redis.quit();
     await redisHandle.stop();
   }
-}
-
-/** Deletes every key matching `pattern` (SCAN, so a shared Redis is not blocked). */
-async function deleteKeys(redis: Redis, pattern: string): Promise<void> {
-  let cursor = "0";
-  do {
-    const [next, found] = await redis.scan(cursor, "MATCH", pattern, "COUNT", 1000);
-    cursor = next;
-    if (found.length > 0) await redis.del(...found);
-  } while (cursor !== "0");
 }
 
 const section: BenchSection = {

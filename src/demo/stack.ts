@@ -2,7 +2,6 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Redis } from "ioredis";
 import type { MultiClusterStore } from "../cluster/index.js";
 import { type Env, parseEnv } from "../config/env.js";
 import { loadPolicy, type Policy } from "../config/policy.js";
@@ -12,6 +11,7 @@ import { ensureRedis, type LocalRedis } from "../dev/local-redis.js";
 import { SlackSender } from "../dev/slack-requests.js";
 import { replayScript } from "../eval/index.js";
 import { createLogger, type Logger, type LogLevel } from "../log.js";
+import { deleteMatching } from "../queue/scan-keys.js";
 import type { PipelineWorkers } from "../queue/worker.js";
 import { type ServeApp, startServeApp } from "../server/serve-app.js";
 import type { SimCluster } from "../sim/index.js";
@@ -99,16 +99,6 @@ function simulatedSleep(sim: SimCluster): (ms: number) => Promise<void> {
   };
 }
 
-/** Deletes every key matching `pattern` (SCAN, so a big shared Redis is not blocked). */
-async function deleteKeys(redis: Redis, pattern: string): Promise<void> {
-  let cursor = "0";
-  do {
-    const [next, keys] = await redis.scan(cursor, "MATCH", pattern, "COUNT", 500);
-    cursor = next;
-    if (keys.length > 0) await redis.del(...keys);
-  } while (cursor !== "0");
-}
-
 /** Starts Redis, the simulated clusters and their agents, the fake Slack Web API and the serve role. */
 export async function startDemoStack(options: DemoStackOptions = {}): Promise<DemoStack> {
   const note = options.note ?? (() => {});
@@ -173,7 +163,8 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
     const prefix = env.QUEUE_PREFIX;
     cleanup.push(async () => {
       // On a shared REDIS_URL, leave nothing behind (a redis-server we started just goes away).
-      if (!redis.started) await deleteKeys(home.agent.workers.redis, `${prefix}:*`).catch(() => undefined);
+      if (!redis.started)
+        await deleteMatching(home.agent.workers.redis, `${prefix}:*`).catch(() => undefined);
     });
     const serve = await startServeApp({
       env,

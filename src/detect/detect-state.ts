@@ -1,5 +1,5 @@
 import type { Redis } from "ioredis";
-import { scanKeys } from "../queue/scan-keys.js";
+import { deleteMatching } from "../queue/scan-keys.js";
 
 /**
  * The watcher's memory, kept in Redis so a restart neither repeats nor forgets: where the watch
@@ -89,8 +89,6 @@ export class DetectState {
    * master is scanned.
    */
   async reset(): Promise<void> {
-    const found = await scanKeys(this.redis, this.key("*"));
-    // Keys under one (hash-tagged) prefix share a slot, so a batch is one DEL even on a Cluster.
-    for (let at = 0; at < found.length; at += 500) await this.redis.del(...found.slice(at, at + 500));
+    await deleteMatching(this.redis, this.key("*"));
   }
 }

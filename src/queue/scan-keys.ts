@@ -19,3 +19,17 @@ export async function scanKeys(redis: Redis | Cluster, pattern: string, count = 
   }
   return [...found];
 }
+
+/**
+ * Deletes every key matching `pattern` (found by {@link scanKeys}); returns how many. On a Redis
+ * Cluster keys of different slots cannot share a DEL, so each goes alone there.
+ */
+export async function deleteMatching(redis: Redis | Cluster, pattern: string): Promise<number> {
+  const found = await scanKeys(redis, pattern, 1000);
+  if (redis instanceof Cluster) {
+    await Promise.all(found.map((key) => redis.del(key)));
+  } else {
+    for (let at = 0; at < found.length; at += 1000) await redis.del(...found.slice(at, at + 1000));
+  }
+  return found.length;
+}

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AgentRegistry } from "../../../src/cluster/registry.js";
 import { createProducerConnection, waitReady } from "../../../src/queue/connection.js";
+import { deleteMatching } from "../../../src/queue/scan-keys.js";
 import { scopePrefix } from "../../../src/queue/scope.js";
 import { uniquePrefix } from "../../support/queue-helpers.js";
 import { type RedisClusterNodes, redisCli, startRedisCluster } from "../../support/redis-topology.js";
@@ -50,6 +51,9 @@ describe("cluster discovery on a Redis Cluster", () => {
       expect(owners.size).toBeGreaterThan(1);
       expect(scopePrefix(base, "eu-1", { hashTag: true })).toBe(`{${base}:eu-1}`);
       expect(await registry.discover()).toEqual([...NAMES].sort());
+      // Deleting by pattern reaches every node too (one DEL per key: they live in different slots).
+      expect(await deleteMatching(redis, `{${base}:*`)).toBe(NAMES.length);
+      expect(await registry.discover()).toEqual([]);
     } finally {
       redis.disconnect();
     }
